@@ -1,0 +1,67 @@
+"""moto in server mode inside this process, configured so Step Functions really executes state machines."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.request
+from dataclasses import dataclass
+
+from moto.server import ThreadedMotoServer
+
+logger = logging.getLogger(__name__)
+
+REGION = "us-east-1"
+
+# Obviously fake credentials: moto accepts anything, real AWS accepts none of these.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's documented dummy value
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+}
+
+
+@dataclass
+class MotoCloud:
+    host: str
+    port: int
+    server: ThreadedMotoServer
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
+    """Start moto on `port` and point every boto3 client of this process at it.
+
+    MOTO_PORT must be set before the first state machine runs: moto's Step Functions interpreter
+    calls Lambda, EventBridge and DynamoDB through its own boto3 clients at localhost:$MOTO_PORT.
+    """
+    os.environ.update(FAKE_CREDENTIALS)
+    os.environ["MOTO_PORT"] = str(port)
+    os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+    # moto's Werkzeug server logs every request at INFO; the local cloud prints its own one-line summaries.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    cloud = MotoCloud(host=host, port=port, server=server)
+    _configure(cloud, {"stepfunctions": {"execute_state_machine": True}})
+    logger.info("moto listening on %s", cloud.endpoint_url)
+    return cloud
+
+
+def _configure(cloud: MotoCloud, config: dict[str, object]) -> None:
+    request = urllib.request.Request(  # noqa: S310 - a fixed http URL on loopback
+        f"{cloud.endpoint_url}/moto-api/config",
+        data=json.dumps(config).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        response.read()
