@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 
@@ -22,7 +23,7 @@ class TableNames:
         return f"{logical_name.upper()}_TABLE"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> TableNames:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TableNames:
         env = os.environ if environ is None else environ
         missing = [cls.env_var(f.name) for f in fields(cls) if cls.env_var(f.name) not in env]
         if missing:
@@ -42,7 +43,7 @@ class Settings:
         return self.environment in {"development", "test"}
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         environment = env.get("APP_ENV", "production")
         token_key = env.get("ORDER_TOKEN_KEY", "")

@@ -31,7 +31,7 @@ class OrderEvent:
         cls,
         order_id: str,
         at: datetime,
-        type: str,  # noqa: A002 - the event's type is the natural name in the timeline
+        type: str,
         message: str,
         *,
         status: str | None = None,

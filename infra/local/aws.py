@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
 
+from infra.local.ports import require_free
+
 logger = logging.getLogger(__name__)
 
 REGION = "us-east-1"
@@ -17,7 +19,7 @@ REGION = "us-east-1"
 # Obviously fake credentials: moto accepts anything, real AWS accepts none of these.
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's documented dummy value
+    "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
 }
@@ -43,6 +45,7 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     MOTO_PORT must be set before the first state machine runs: moto's Step Functions interpreter
     calls Lambda, EventBridge and DynamoDB through its own boto3 clients at localhost:$MOTO_PORT.
     """
+    require_free(host, port, "local AWS (moto)")
     os.environ.update(FAKE_CREDENTIALS)
     os.environ["MOTO_PORT"] = str(port)
     os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"

@@ -34,9 +34,7 @@ def create_tables(client: DynamoDBClient, deployment: Deployment, prefix: str) -
             spec["GlobalSecondaryIndexes"] = [
                 {
                     "IndexName": index.name,
-                    "KeySchema": _key_schema(
-                        index.hash_key.name, index.range_key.name if index.range_key else None
-                    ),
+                    "KeySchema": _key_schema(index.hash_key.name, index.range_key.name if index.range_key else None),
                     "Projection": {"ProjectionType": "ALL"},
                 }
                 for index in table.indexes

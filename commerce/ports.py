@@ -1,0 +1,98 @@
+"""Repository ports: the DynamoDB adapters implement them for real, the in-memory ones for domain unit tests."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+from commerce.catalog import Product, StockLevel, Warehouse
+from commerce.idempotency import IdempotencyRecord
+from commerce.order_status import OrderStatus
+from commerce.orders import Order
+from commerce.pagination import Page
+from commerce.timeline import OrderEvent
+
+
+class ProductRepository(ABC):
+    @abstractmethod
+    def add(self, product: Product) -> None: ...
+
+    @abstractmethod
+    def get(self, product_id: str) -> Product | None: ...
+
+    @abstractmethod
+    def get_many(self, product_ids: Iterable[str]) -> dict[str, Product]: ...
+
+    @abstractmethod
+    def page(self, *, category: str | None, limit: int, cursor: str | None, active: bool = True) -> Page[Product]:
+        """Products sorted by category then SKU; active ones, or (for admins) the deactivated ones."""
+
+
+class WarehouseRepository(ABC):
+    @abstractmethod
+    def add(self, warehouse: Warehouse) -> None: ...
+
+    @abstractmethod
+    def all(self) -> list[Warehouse]: ...
+
+
+class InventoryRepository(ABC):
+    @abstractmethod
+    def put(self, level: StockLevel) -> None: ...
+
+    @abstractmethod
+    def levels(self, product_id: str) -> list[StockLevel]: ...
+
+    def levels_for_many(self, product_ids: Iterable[str]) -> dict[str, list[StockLevel]]:
+        return {product_id: self.levels(product_id) for product_id in dict.fromkeys(product_ids)}
+
+
+class OrderRepository(ABC):
+    @abstractmethod
+    def create(self, order: Order, event: OrderEvent, claim: IdempotencyRecord) -> None:
+        """Save a new order, its first timeline event and the idempotency claim, all or nothing.
+
+        Raises DuplicateRequestError when the claim's key is already taken.
+        """
+
+    @abstractmethod
+    def get(self, order_id: str) -> Order | None: ...
+
+    @abstractmethod
+    def save(self, order: Order, expected_version: int, events: Iterable[OrderEvent] = ()) -> None:
+        """Replace the order if its stored version is still `expected_version`, with its timeline events.
+
+        Raises ConcurrentUpdateError otherwise.
+        """
+
+    @abstractmethod
+    def by_customer(self, email: str, *, limit: int, cursor: str | None) -> Page[Order]: ...
+
+    @abstractmethod
+    def by_status(
+        self,
+        status: OrderStatus,
+        *,
+        limit: int,
+        cursor: str | None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+    ) -> Page[Order]: ...
+
+
+class OrderEventRepository(ABC):
+    @abstractmethod
+    def append(self, event: OrderEvent) -> None: ...
+
+    @abstractmethod
+    def list(self, order_id: str, *, after: str | None = None, limit: int = 100) -> list[OrderEvent]:
+        """Events of the order in time order, only those after the cursor `after` (an event id) if given."""
+
+
+class IdempotencyRepository(ABC):
+    @abstractmethod
+    def get(self, key: str) -> IdempotencyRecord | None: ...
+
+    @abstractmethod
+    def claim(self, record: IdempotencyRecord) -> bool:
+        """Claim the key; False if it was already claimed (the first claim stands)."""

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from commerce.catalog import Product, StockLevel, Warehouse
+from commerce.pagination import Page
+from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
+from commerce.repositories import items
+from commerce.repositories.dynamo import DynamoTable
+
+
+class DynamoProductRepository(ProductRepository):
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def add(self, product: Product) -> None:
+        self.table.put(items.product_to_item(product))
+
+    def get(self, product_id: str) -> Product | None:
+        item = self.table.get({"id": product_id})
+        return items.product_from_item(item) if item else None
+
+    def get_many(self, product_ids: Iterable[str]) -> dict[str, Product]:
+        keys = [{"id": product_id} for product_id in dict.fromkeys(product_ids)]
+        found = [items.product_from_item(item) for item in self.table.batch_get(keys)]
+        return {product.id: product for product in found}
+
+    def page(self, *, category: str | None, limit: int, cursor: str | None, active: bool = True) -> Page[Product]:
+        condition = "listing = :listing"
+        values: dict[str, object] = {":listing": items.LISTING_ACTIVE if active else items.LISTING_INACTIVE}
+        if category is not None:
+            condition += " AND begins_with(category_sku, :prefix)"
+            values[":prefix"] = f"{category}#"
+        page = self.table.query_page(
+            index="catalog",
+            key_condition=condition,
+            values=values,
+            cursor_keys=("id", "listing", "category_sku"),
+            limit=limit,
+            cursor=cursor,
+        )
+        return Page([items.product_from_item(item) for item in page.items], page.cursors, page.has_next)
+
+
+class DynamoWarehouseRepository(WarehouseRepository):
+    PARTITION = "warehouses"
+
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def add(self, warehouse: Warehouse) -> None:
+        self.table.put(items.warehouse_to_item(warehouse, self.PARTITION))
+
+    def all(self) -> list[Warehouse]:
+        found = self.table.query_all(
+            key_condition="#partition = :partition",
+            values={":partition": self.PARTITION},
+            names={"#partition": "partition"},
+        )
+        return [items.warehouse_from_item(item) for item in found]
+
+
+class DynamoInventoryRepository(InventoryRepository):
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def put(self, level: StockLevel) -> None:
+        self.table.put(items.stock_to_item(level))
+
+    def levels(self, product_id: str) -> list[StockLevel]:
+        found = self.table.query_all(key_condition="product_id = :product_id", values={":product_id": product_id})
+        return [items.stock_from_item(item) for item in found]

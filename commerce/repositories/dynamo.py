@@ -1,0 +1,130 @@
+"""A thin layer over the low-level DynamoDB client: typed items in, typed items out, opaque cursors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from commerce.pagination import InvalidCursorError, Page, decode_cursor, encode_cursor
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+Item = dict[str, Any]
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_wire(item: Item) -> dict[str, Any]:
+    return {key: _serializer.serialize(_decimals(value)) for key, value in item.items()}
+
+
+def from_wire(item: dict[str, Any]) -> Item:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _decimals(value: Any) -> Any:
+    # boto3 refuses floats (inexact); str() keeps the float's shortest exact representation.
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {key: _decimals(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_decimals(inner) for inner in value]
+    return value
+
+
+def is_condition_failure(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code")
+    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def cancellation_codes(error: Exception) -> list[str]:
+    """Per-item reasons of a cancelled TransactWriteItems, in request order ("None" where that item was fine)."""
+    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
+    return [reason.get("Code", "None") for reason in reasons]
+
+
+class DynamoTable:
+    def __init__(self, client: DynamoDBClient, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def get(self, key: Item, *, consistent: bool = True) -> Item | None:
+        response = self.client.get_item(TableName=self.name, Key=to_wire(key), ConsistentRead=consistent)
+        raw = response.get("Item")
+        return from_wire(raw) if raw else None
+
+    def put(self, item: Item, **kwargs: Any) -> None:
+        self.client.put_item(TableName=self.name, Item=to_wire(item), **kwargs)
+
+    def batch_get(self, keys: list[Item]) -> list[Item]:
+        items: list[Item] = []
+        # BatchGetItem takes at most 100 keys and may return some of them as UnprocessedKeys.
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {self.name: {"Keys": [to_wire(key) for key in keys[start : start + 100]]}}
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)
+                items += [from_wire(raw) for raw in response.get("Responses", {}).get(self.name, [])]
+                request = dict(response.get("UnprocessedKeys") or {})
+        return items
+
+    def query_page(
+        self,
+        *,
+        key_condition: str,
+        values: Item,
+        cursor_keys: tuple[str, ...],
+        names: dict[str, str] | None = None,
+        index: str | None = None,
+        limit: int,
+        cursor: str | None,
+        forward: bool = True,
+    ) -> Page[Item]:
+        """One page of a Query; `cursor_keys` are the table's and the index's key attributes.
+
+        Asks for one item more than the page holds, so `has_next` is exact (DynamoDB's LastEvaluatedKey
+        is also set when the next page would be empty).
+        """
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeValues": to_wire(values),
+            "Limit": limit + 1,
+            "ScanIndexForward": forward,
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
+        if index:
+            request["IndexName"] = index
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor)
+        try:
+            raw_items = self.client.query(**request).get("Items", [])
+        except ClientError as exc:
+            if cursor and exc.response.get("Error", {}).get("Code") == "ValidationException":
+                raise InvalidCursorError(cursor) from exc
+            raise
+        found = [from_wire(raw) for raw in raw_items[:limit]]
+        cursors = [encode_cursor({key: raw[key] for key in cursor_keys}) for raw in raw_items[:limit]]
+        return Page(found, cursors, has_next=len(raw_items) > limit)
+
+    def query_all(self, *, key_condition: str, values: Item, names: dict[str, str] | None = None) -> list[Item]:
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeValues": to_wire(values),
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
+        items: list[Item] = []
+        while True:
+            response = self.client.query(**request)
+            items += [from_wire(raw) for raw in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

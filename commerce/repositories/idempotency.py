@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from commerce.idempotency import IdempotencyRecord
+from commerce.ports import IdempotencyRepository
+from commerce.repositories.dynamo import DynamoTable, is_condition_failure, to_wire
+
+
+class DynamoIdempotencyRepository(IdempotencyRepository):
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        item = self.table.get({"key": key})
+        # DynamoDB deletes expired items up to days late: an expired record must read as absent.
+        if item is None or int(item["expires_at"]) <= int(time.time()):
+            return None
+        return IdempotencyRecord(
+            key=item["key"],
+            request_hash=item["request_hash"],
+            result_id=item["result_id"],
+            expires_at=int(item["expires_at"]),
+        )
+
+    def claim(self, record: IdempotencyRecord) -> bool:
+        try:
+            self.table.client.put_item(**self.claim_request(record))
+        except ClientError as exc:
+            if is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def claim_request(self, record: IdempotencyRecord) -> dict[str, Any]:
+        """A conditional Put that succeeds only for a new or expired key (also usable inside a transaction)."""
+        return {
+            "TableName": self.table.name,
+            "Item": to_wire(
+                {
+                    "key": record.key,
+                    "request_hash": record.request_hash,
+                    "result_id": record.result_id,
+                    "expires_at": record.expires_at,
+                }
+            ),
+            "ConditionExpression": "attribute_not_exists(#key) OR expires_at <= :now",
+            "ExpressionAttributeNames": {"#key": "key"},
+            "ExpressionAttributeValues": to_wire({":now": int(time.time())}),
+        }

@@ -1,0 +1,168 @@
+"""In-memory repositories with the same contracts as the DynamoDB ones, for unit tests of the domain."""
+
+from __future__ import annotations
+
+import builtins
+import time
+from collections.abc import Iterable
+from typing import TypeVar
+
+from commerce.catalog import Product, StockLevel, Warehouse
+from commerce.errors import ConcurrentUpdateError
+from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
+from commerce.order_status import OrderStatus
+from commerce.orders import Order
+from commerce.pagination import InvalidCursorError, Page, decode_cursor, encode_cursor
+from commerce.ports import (
+    IdempotencyRepository,
+    InventoryRepository,
+    OrderEventRepository,
+    OrderRepository,
+    ProductRepository,
+    WarehouseRepository,
+)
+from commerce.timeline import OrderEvent
+
+T = TypeVar("T")
+
+
+def _page(ordered: list[T], key_of: Iterable[str], limit: int, cursor: str | None) -> Page[T]:
+    keys = list(key_of)
+    start = 0
+    if cursor:
+        position = decode_cursor(cursor).get("key")
+        if position not in keys:
+            raise InvalidCursorError(cursor)
+        start = keys.index(position) + 1
+    window = slice(start, start + limit)
+    return Page(
+        ordered[window],
+        [encode_cursor({"key": key}) for key in keys[window]],
+        has_next=start + limit < len(ordered),
+    )
+
+
+class InMemoryProductRepository(ProductRepository):
+    def __init__(self) -> None:
+        self.products: dict[str, Product] = {}
+
+    def add(self, product: Product) -> None:
+        self.products[product.id] = product
+
+    def get(self, product_id: str) -> Product | None:
+        return self.products.get(product_id)
+
+    def get_many(self, product_ids: Iterable[str]) -> dict[str, Product]:
+        return {pid: self.products[pid] for pid in product_ids if pid in self.products}
+
+    def page(self, *, category: str | None, limit: int, cursor: str | None, active: bool = True) -> Page[Product]:
+        listed = sorted(
+            (p for p in self.products.values() if p.active == active and category in (None, p.category)),
+            key=lambda p: (p.category, p.sku),
+        )
+        return _page(listed, (p.id for p in listed), limit, cursor)
+
+
+class InMemoryWarehouseRepository(WarehouseRepository):
+    def __init__(self) -> None:
+        self.warehouses: dict[str, Warehouse] = {}
+
+    def add(self, warehouse: Warehouse) -> None:
+        self.warehouses[warehouse.id] = warehouse
+
+    def all(self) -> list[Warehouse]:
+        return sorted(self.warehouses.values(), key=lambda w: w.id)
+
+
+class InMemoryInventoryRepository(InventoryRepository):
+    def __init__(self) -> None:
+        self.stock: dict[tuple[str, str], StockLevel] = {}
+
+    def put(self, level: StockLevel) -> None:
+        self.stock[(level.product_id, level.warehouse_id)] = level
+
+    def levels(self, product_id: str) -> list[StockLevel]:
+        return sorted((lv for (pid, _), lv in self.stock.items() if pid == product_id), key=lambda lv: lv.warehouse_id)
+
+
+class InMemoryOrderEventRepository(OrderEventRepository):
+    def __init__(self) -> None:
+        self.events: list[OrderEvent] = []
+
+    def append(self, event: OrderEvent) -> None:
+        self.events.append(event)
+
+    def list(self, order_id: str, *, after: str | None = None, limit: int = 100) -> builtins.list[OrderEvent]:
+        mine = sorted(
+            (e for e in self.events if e.order_id == order_id and (after is None or e.id > after)), key=lambda e: e.id
+        )
+        return mine[:limit]
+
+
+class InMemoryIdempotencyRepository(IdempotencyRepository):
+    def __init__(self) -> None:
+        self.records: dict[str, IdempotencyRecord] = {}
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        record = self.records.get(key)
+        return record if record and record.expires_at > time.time() else None
+
+    def claim(self, record: IdempotencyRecord) -> bool:
+        if self.get(record.key) is not None:
+            return False
+        self.records[record.key] = record
+        return True
+
+
+class InMemoryOrderRepository(OrderRepository):
+    def __init__(self, events: InMemoryOrderEventRepository, idempotency: InMemoryIdempotencyRepository) -> None:
+        self.orders: dict[str, Order] = {}
+        self.events = events
+        self.idempotency = idempotency
+
+    def create(self, order: Order, event: OrderEvent, claim: IdempotencyRecord) -> None:
+        existing = self.idempotency.get(claim.key)
+        if existing is not None:
+            raise DuplicateRequestError(existing)
+        if order.id in self.orders:
+            raise ConcurrentUpdateError("order", order.id)
+        self.idempotency.claim(claim)
+        self.orders[order.id] = order
+        self.events.append(event)
+
+    def get(self, order_id: str) -> Order | None:
+        return self.orders.get(order_id)
+
+    def save(self, order: Order, expected_version: int, events: Iterable[OrderEvent] = ()) -> None:
+        stored = self.orders.get(order.id)
+        if stored is None or stored.version != expected_version:
+            raise ConcurrentUpdateError("order", order.id)
+        self.orders[order.id] = order
+        for event in events:
+            self.events.append(event)
+
+    def by_customer(self, email: str, *, limit: int, cursor: str | None) -> Page[Order]:
+        return self._newest_first([o for o in self.orders.values() if o.email == email.lower()], limit, cursor)
+
+    def by_status(
+        self,
+        status: OrderStatus,
+        *,
+        limit: int,
+        cursor: str | None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+    ) -> Page[Order]:
+        matching = [
+            o
+            for o in self.orders.values()
+            if o.status == status
+            and (created_from is None or o.created_at >= created_from)
+            and (created_to is None or o.created_at <= created_to)
+        ]
+        return self._newest_first(matching, limit, cursor)
+
+    @staticmethod
+    def _newest_first(orders: builtins.list[Order], limit: int, cursor: str | None) -> Page[Order]:
+        ordered = sorted(orders, key=lambda o: (o.created_at, o.id), reverse=True)
+        return _page(ordered, (o.id for o in ordered), limit, cursor)

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from commerce.errors import ConcurrentUpdateError
+from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
+from commerce.order_status import OrderStatus
+from commerce.orders import Order
+from commerce.pagination import Page
+from commerce.ports import OrderEventRepository, OrderRepository
+from commerce.repositories import items
+from commerce.repositories.dynamo import DynamoTable, cancellation_codes, is_condition_failure, to_wire
+from commerce.repositories.idempotency import DynamoIdempotencyRepository
+from commerce.timeline import OrderEvent
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+
+class DynamoOrderRepository(OrderRepository):
+    def __init__(self, orders: DynamoTable, events: DynamoTable, idempotency: DynamoIdempotencyRepository) -> None:
+        self.orders = orders
+        self.events = events
+        self.idempotency = idempotency
+
+    def create(self, order: Order, event: OrderEvent, claim: IdempotencyRecord) -> None:
+        writes: list[TransactWriteItemTypeDef] = [
+            {"Put": self.idempotency.claim_request(claim)},  # type: ignore[typeddict-item]
+            {
+                "Put": {
+                    "TableName": self.orders.name,
+                    "Item": to_wire(items.order_to_item(order)),
+                    "ConditionExpression": "attribute_not_exists(id)",
+                }
+            },
+            self._event_put(event),
+        ]
+        try:
+            self.orders.client.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            if not is_condition_failure(exc) or cancellation_codes(exc)[:1] != ["ConditionalCheckFailed"]:
+                raise
+            existing = self.idempotency.get(claim.key)
+            if existing is None:  # the claim expired between our write and this read: let the caller retry
+                raise ConcurrentUpdateError("idempotency key", claim.key) from exc
+            raise DuplicateRequestError(existing) from exc
+
+    def get(self, order_id: str) -> Order | None:
+        item = self.orders.get({"id": order_id})
+        return items.order_from_item(item) if item else None
+
+    def save(self, order: Order, expected_version: int, events: Iterable[OrderEvent] = ()) -> None:
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self.orders.name,
+                    "Item": to_wire(items.order_to_item(order)),
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": to_wire({":expected": expected_version}),
+                }
+            },
+            *(self._event_put(event) for event in events),
+        ]
+        try:
+            self.orders.client.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            if is_condition_failure(exc):
+                raise ConcurrentUpdateError("order", order.id) from exc
+            raise
+
+    def by_customer(self, email: str, *, limit: int, cursor: str | None) -> Page[Order]:
+        return self._page(
+            index="by_customer",
+            cursor_keys=("id", "email", "created_at"),
+            key_condition="email = :email",
+            values={":email": email.lower()},
+            limit=limit,
+            cursor=cursor,
+        )
+
+    def by_status(
+        self,
+        status: OrderStatus,
+        *,
+        limit: int,
+        cursor: str | None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+    ) -> Page[Order]:
+        condition = "#status = :status"
+        values: dict[str, Any] = {":status": status.value}
+        if created_from and created_to:
+            condition += " AND created_at BETWEEN :from AND :to"
+            values |= {":from": created_from, ":to": created_to}
+        elif created_from:
+            condition += " AND created_at >= :from"
+            values[":from"] = created_from
+        elif created_to:
+            condition += " AND created_at <= :to"
+            values[":to"] = created_to
+        return self._page(
+            index="by_status",
+            cursor_keys=("id", "status", "created_at"),
+            key_condition=condition,
+            values=values,
+            names={"#status": "status"},
+            limit=limit,
+            cursor=cursor,
+        )
+
+    def _page(self, *, limit: int, cursor: str | None, **query: Any) -> Page[Order]:
+        page = self.orders.query_page(limit=limit, cursor=cursor, forward=False, **query)
+        return Page([items.order_from_item(item) for item in page.items], page.cursors, page.has_next)
+
+    def _event_put(self, event: OrderEvent) -> TransactWriteItemTypeDef:
+        return {"Put": {"TableName": self.events.name, "Item": to_wire(items.event_to_item(event))}}
+
+
+class DynamoOrderEventRepository(OrderEventRepository):
+    def __init__(self, table: DynamoTable) -> None:
+        self.table = table
+
+    def append(self, event: OrderEvent) -> None:
+        self.table.put(items.event_to_item(event))
+
+    def list(self, order_id: str, *, after: str | None = None, limit: int = 100) -> builtins.list[OrderEvent]:
+        condition = "order_id = :order_id"
+        values: dict[str, Any] = {":order_id": order_id}
+        if after is not None:
+            condition += " AND id > :after"
+            values[":after"] = after
+        page = self.table.query_page(
+            key_condition=condition, values=values, cursor_keys=("order_id", "id"), limit=limit, cursor=None
+        )
+        return [items.event_from_item(item) for item in page.items]

@@ -1,0 +1,1 @@
+"""The GraphQL API: Strawberry schema, per-request context, the ASGI app and its Lambda handler."""

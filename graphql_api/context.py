@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from commerce.bootstrap import Services
+from commerce.catalog import Availability, Product
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class Loaders:
+    availability: DataLoader[Product, Availability]
+
+
+@dataclass
+class Context:
+    services: Services
+    loaders: Loaders
+    request: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def new_context(services: Services, request: Any = None) -> Context:
+    """One per request: DataLoaders cache for one request only."""
+
+    async def load_availability(products: list[Product]) -> list[Availability]:
+        return await run_sync(services.catalog.availability, products)
+
+    return Context(
+        services=services,
+        loaders=Loaders(availability=DataLoader(load_fn=load_availability, cache_key_fn=lambda product: product.id)),
+        request=request,
+    )
+
+
+async def run_sync(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run blocking service code (boto3, Stripe) off the event loop, so one slow call does not stall the server."""
+    return await asyncio.to_thread(function, *args, **kwargs)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import strawberry
+
+from commerce.orders import Address
+from commerce.services.ordering import PlaceOrder
+from commerce.validation import OrderRejectedError
+from graphql_api.context import Context, run_sync
+from graphql_api.errors import user_errors
+from graphql_api.orders.types import Order, PlaceOrderInput, PlaceOrderPayload
+
+
+@strawberry.type
+class OrderMutation:
+    @strawberry.mutation(description="Place an order awaiting payment. Idempotent per idempotencyKey.")
+    async def place_order(self, info: strawberry.Info[Context, None], input: PlaceOrderInput) -> PlaceOrderPayload:
+        services = info.context.services
+        address = input.shipping_address
+        command = PlaceOrder(
+            idempotency_key=input.idempotency_key,
+            email=input.email,
+            lines=[(str(line.product_id), line.quantity) for line in input.lines],
+            shipping_address=Address(
+                name=address.name,
+                line1=address.line1,
+                line2=address.line2,
+                city=address.city,
+                region=address.region,
+                postal_code=address.postal_code,
+                country=address.country,
+            ),
+        )
+        try:
+            placed = await run_sync(services.placement.place, command)
+        except OrderRejectedError as rejected:
+            return PlaceOrderPayload(errors=user_errors(rejected.issues))
+        events = await run_sync(services.tracking.timeline, placed.order.id)
+        return PlaceOrderPayload(order=Order.of(placed.order, events), access_token=placed.access_token)

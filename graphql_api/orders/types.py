@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from commerce import orders
+from commerce.order_status import OrderStatus
+from commerce.timeline import OrderEvent as DomainOrderEvent
+from graphql_api.catalog.types import Money
+from graphql_api.errors import UserError
+from graphql_api.scalars import DateTime
+
+strawberry.enum(OrderStatus, description="Where an order is in its life cycle.")
+
+
+@strawberry.type
+class Address:
+    name: str
+    line1: str
+    line2: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+
+    @classmethod
+    def of(cls, address: orders.Address) -> Address:
+        return cls(
+            name=address.name,
+            line1=address.line1,
+            line2=address.line2,
+            city=address.city,
+            region=address.region,
+            postal_code=address.postal_code,
+            country=address.country,
+        )
+
+
+@strawberry.type
+class OrderLine:
+    product_id: strawberry.ID
+    sku: str
+    name: str
+    unit_price: Money
+    quantity: int
+    total: Money
+
+
+@strawberry.type
+class Shipment:
+    id: strawberry.ID
+    warehouse_id: str
+    carrier: str
+    tracking_number: str
+    estimated_delivery: str
+
+
+@strawberry.type(description="What Stripe holds for the order.")
+class Payment:
+    status: str
+    authorized: Money
+    captured: Money
+    refunded: Money
+    failure_reason: str | None
+
+
+@strawberry.type(description="One entry of an order's timeline. Its id is the cursor for orderUpdates.")
+class OrderEvent:
+    id: str
+    at: DateTime
+    type: str
+    message: str
+    status: OrderStatus | None
+    step: str | None
+    attempt: int | None
+    detail: JSON
+
+    @classmethod
+    def of(cls, event: DomainOrderEvent) -> OrderEvent:
+        return cls(
+            id=event.id,
+            at=DateTime(event.at),
+            type=event.type,
+            message=event.message,
+            status=OrderStatus(event.status) if event.status else None,
+            step=event.step,
+            attempt=event.attempt,
+            detail=cast(JSON, event.detail),
+        )
+
+
+@strawberry.type
+class Order:
+    id: strawberry.ID
+    email: str
+    status: OrderStatus
+    lines: list[OrderLine]
+    subtotal: Money
+    shipping: Money
+    total: Money
+    shipping_address: Address
+    payment: Payment
+    shipments: list[Shipment]
+    failure_reason: str | None
+    created_at: DateTime
+    updated_at: DateTime
+    timeline: list[OrderEvent]
+
+    @classmethod
+    def of(cls, order: orders.Order, events: list[DomainOrderEvent]) -> Order:
+        currency = order.currency
+        return cls(
+            id=strawberry.ID(order.id),
+            email=order.email,
+            status=order.status,
+            lines=[
+                OrderLine(
+                    product_id=strawberry.ID(line.product_id),
+                    sku=line.sku,
+                    name=line.name,
+                    unit_price=Money.of(line.unit_price),
+                    quantity=line.quantity,
+                    total=Money.of(line.total),
+                )
+                for line in order.lines
+            ],
+            subtotal=Money.of(order.subtotal),
+            shipping=Money.of(order.shipping),
+            total=Money.of(order.total),
+            shipping_address=Address.of(order.shipping_address),
+            payment=Payment(
+                status=order.payment.status,
+                authorized=Money(amount=order.payment.authorized, currency=currency),
+                captured=Money(amount=order.payment.captured, currency=currency),
+                refunded=Money(amount=order.payment.refunded, currency=currency),
+                failure_reason=order.payment.failure_reason,
+            ),
+            shipments=[
+                Shipment(
+                    id=strawberry.ID(shipment.id),
+                    warehouse_id=shipment.warehouse_id,
+                    carrier=shipment.carrier,
+                    tracking_number=shipment.tracking_number,
+                    estimated_delivery=shipment.estimated_delivery,
+                )
+                for shipment in order.shipments
+            ],
+            failure_reason=order.failure_reason,
+            created_at=DateTime(order.created_at),
+            updated_at=DateTime(order.updated_at),
+            timeline=[OrderEvent.of(event) for event in events],
+        )
+
+
+@strawberry.input
+class AddressInput:
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str = strawberry.field(description="Two-letter ISO-3166 code, e.g. US.")
+    line2: str = ""
+    region: str = ""
+
+
+@strawberry.input
+class OrderLineInput:
+    product_id: strawberry.ID
+    quantity: int
+
+
+@strawberry.input(description="Prices come from the catalog; the client sends only what and how many.")
+class PlaceOrderInput:
+    idempotency_key: str = strawberry.field(
+        description="A fresh random key (a UUID) per checkout; resending it returns the same order."
+    )
+    email: str
+    lines: list[OrderLineInput]
+    shipping_address: AddressInput
+
+
+@strawberry.type
+class PlaceOrderPayload:
+    order: Order | None = None
+    access_token: str | None = strawberry.field(
+        default=None, description="Shown once: keep it to look the order up. Only its hash is stored."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
