@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 from commerce.pagination import InvalidCursorError, Page, decode_cursor, encode_cursor
 
@@ -105,6 +105,10 @@ class DynamoTable:
             request["ExclusiveStartKey"] = decode_cursor(cursor)
         try:
             raw_items = self.client.query(**request).get("Items", [])
+        except ParamValidationError as exc:  # a decodable cursor whose content is not a DynamoDB key
+            if cursor:
+                raise InvalidCursorError(cursor) from exc
+            raise
         except ClientError as exc:
             if cursor and exc.response.get("Error", {}).get("Code") == "ValidationException":
                 raise InvalidCursorError(cursor) from exc

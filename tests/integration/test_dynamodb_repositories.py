@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from commerce.bootstrap import Services
+from commerce.catalog import StockLevel
+from commerce.errors import ConcurrentUpdateError
+from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
+from commerce.order_status import OrderStatus
+from commerce.pagination import InvalidCursorError
+from commerce.timeline import OrderEvent
+from infra.local.seed import WAREHOUSES
+from tests.unit.builders import a_product, an_order
+
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def a_claim(key: str, result_id: str = "ord_x") -> IdempotencyRecord:
+    return IdempotencyRecord(key=key, request_hash="h1", result_id=result_id, expires_at=int(time.time()) + 3600)
+
+
+def test_a_category_is_paged_in_sku_order_without_gaps_or_repeats(services: Services) -> None:
+    repo = services.repositories.products
+    category = unique("cat")
+    for index in range(7):
+        repo.add(replace(a_product(unique("p"), category=category), sku=f"SKU-{index:02d}"))
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        page = repo.page(category=category, limit=3, cursor=cursor)
+        seen += [product.sku for product in page.items]
+        pages += 1
+        if not page.has_next:
+            break
+        cursor = page.end_cursor
+    assert seen == [f"SKU-{index:02d}" for index in range(7)]
+    assert pages == 3
+
+
+def test_a_full_last_page_says_there_is_nothing_after_it(services: Services) -> None:
+    repo = services.repositories.products
+    category = unique("cat")
+    for _ in range(4):
+        repo.add(a_product(unique("p"), category=category))
+    first = repo.page(category=category, limit=2, cursor=None)
+    second = repo.page(category=category, limit=2, cursor=first.end_cursor)
+    assert first.has_next and not second.has_next
+    assert len(second.items) == 2
+
+
+def test_inactive_products_leave_the_shop_listing_but_stay_readable(services: Services) -> None:
+    repo = services.repositories.products
+    category = unique("cat")
+    product = a_product(unique("p"), category=category)
+    repo.add(product)
+    repo.add(replace(product, active=False))
+    assert repo.page(category=category, limit=10, cursor=None).items == []
+    assert [p.id for p in repo.page(category=category, limit=10, cursor=None, active=False).items] == [product.id]
+    fetched = repo.get(product.id)
+    assert fetched is not None and not fetched.active
+
+
+def test_products_are_fetched_in_one_batch_and_unknown_ids_are_left_out(services: Services) -> None:
+    repo = services.repositories.products
+    ids = [unique("p") for _ in range(3)]
+    for product_id in ids:
+        repo.add(a_product(product_id))
+    found = repo.get_many([*ids, "p-does-not-exist"])
+    assert set(found) == set(ids)
+
+
+def test_a_forged_cursor_is_refused_as_invalid(services: Services) -> None:
+    with pytest.raises(InvalidCursorError):
+        services.repositories.products.page(category=None, limit=2, cursor="bm90LWpzb24")
+    with pytest.raises(InvalidCursorError):
+        services.repositories.products.page(category=None, limit=2, cursor="eyJ4IjogMX0=")
+
+
+def test_the_seed_has_three_warehouses_and_stock_of_a_product_in_each(services: Services) -> None:
+    assert {w.id for w in services.repositories.warehouses.all()} == {w.id for w in WAREHOUSES}
+    levels = services.repositories.inventory.levels("p-trail-runner")
+    assert {(level.warehouse_id, level.available) for level in levels} == {
+        ("wh-east", 8),
+        ("wh-central", 4),
+        ("wh-west", 10),
+    }
+
+
+def test_stock_of_many_products_comes_back_per_product(services: Services) -> None:
+    repo = services.repositories.inventory
+    product_id = unique("p")
+    repo.put(StockLevel(product_id, "wh-east", available=4, reserved=1, shipped=2, version=3))
+    levels = repo.levels_for_many([product_id, "p-mug"])
+    assert levels[product_id] == [StockLevel(product_id, "wh-east", available=4, reserved=1, shipped=2, version=3)]
+    assert len(levels["p-mug"]) == 3
+
+
+def test_an_order_round_trips_with_every_field(services: Services) -> None:
+    order = replace(an_order(order_id=unique("ord")), email="round@trip.example")
+    event = OrderEvent.new(order.id, NOW, "ORDER_PLACED", "placed", status="PENDING_PAYMENT")
+    services.repositories.orders.create(order, event, a_claim(unique("k"), order.id))
+    assert services.repositories.orders.get(order.id) == order
+    assert services.repositories.events.list(order.id) == [event]
+
+
+def test_creating_with_a_taken_key_writes_nothing_and_names_the_first_use(services: Services) -> None:
+    repo = services.repositories.orders
+    key = unique("k")
+    first = an_order(order_id=unique("ord"))
+    repo.create(first, OrderEvent.new(first.id, NOW, "ORDER_PLACED", "placed"), a_claim(key, first.id))
+    second = an_order(order_id=unique("ord"))
+    with pytest.raises(DuplicateRequestError) as raised:
+        repo.create(second, OrderEvent.new(second.id, NOW, "ORDER_PLACED", "placed"), a_claim(key, second.id))
+    assert raised.value.existing.result_id == first.id
+    assert repo.get(second.id) is None
+    assert services.repositories.events.list(second.id) == []
+
+
+def test_a_save_with_a_stale_version_is_refused_and_changes_nothing(services: Services) -> None:
+    repo = services.repositories.orders
+    order = an_order(order_id=unique("ord"))
+    repo.create(order, OrderEvent.new(order.id, NOW, "ORDER_PLACED", "placed"), a_claim(unique("k"), order.id))
+    later = NOW + timedelta(seconds=1)
+    authorized = order.transitioned(OrderStatus.AUTHORIZED, later)
+    repo.save(authorized, expected_version=order.version, events=[OrderEvent.new(order.id, later, "AUTHORIZED", "ok")])
+    failed = order.transitioned(OrderStatus.PAYMENT_FAILED, NOW)
+    with pytest.raises(ConcurrentUpdateError):
+        repo.save(failed, expected_version=order.version, events=[OrderEvent.new(order.id, NOW, "LOST", "lost")])
+    stored = repo.get(order.id)
+    assert stored is not None and stored.status is OrderStatus.AUTHORIZED
+    assert [event.type for event in services.repositories.events.list(order.id)] == ["ORDER_PLACED", "AUTHORIZED"]
+
+
+def test_orders_of_a_customer_come_newest_first_from_the_index(services: Services) -> None:
+    repo = services.repositories.orders
+    email = f"{unique('shopper')}@example.com"
+    for day in (1, 3, 2):
+        order = replace(an_order(order_id=unique("ord")), email=email, created_at=f"2026-11-0{day}T00:00:00.000Z")
+        repo.create(order, OrderEvent.new(order.id, NOW, "ORDER_PLACED", "placed"), a_claim(unique("k"), order.id))
+    first = repo.by_customer(email.upper(), limit=2, cursor=None)
+    rest = repo.by_customer(email, limit=2, cursor=first.end_cursor)
+    assert [o.created_at[:10] for o in first.items + rest.items] == ["2026-11-03", "2026-11-02", "2026-11-01"]
+
+
+def test_orders_by_status_are_filtered_by_creation_time(services: Services) -> None:
+    repo = services.repositories.orders
+    status = OrderStatus.EXPIRED  # no other test creates expired orders
+    for day in ("10", "11", "12", "13"):
+        order = replace(an_order(order_id=unique("ord"), status=status), created_at=f"2026-10-{day}T12:00:00.000Z")
+        repo.create(order, OrderEvent.new(order.id, NOW, "ORDER_PLACED", "placed"), a_claim(unique("k"), order.id))
+    page = repo.by_status(
+        status, limit=10, cursor=None, created_from="2026-10-11T00:00:00.000Z", created_to="2026-10-12T23:59:59.999Z"
+    )
+    assert [o.created_at[:10] for o in page.items] == ["2026-10-12", "2026-10-11"]
+
+
+def test_timeline_events_come_in_time_order_and_after_a_cursor_only_newer_ones(services: Services) -> None:
+    repo = services.repositories.events
+    order_id = unique("ord")
+    events = [
+        OrderEvent.new(order_id, datetime(2026, 11, 24, 9, 30, second, tzinfo=UTC), f"E{second}", "m")
+        for second in (3, 1, 2)
+    ]
+    for event in events:
+        repo.append(event)
+    listed = repo.list(order_id)
+    assert [event.type for event in listed] == ["E1", "E2", "E3"]
+    assert [event.type for event in repo.list(order_id, after=listed[0].id)] == ["E2", "E3"]
+    assert repo.list(order_id, after=listed[-1].id) == []
+
+
+def test_an_idempotency_key_is_claimed_once_and_an_expired_one_can_be_claimed_again(services: Services) -> None:
+    repo = services.repositories.idempotency
+    key = unique("webhook")
+    assert repo.claim(a_claim(key))
+    assert not repo.claim(a_claim(key))
+    expired_key = unique("webhook")
+    assert repo.claim(replace(a_claim(expired_key), expires_at=int(time.time()) - 1))
+    assert repo.get(expired_key) is None
+    assert repo.claim(a_claim(expired_key))
