@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTER = {"graphql_api", "handlers", "sagas", "infra"}
-ALLOWED_OUTSIDE = {
+ALLOWED_OUTSIDE: dict[str, set[str]] = {
     # package → outer packages it may import
     "commerce": set(),
     "graphql_api": set(),

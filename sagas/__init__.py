@@ -1,0 +1,1 @@
+"""State machines as Python that renders Amazon States Language."""
