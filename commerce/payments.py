@@ -1,0 +1,155 @@
+"""The payment port: what the domain needs from a card processor (Stripe), and the failures it names.
+
+Outcomes of the shopper's card (authorized, needs 3-D Secure, declined) are data on `PaymentIntentSnapshot`, so the
+`payOrder` path and the webhook path, which both end up holding an intent, handle them with the same code.
+Exceptions are for trouble with the request or the provider; only `PaymentProviderUnavailableError` is worth retrying.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from commerce.errors import DomainError
+from commerce.money import Money
+
+# Stripe's decline code for a card without enough funds: https://docs.stripe.com/declines/codes
+INSUFFICIENT_FUNDS = "insufficient_funds"
+
+
+class PaymentStatus(StrEnum):
+    """Stripe's PaymentIntent statuses: https://docs.stripe.com/payments/paymentintents/lifecycle"""
+
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    REQUIRES_CAPTURE = "requires_capture"
+    CANCELED = "canceled"
+    SUCCEEDED = "succeeded"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentIntentSnapshot:
+    """One payment intent as the provider last reported it. Amounts are minor units of `currency` (ISO, upper case)."""
+
+    id: str
+    status: PaymentStatus
+    amount: int
+    currency: str
+    amount_capturable: int
+    amount_received: int
+    amount_refunded: int
+    client_secret: str | None
+    last_error_code: str | None = None
+    last_error_message: str | None = None
+    decline_code: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def order_id(self) -> str | None:
+        return self.metadata.get("order_id")
+
+    @property
+    def decline(self) -> PaymentDeclinedError | None:
+        """The last attempt's decline, when the intent is waiting for another card because of it; None otherwise."""
+        if self.status is not PaymentStatus.REQUIRES_PAYMENT_METHOD or self.last_error_code is None:
+            return None
+        reason = self.last_error_message or self.last_error_code
+        if self.decline_code == INSUFFICIENT_FUNDS:
+            return InsufficientFundsError(reason, self.decline_code, intent_id=self.id)
+        return PaymentDeclinedError(reason, self.decline_code or self.last_error_code, intent_id=self.id)
+
+
+class PaymentError(DomainError):
+    """Base class of the payment failures."""
+
+
+class PaymentDeclinedError(PaymentError):
+    """The card issuer or the provider's fraud checks refused the payment; another card may succeed."""
+
+    def __init__(self, reason: str, decline_code: str | None, *, intent_id: str | None = None) -> None:
+        super().__init__(f"payment declined: {reason}" + (f" ({decline_code})" if decline_code else ""))
+        self.reason = reason
+        self.decline_code = decline_code
+        self.intent_id = intent_id
+
+
+class InsufficientFundsError(PaymentDeclinedError):
+    pass
+
+
+class PaymentProcessingError(PaymentError):
+    """The provider refused the request; sending it again unchanged fails again."""
+
+    def __init__(self, operation: str, intent_id: str | None, message: str, code: str | None = None) -> None:
+        super().__init__(f"{operation} {intent_id or ''}: {message}" + (f" ({code})" if code else ""))
+        self.operation = operation
+        self.intent_id = intent_id
+        self.message = message
+        self.code = code
+
+
+class PaymentIntentStateError(PaymentProcessingError):
+    """The operation does not apply to an intent in this status, e.g. capturing a canceled (expired) authorization."""
+
+    def __init__(self, operation: str, intent_id: str, status: PaymentStatus) -> None:
+        super().__init__(operation, intent_id, f"not possible while the intent is {status.value}", "unexpected_state")
+        self.status = status
+
+
+class PaymentProviderUnavailableError(PaymentError):
+    """The provider could not be reached or is overloaded (connection error, timeout, 5xx, rate limit): retry later."""
+
+    def __init__(self, operation: str, intent_id: str | None, detail: str) -> None:
+        super().__init__(f"payment provider unavailable during {operation} {intent_id or ''}: {detail}")
+        self.operation = operation
+        self.intent_id = intent_id
+        self.detail = detail
+
+
+class InvalidCardTokenError(PaymentError):
+    """The card token does not exist, was already used, or holds no card: ask the browser for a new one."""
+
+    def __init__(self, card_token: str, detail: str) -> None:
+        super().__init__(f"card token {card_token!r} cannot be used: {detail}")
+        self.card_token = card_token
+        self.detail = detail
+
+
+class PaymentGateway(ABC):
+    """A card processor. Every mutating call takes an idempotency key and is safe to repeat with the same key.
+
+    Saga steps are retried, so repeating an operation whose effect is already there (capturing a captured intent,
+    cancelling a canceled one, refunding with a key already used) returns the current snapshot instead of failing.
+    """
+
+    @abstractmethod
+    def create_intent(self, order_id: str, amount: Money, idempotency_key: str) -> PaymentIntentSnapshot:
+        """A new intent for `amount`, authorized now and captured later, tagged with the order id."""
+
+    @abstractmethod
+    def confirm_with_card_token(self, intent_id: str, card_token: str, idempotency_key: str) -> PaymentIntentSnapshot:
+        """Attach the browser's card token to the intent and confirm it.
+
+        A declined card does not raise: the snapshot comes back `REQUIRES_PAYMENT_METHOD` with `decline` set and
+        the intent accepts another card. `REQUIRES_ACTION` means 3-D Secure in the browser with `client_secret`.
+        An intent already past authorization is returned as it is. Raises InvalidCardTokenError for a bad token.
+        """
+
+    @abstractmethod
+    def retrieve(self, intent_id: str) -> PaymentIntentSnapshot: ...
+
+    @abstractmethod
+    def capture(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
+        """Capture the whole authorization. Raises PaymentIntentStateError unless it is authorized or captured."""
+
+    @abstractmethod
+    def cancel(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
+        """Release the authorization. Raises PaymentIntentStateError once captured: refund instead."""
+
+    @abstractmethod
+    def refund(self, intent_id: str, amount: Money | None, idempotency_key: str) -> PaymentIntentSnapshot:
+        """Refund `amount`, or all that is not refunded yet. Raises PaymentIntentStateError unless captured."""

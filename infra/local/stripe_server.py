@@ -1,0 +1,180 @@
+"""localstripe, the fake Stripe server, in a child process that listens on loopback only.
+
+A child process rather than a thread of this one: localstripe keeps its objects, its webhooks and its aiohttp
+app in module globals, so two servers in one process would share everything (a test's flush would wipe the
+local cloud's data). A child also isolates its event loop and stops cleanly with SIGTERM.
+
+We do not run the `localstripe` console script: it listens on `::` (every interface, IPv4 and IPv6) and
+reloads whatever the last run pickled to /tmp/localstripe.pickle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# Obviously fake keys: localstripe accepts any `sk_…` secret key and any `pk_…` publishable key, Stripe none of these.
+SECRET_KEY = "sk_test_local_fake"  # noqa: S105 - a fake key for the fake server
+PUBLISHABLE_KEY = "pk_test_local_fake"
+
+_LOOPBACK = "127.0.0.1"
+
+
+class LocalStripeError(RuntimeError):
+    """localstripe did not start, or refused a configuration request."""
+
+
+@dataclass
+class LocalStripe:
+    host: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def api_base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def js_url(self) -> str:
+        """Its fake Stripe.js, for the SPA's <script> tag instead of https://js.stripe.com/v3/."""
+        return f"{self.api_base}/js.stripe.com/v3/"
+
+    def register_webhook(self, webhook_id: str, url: str, secret: str, events: Sequence[str] | None = None) -> None:
+        """Send every event (or only `events`) to `url`, signed with `secret`; the same id replaces an endpoint."""
+        fields: list[tuple[str, str]] = [("url", url), ("secret", secret)]
+        # localstripe unflattens `events[]` into a list; without the field it sends every event type.
+        fields += [("events[]", event) for event in events or ()]
+        self._config_request("POST", f"/_config/webhooks/{urllib.parse.quote(webhook_id, safe='')}", fields)
+
+    def flush(self) -> None:
+        """Forget every object (intents, charges, tokens…). Registered webhooks stay."""
+        self._config_request("DELETE", "/_config/data", None)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                logger.warning("localstripe on port %d ignored SIGTERM; killing it", self.port)
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+
+    def _config_request(self, method: str, path: str, fields: list[tuple[str, str]] | None) -> None:
+        body = urllib.parse.urlencode(fields).encode() if fields is not None else None
+        request = urllib.request.Request(f"{self.api_base}{path}", data=body, method=method)  # noqa: S310 - loopback
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - a fixed http URL on loopback
+                response.read()
+        except urllib.error.HTTPError as exc:
+            raise LocalStripeError(f"localstripe refused {method} {path}: {exc.code} {exc.read()!r}") from exc
+
+
+def start_localstripe(port: int, startup_timeout: float = 15.0) -> LocalStripe:
+    """Start localstripe on 127.0.0.1:port and return once it answers HTTP requests."""
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter running this very file
+        # -P keeps this file's folder off the child's sys.path, where a sibling module could shadow the stdlib.
+        [sys.executable, "-P", os.path.abspath(__file__), "--port", str(port)],
+        # The child exits when this pipe reaches end of file, so it cannot outlive us even if we are killed.
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    server = LocalStripe(host=_LOOPBACK, port=port, process=process)
+    try:
+        _wait_until_answering(server, startup_timeout)
+    except BaseException:
+        server.stop()
+        raise
+    logger.info("localstripe listening on %s (pid %d)", server.api_base, process.pid)
+    return server
+
+
+def _wait_until_answering(server: LocalStripe, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        exit_code = server.process.poll()
+        if exit_code is not None:
+            raise LocalStripeError(f"localstripe exited with code {exit_code} before answering (its stderr is above)")
+        try:
+            with urllib.request.urlopen(server.js_url, timeout=1) as response:  # noqa: S310 - loopback
+                response.read()
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if time.monotonic() > deadline:
+                raise LocalStripeError(f"localstripe did not answer on {server.api_base} within {timeout} s") from None
+            time.sleep(0.05)
+
+
+def _fill_payment_intent_gaps(payment_intent: Any) -> None:
+    """Make localstripe 1.15.10's PaymentIntent behave as Stripe's does where our code relies on it.
+
+    - Stripe lets a declined intent be confirmed again with another card
+      (https://docs.stripe.com/payments/paymentintents/lifecycle); localstripe keeps the failed charge as
+      `latest_charge`, so the intent stays `requires_payment_method` and the next confirm is a 400. A new
+      payment method now starts a new attempt.
+    - Stripe always sends `amount_capturable` and `amount_received`; localstripe has neither.
+    """
+    update = payment_intent._update
+
+    def update_starting_a_new_attempt(self: Any, **data: Any) -> None:
+        update(self, **data)
+        if "payment_method" in data:
+            if self.latest_charge is not None and self.latest_charge.status == "failed":
+                self.latest_charge = None
+            self.next_action = None
+
+    def amount_capturable(self: Any) -> int:
+        return int(self.amount) if self.status == "requires_capture" else 0
+
+    def amount_received(self: Any) -> int:
+        # Ignores partial capture, which localstripe models as a refund of the rest and we never use.
+        return int(self.amount) if self.status == "succeeded" else 0
+
+    payment_intent._update = update_starting_a_new_attempt
+    payment_intent.amount_capturable = property(amount_capturable)
+    payment_intent.amount_received = property(amount_received)
+
+
+def _serve(port: int) -> None:
+    """The child process: localstripe's aiohttp app on 127.0.0.1:port until SIGTERM, SIGINT or end of stdin."""
+    from aiohttp import web  # noqa: PLC0415 - the parent process must not import localstripe's globals
+    from localstripe import resources, server  # noqa: PLC0415
+
+    # localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write: slow as the
+    # store grows, and racy when two servers run on one machine. The store lives as long as the process.
+    resources.store.dump_to_disk = lambda: None
+    _fill_payment_intent_gaps(resources.PaymentIntent)
+
+    def exit_when_parent_goes() -> None:
+        # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader aborts interpreter shutdown.
+        while os.read(sys.stdin.fileno(), 1024):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=exit_when_parent_goes, name="parent-watch", daemon=True).start()
+    logging.basicConfig(level=logging.WARNING, format="localstripe %(levelname)s %(name)s: %(message)s")
+    # localstripe reports each webhook delivery (and its failure) at INFO on this logger; access logs stay off.
+    logging.getLogger("aiohttp.access").setLevel(logging.INFO)
+    web.run_app(server.app, host=_LOOPBACK, port=port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=_serve.__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    _serve(parser.parse_args().port)
