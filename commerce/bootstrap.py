@@ -1,14 +1,23 @@
-"""The composition root: configuration in, real adapters and services out."""
+"""The composition root: configuration in, real adapters and services out.
+
+Everything is built on first use: a Lambda pays at cold start only for the clients its path needs
+(the webhook never builds the catalog; the catalog never imports Stripe).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from commerce.access import OrderAccessTokens
 from commerce.clock import Clock, system_clock
+from commerce.events import EventPublisher
+from commerce.notifications import EmailSender, NotificationService
+from commerce.payments import PaymentGateway
 from commerce.ports import (
     IdempotencyRepository,
     InventoryRepository,
@@ -25,10 +34,20 @@ from commerce.repositories.catalog import (
 from commerce.repositories.dynamo import DynamoTable
 from commerce.repositories.idempotency import DynamoIdempotencyRepository
 from commerce.repositories.orders import DynamoOrderEventRepository, DynamoOrderRepository
+from commerce.repositories.reservations import DynamoReservationRepository
+from commerce.reservations import ReservationRepository
 from commerce.services.catalog import CatalogService
+from commerce.services.compensation import CompensationService
+from commerce.services.expiry import ExpiryService
+from commerce.services.fulfillment import FulfillmentSteps
+from commerce.services.inventory import InventoryService
+from commerce.services.order_changes import OrderChanges
 from commerce.services.ordering import OrderPlacement
+from commerce.services.payments import PaymentService
 from commerce.services.tracking import OrderTracking
 from commerce.settings import Settings
+from commerce.webhooks import WebhookIntake
+from commerce.workflows import SagaStarter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -42,52 +61,197 @@ class Repositories:
     orders: OrderRepository
     events: OrderEventRepository
     idempotency: IdempotencyRepository
+    reservations: ReservationRepository
 
 
 @dataclass(frozen=True)
-class Services:
-    settings: Settings
-    repositories: Repositories
-    catalog: CatalogService
-    placement: OrderPlacement
-    tracking: OrderTracking
+class Adapters:
+    """The outside world besides DynamoDB; each a factory so that only what is used gets built."""
+
+    payment_gateway: Any  # Callable[[], PaymentGateway]
+    publisher: Any  # Callable[[], EventPublisher]
+    email_sender: Any  # Callable[[], EmailSender]
+    saga_starter: Any  # Callable[[], SagaStarter]
 
 
 def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Repositories:
     tables = settings.tables
     idempotency = DynamoIdempotencyRepository(DynamoTable(client, tables.idempotency))
+    inventory_table = DynamoTable(client, tables.inventory)
     return Repositories(
         products=DynamoProductRepository(DynamoTable(client, tables.products)),
         warehouses=DynamoWarehouseRepository(DynamoTable(client, tables.warehouses)),
-        inventory=DynamoInventoryRepository(DynamoTable(client, tables.inventory)),
+        inventory=DynamoInventoryRepository(inventory_table),
         orders=DynamoOrderRepository(
             DynamoTable(client, tables.orders), DynamoTable(client, tables.order_events), idempotency
         ),
         events=DynamoOrderEventRepository(DynamoTable(client, tables.order_events)),
         idempotency=idempotency,
+        reservations=DynamoReservationRepository(inventory_table, DynamoTable(client, tables.reservations)),
     )
 
 
-def build_services(settings: Settings, repositories: Repositories, clock: Clock = system_clock) -> Services:
-    tokens = OrderAccessTokens(settings.order_token_key)
-    return Services(
-        settings=settings,
-        repositories=repositories,
-        catalog=CatalogService(products=repositories.products, inventory=repositories.inventory),
-        placement=OrderPlacement(
-            products=repositories.products,
-            inventory=repositories.inventory,
-            orders=repositories.orders,
-            idempotency=repositories.idempotency,
-            tokens=tokens,
-            clock=clock,
-        ),
-        tracking=OrderTracking(orders=repositories.orders, events=repositories.events, tokens=tokens),
-    )
+def aws_adapters(settings: Settings) -> Adapters:
+    def gateway() -> PaymentGateway:
+        from commerce.adapters.stripe_gateway import StripeGateway  # the Stripe SDK: only on payment paths
+
+        secret_key = settings.secrets.stripe_secret_key
+        if settings.stripe.api_base:
+            return StripeGateway.connect(secret_key, api_base=settings.stripe.api_base)
+        return StripeGateway.connect(secret_key)
+
+    def publisher() -> EventPublisher:
+        from commerce.adapters.eventbridge import EventBridgePublisher
+
+        return EventBridgePublisher(boto3.client("events"), settings.event_bus_name)
+
+    def email_sender() -> EmailSender:
+        from commerce.adapters.ses_email import SesEmailSender
+
+        return SesEmailSender(boto3.client("ses"))
+
+    def saga_starter() -> SagaStarter:
+        from commerce.adapters.stepfunctions import StepFunctionsSagaStarter
+
+        if not settings.state_machine_arn:
+            raise RuntimeError("FULFILLMENT_STATE_MACHINE_ARN is not set")
+        return StepFunctionsSagaStarter(boto3.client("stepfunctions"), settings.state_machine_arn)
+
+    return Adapters(payment_gateway=gateway, publisher=publisher, email_sender=email_sender, saga_starter=saga_starter)
+
+
+class _LazyPublisher(EventPublisher):
+    def __init__(self, factory: Any) -> None:
+        self._factory = factory
+        self._publisher: EventPublisher | None = None
+
+    def publish(self, events: Any) -> None:
+        if self._publisher is None:
+            self._publisher = self._factory()
+        self._publisher.publish(events)
+
+
+class Services:
+    def __init__(
+        self, settings: Settings, repositories: Repositories, adapters: Adapters, clock: Clock = system_clock
+    ) -> None:
+        self.settings = settings
+        self.repositories = repositories
+        self.adapters = adapters
+        self.clock = clock
+
+    @cached_property
+    def tokens(self) -> OrderAccessTokens:
+        return OrderAccessTokens(self.settings.secrets.order_token_key)
+
+    @cached_property
+    def publisher(self) -> EventPublisher:
+        return _LazyPublisher(self.adapters.publisher)
+
+    @cached_property
+    def saga_starter(self) -> SagaStarter:
+        starter: SagaStarter = self.adapters.saga_starter()
+        return starter
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        return CatalogService(products=self.repositories.products, inventory=self.repositories.inventory)
+
+    @cached_property
+    def placement(self) -> OrderPlacement:
+        r = self.repositories
+        return OrderPlacement(
+            products=r.products,
+            inventory=r.inventory,
+            orders=r.orders,
+            idempotency=r.idempotency,
+            tokens=self.tokens,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def tracking(self) -> OrderTracking:
+        return OrderTracking(orders=self.repositories.orders, events=self.repositories.events, tokens=self.tokens)
+
+    @cached_property
+    def changes(self) -> OrderChanges:
+        return OrderChanges(self.repositories.orders, self.clock, self.publisher)
+
+    @cached_property
+    def payments(self) -> PaymentService:
+        return PaymentService(
+            orders=self.repositories.orders,
+            changes=self.changes,
+            tracking=self.tracking,
+            gateway=self.adapters.payment_gateway,
+            publisher=self.publisher,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def inventory(self) -> InventoryService:
+        r = self.repositories
+        return InventoryService(
+            inventory=r.inventory, warehouses=r.warehouses, reservations=r.reservations, clock=self.clock
+        )
+
+    @cached_property
+    def notifications(self) -> NotificationService:
+        return NotificationService(self.adapters.email_sender(), self.settings.email_from)
+
+    @cached_property
+    def fulfillment(self) -> FulfillmentSteps:
+        r = self.repositories
+        return FulfillmentSteps(
+            orders=r.orders,
+            events=r.events,
+            changes=self.changes,
+            inventory=self.inventory,
+            warehouses=r.warehouses,
+            payments=self.payments,
+            notifications=self.notifications,
+            idempotency=r.idempotency,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def compensation(self) -> CompensationService:
+        r = self.repositories
+        return CompensationService(
+            orders=r.orders,
+            events=r.events,
+            changes=self.changes,
+            inventory=self.inventory,
+            payments=self.payments,
+            notifications=self.notifications,
+            idempotency=r.idempotency,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def expiry(self) -> ExpiryService:
+        return ExpiryService(
+            orders=self.repositories.orders,
+            changes=self.changes,
+            payments=self.payments,
+            clock=self.clock,
+            unpaid_for=timedelta(minutes=self.settings.unpaid_order_minutes),
+        )
+
+    @cached_property
+    def webhooks(self) -> WebhookIntake:
+        from commerce.adapters.stripe_webhook import StripeWebhookVerifier
+
+        return WebhookIntake(
+            verifier=StripeWebhookVerifier(self.settings.secrets.stripe_webhook_secret),
+            gateway=self.payments.gateway,
+            idempotency=self.repositories.idempotency,
+            publisher=self.publisher,
+        )
 
 
 def bootstrap(settings: Settings | None = None) -> Services:
-    """Services wired to DynamoDB as the environment describes (AWS, or the local cloud via AWS_ENDPOINT_URL)."""
+    """Services wired to AWS as the environment describes (or to the local cloud via AWS_ENDPOINT_URL)."""
     settings = settings or Settings.from_env()
     client: DynamoDBClient = boto3.client("dynamodb")
-    return build_services(settings, dynamodb_repositories(client, settings))
+    return Services(settings, dynamodb_repositories(client, settings), aws_adapters(settings))

@@ -54,6 +54,7 @@ class Payment:
     captured: int = 0
     refunded: int = 0
     failure_reason: str | None = None
+    last_failure_id: str | None = None  # the declined attempt last recorded, so a repeated report is ignored
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,10 @@ class Order:
     @property
     def currency(self) -> str:
         return self.total.currency
+
+    def revised(self, at: datetime, *, payment: Payment) -> Order:
+        """This order with new payment facts and no status change (a new version all the same)."""
+        return replace(self, payment=payment, updated_at=to_iso(at), version=self.version + 1)
 
     def transitioned(
         self,

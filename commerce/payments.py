@@ -47,6 +47,7 @@ class PaymentIntentSnapshot:
     last_error_message: str | None = None
     decline_code: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
+    latest_charge_id: str | None = None  # one per confirmation attempt: tells two declines of one intent apart
 
     @property
     def order_id(self) -> str | None:

@@ -96,3 +96,7 @@ class IdempotencyRepository(ABC):
     @abstractmethod
     def claim(self, record: IdempotencyRecord) -> bool:
         """Claim the key; False if it was already claimed (the first claim stands)."""
+
+    @abstractmethod
+    def release(self, key: str) -> None:
+        """Give the key up again, when the work it guarded did not happen."""

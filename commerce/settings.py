@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from commerce.secrets import Secrets
+
 
 @dataclass(frozen=True, slots=True)
 class TableNames:
@@ -32,10 +34,24 @@ class TableNames:
 
 
 @dataclass(frozen=True, slots=True)
+class StripeSettings:
+    """What is not secret about Stripe; the keys are in `Settings.secrets`."""
+
+    publishable_key: str
+    api_base: str | None = None  # localstripe's address locally; None means Stripe itself
+    js_url: str = "https://js.stripe.com/v3/"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     tables: TableNames
     environment: str
-    order_token_key: str
+    secrets: Secrets
+    stripe: StripeSettings
+    event_bus_name: str
+    state_machine_arn: str | None = None
+    email_from: str = "orders@shop.example"
+    unpaid_order_minutes: int = 30
     max_page_size: int = 50
 
     @property
@@ -45,8 +61,24 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        environment = env.get("APP_ENV", "production")
-        token_key = env.get("ORDER_TOKEN_KEY", "")
-        if not token_key:
-            raise RuntimeError("ORDER_TOKEN_KEY is not set")
-        return cls(tables=TableNames.from_env(env), environment=environment, order_token_key=token_key)
+
+        def required(name: str) -> str:
+            value = env.get(name, "")
+            if not value:
+                raise RuntimeError(f"{name} is not set")
+            return value
+
+        return cls(
+            tables=TableNames.from_env(env),
+            environment=env.get("APP_ENV", "production"),
+            secrets=Secrets(env),
+            stripe=StripeSettings(
+                publishable_key=env.get("STRIPE_PUBLISHABLE_KEY", ""),
+                api_base=env.get("STRIPE_API_BASE") or None,
+                js_url=env.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/",
+            ),
+            event_bus_name=required("EVENT_BUS_NAME"),
+            state_machine_arn=env.get("FULFILLMENT_STATE_MACHINE_ARN") or None,
+            email_from=env.get("EMAIL_FROM", "orders@shop.example"),
+            unpaid_order_minutes=int(env.get("UNPAID_ORDER_MINUTES", "30")),
+        )

@@ -18,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from graphql_api.catalog.queries import CatalogQuery
 from graphql_api.errors import BadRequestError
 from graphql_api.orders.mutations import OrderMutation
+from graphql_api.orders.payments import PaymentMutation
 from graphql_api.orders.queries import OrderQuery
 from graphql_api.scalars import SCALARS
 
@@ -28,7 +29,7 @@ class Query(CatalogQuery, OrderQuery):
 
 
 @strawberry.type
-class Mutation(OrderMutation):
+class Mutation(OrderMutation, PaymentMutation):
     pass
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from commerce.events import SOURCE, CompensationRequested, OrderStatusChanged, PaymentAuthorized, PaymentFailed
+from commerce.secrets import ADMIN_USERS, APP_KEYS, STRIPE
 from commerce.settings import TableNames
 
 AttributeType = Literal["S", "N"]
@@ -64,6 +66,9 @@ class Function:
     reserved_concurrency: int | None = None
     publishes_events: bool = False
     starts_workflows: bool = False
+    uses_stripe: bool = False
+    sends_email: bool = False
+    secrets: tuple[str, ...] = ("app-keys",)
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,20 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Secret:
+    name: str  # logical; its id reaches code through `env_var`
+    env_var: str
+    description: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Deployment:
     tables: tuple[Table, ...]
     functions: tuple[Function, ...] = ()
     rules: tuple[Rule, ...] = ()
     schedules: tuple[Schedule, ...] = ()
+    secrets: tuple[Secret, ...] = ()
     bus_name: str = "orders"
 
     def table(self, name: str) -> Table:
@@ -95,6 +109,13 @@ class Deployment:
 
     def function(self, name: str) -> Function:
         return next(function for function in self.functions if function.name == name)
+
+    def secret(self, name: str) -> Secret:
+        return next(secret for secret in self.secrets if secret.name == name)
+
+    def secrets_of(self, function: Function) -> tuple[Secret, ...]:
+        names = set(function.secrets) | ({"stripe"} if function.uses_stripe else set())
+        return tuple(secret for secret in self.secrets if secret.name in names)
 
 
 _S = Key
@@ -123,23 +144,132 @@ TABLES = (
 )
 
 _ALL_TABLES_READ: dict[str, TableAccess] = {table.name: "read" for table in TABLES}
+_ORDER_WRITES: dict[str, TableAccess] = {"orders": "write", "order_events": "write", "idempotency": "write"}
+_STOCK_WRITES: dict[str, TableAccess] = {"inventory": "write", "reservations": "write"}
+
+
+def _saga_step(name: str, handler: str, description: str, **extra: Any) -> Function:
+    return Function(
+        name,
+        handler=f"handlers.saga_steps.{handler}",
+        description=description,
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **extra.pop("tables", {})},
+        **extra,
+    )
+
 
 FUNCTIONS = (
     Function(
         "api",
         handler="graphql_api.lambda_handler.handler",
         description="GraphQL API (Strawberry behind Mangum)",
-        tables={
-            **_ALL_TABLES_READ,
-            "orders": "write",
-            "order_events": "write",
-            "idempotency": "write",
-        },
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
         memory_mb=1024,
         timeout_s=29,
         publishes_events=True,
+        uses_stripe=True,
+        secrets=("app-keys", "admin-users"),
+    ),
+    Function(
+        "stripe-webhook",
+        handler="handlers.stripe_webhook.handler",
+        description="Stripe webhook: verify signature, drop duplicates, put the domain event on the bus",
+        tables={"idempotency": "write"},
+        memory_mb=512,
+        timeout_s=10,
+        publishes_events=True,
+        uses_stripe=True,
+        secrets=(),
+    ),
+    _saga_step("reserve-inventory", "reserve_inventory", "Saga: reserve stock across warehouses", tables=_STOCK_WRITES),
+    _saga_step("capture-payment", "capture_payment", "Saga: capture the authorized payment", uses_stripe=True),
+    _saga_step("allocate-shipment", "allocate_shipment", "Saga: hand the order to carriers", tables=_STOCK_WRITES),
+    _saga_step("notify-customer", "notify_customer", "Saga: email the shipping confirmation", sends_email=True),
+    _saga_step("mark-fulfilled", "mark_fulfilled", "Saga: mark the order fulfilled", tables=_STOCK_WRITES),
+    Function(
+        "payment-authorized",
+        handler="handlers.payment_events.on_payment_authorized",
+        description="Record an authorization and start the order's one saga",
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **_STOCK_WRITES},
+        publishes_events=True,
         starts_workflows=True,
+        uses_stripe=True,
+        sends_email=True,
+    ),
+    Function(
+        "payment-failed",
+        handler="handlers.payment_events.on_payment_failed",
+        description="Record a declined payment",
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
+        publishes_events=True,
+    ),
+    Function(
+        "compensation",
+        handler="handlers.compensation.handler",
+        description="Undo an order: release stock, cancel or refund the payment, tell the customer",
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **_STOCK_WRITES},
+        publishes_events=True,
+        uses_stripe=True,
+        sends_email=True,
+    ),
+    Function(
+        "notifications",
+        handler="handlers.notifications.handler",
+        description="Email customers about status changes",
+        tables=_ALL_TABLES_READ,
+        sends_email=True,
+    ),
+    Function(
+        "expire-unpaid-orders",
+        handler="handlers.expiry.handler",
+        description="Expire orders left unpaid",
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
+        publishes_events=True,
+        uses_stripe=True,
+        timeout_s=120,
     ),
 )
 
-DEPLOYMENT = Deployment(tables=TABLES, functions=FUNCTIONS)
+_FROM_US = {"source": [SOURCE]}
+
+RULES = (
+    Rule(
+        "payment-authorized",
+        "A payment was authorized (payOrder or Stripe's webhook): start the saga",
+        {**_FROM_US, "detail-type": [PaymentAuthorized.detail_type]},
+        target_function="payment-authorized",
+    ),
+    Rule(
+        "payment-failed",
+        "A payment was declined: record it, the shopper may try another card",
+        {**_FROM_US, "detail-type": [PaymentFailed.detail_type]},
+        target_function="payment-failed",
+    ),
+    Rule(
+        "compensation-requested",
+        "A saga step failed or an admin cancelled: undo the order",
+        {**_FROM_US, "detail-type": [CompensationRequested.detail_type]},
+        target_function="compensation",
+    ),
+    Rule(
+        "order-status-changed",
+        "Tell the customer",
+        {**_FROM_US, "detail-type": [OrderStatusChanged.detail_type]},
+        target_function="notifications",
+    ),
+)
+
+SECRETS = (
+    Secret("stripe", STRIPE, "Stripe secret API key and webhook signing secret", ("secret_key", "webhook_secret")),
+    Secret(
+        "app-keys",
+        APP_KEYS,
+        "Order access-token HMAC key and admin JWT signing key",
+        ("order_token_key", "jwt_signing_key"),
+    ),
+    Secret("admin-users", ADMIN_USERS, "Admin users with argon2id password hashes", ("users",)),
+)
+
+SCHEDULES = (Schedule("expire-unpaid-orders", "rate(5 minutes)", target_function="expire-unpaid-orders"),)
+
+DEPLOYMENT = Deployment(tables=TABLES, functions=FUNCTIONS, rules=RULES, schedules=SCHEDULES, secrets=SECRETS)

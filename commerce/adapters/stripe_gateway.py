@@ -217,6 +217,7 @@ def _snapshot(intent: stripe.PaymentIntent) -> PaymentIntentSnapshot:
         last_error_message=_optional_text(error, "message"),
         decline_code=_optional_text(error, "decline_code"),
         metadata={str(key): str(value) for key, value in intent.metadata.to_dict().items()},
+        latest_charge_id=charge.id if isinstance(charge, stripe.Charge) else charge,
     )
 
 

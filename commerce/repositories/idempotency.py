@@ -35,6 +35,9 @@ class DynamoIdempotencyRepository(IdempotencyRepository):
             raise
         return True
 
+    def release(self, key: str) -> None:
+        self.table.client.delete_item(TableName=self.table.name, Key=to_wire({"key": key}))
+
     def claim_request(self, record: IdempotencyRecord) -> dict[str, Any]:
         """A conditional Put that succeeds only for a new or expired key (also usable inside a transaction)."""
         return {

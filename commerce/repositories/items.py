@@ -122,6 +122,7 @@ def order_to_item(order: Order) -> Item:
                 "captured": order.payment.captured,
                 "refunded": order.payment.refunded,
                 "failure_reason": order.payment.failure_reason,
+                "last_failure_id": order.payment.last_failure_id,
             }
         ),
         "shipments": [
@@ -174,6 +175,7 @@ def order_from_item(item: Item) -> Order:
             captured=int(payment.get("captured", 0)),
             refunded=int(payment.get("refunded", 0)),
             failure_reason=payment.get("failure_reason"),
+            last_failure_id=payment.get("last_failure_id"),
         ),
         shipments=tuple(
             Shipment(

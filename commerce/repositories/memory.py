@@ -113,6 +113,9 @@ class InMemoryIdempotencyRepository(IdempotencyRepository):
         self.records[record.key] = record
         return True
 
+    def release(self, key: str) -> None:
+        self.records.pop(key, None)
+
 
 class InMemoryOrderRepository(OrderRepository):
     def __init__(self, events: InMemoryOrderEventRepository, idempotency: InMemoryIdempotencyRepository) -> None:

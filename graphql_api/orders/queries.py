@@ -2,8 +2,20 @@ from __future__ import annotations
 
 import strawberry
 
+from commerce.order_status import TERMINAL, OrderStatus
 from graphql_api.context import Context, run_sync
-from graphql_api.orders.types import Order
+from graphql_api.orders.types import Order, OrderEvent, Payment, Shipment, payment_of, shipment_of
+
+
+@strawberry.type(description="What changed since the cursor: for polling until `terminal`.")
+class OrderUpdates:
+    status: OrderStatus
+    terminal: bool
+    payment: Payment
+    shipments: list[Shipment]
+    failure_reason: str | None
+    events: list[OrderEvent]
+    cursor: str | None = strawberry.field(description="Pass as `after` next time; null until the first event.")
 
 
 @strawberry.type
@@ -16,3 +28,26 @@ class OrderQuery:
             return None
         events = await run_sync(tracking.timeline, found.id)
         return Order.of(found, events)
+
+    @strawberry.field(description="The order's status and only the timeline events after `after` (polling).")
+    async def order_updates(
+        self,
+        info: strawberry.Info[Context, None],
+        id: strawberry.ID,
+        access_token: str,
+        after: str | None = None,
+    ) -> OrderUpdates | None:
+        tracking = info.context.services.tracking
+        found = await run_sync(tracking.order_for_shopper, str(id), access_token)
+        if found is None:
+            return None
+        events = await run_sync(tracking.timeline, found.id, after=after)
+        return OrderUpdates(
+            status=found.status,
+            terminal=found.status in TERMINAL,
+            payment=payment_of(found),
+            shipments=[shipment_of(shipment) for shipment in found.shipments],
+            failure_reason=found.failure_reason,
+            events=[OrderEvent.of(event) for event in events],
+            cursor=events[-1].id if events else after,
+        )

@@ -7,6 +7,7 @@ from strawberry.scalars import JSON
 
 from commerce import orders
 from commerce.order_status import OrderStatus
+from commerce.shipping import tracking_url
 from commerce.timeline import OrderEvent as DomainOrderEvent
 from graphql_api.catalog.types import Money
 from graphql_api.errors import UserError
@@ -54,6 +55,7 @@ class Shipment:
     warehouse_id: str
     carrier: str
     tracking_number: str
+    tracking_url: str
     estimated_delivery: str
 
 
@@ -110,7 +112,6 @@ class Order:
 
     @classmethod
     def of(cls, order: orders.Order, events: list[DomainOrderEvent]) -> Order:
-        currency = order.currency
         return cls(
             id=strawberry.ID(order.id),
             email=order.email,
@@ -130,28 +131,35 @@ class Order:
             shipping=Money.of(order.shipping),
             total=Money.of(order.total),
             shipping_address=Address.of(order.shipping_address),
-            payment=Payment(
-                status=order.payment.status,
-                authorized=Money(amount=order.payment.authorized, currency=currency),
-                captured=Money(amount=order.payment.captured, currency=currency),
-                refunded=Money(amount=order.payment.refunded, currency=currency),
-                failure_reason=order.payment.failure_reason,
-            ),
-            shipments=[
-                Shipment(
-                    id=strawberry.ID(shipment.id),
-                    warehouse_id=shipment.warehouse_id,
-                    carrier=shipment.carrier,
-                    tracking_number=shipment.tracking_number,
-                    estimated_delivery=shipment.estimated_delivery,
-                )
-                for shipment in order.shipments
-            ],
+            payment=payment_of(order),
+            shipments=[shipment_of(shipment) for shipment in order.shipments],
             failure_reason=order.failure_reason,
             created_at=DateTime(order.created_at),
             updated_at=DateTime(order.updated_at),
             timeline=[OrderEvent.of(event) for event in events],
         )
+
+
+def payment_of(order: orders.Order) -> Payment:
+    currency = order.currency
+    return Payment(
+        status=order.payment.status,
+        authorized=Money(amount=order.payment.authorized, currency=currency),
+        captured=Money(amount=order.payment.captured, currency=currency),
+        refunded=Money(amount=order.payment.refunded, currency=currency),
+        failure_reason=order.payment.failure_reason,
+    )
+
+
+def shipment_of(shipment: orders.Shipment) -> Shipment:
+    return Shipment(
+        id=strawberry.ID(shipment.id),
+        warehouse_id=shipment.warehouse_id,
+        carrier=shipment.carrier,
+        tracking_number=shipment.tracking_number,
+        estimated_delivery=shipment.estimated_delivery,
+        tracking_url=tracking_url(shipment.carrier, shipment.tracking_number),
+    )
 
 
 @strawberry.input

@@ -1,63 +1,141 @@
-"""Start the whole local cloud in this process: moto with the described tables, seeded, and the services."""
+"""Start the whole local system in this process: moto (DynamoDB, Step Functions, EventBridge, SES), localstripe,
+the local Lambda runtime and rule delivery, all created from the one deployment description, and the HTTP server.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import boto3
 
 from commerce.bootstrap import Services, bootstrap
 from commerce.settings import Settings
 from infra.deployment import DEPLOYMENT, Deployment
+from infra.local import event_delivery, lambda_runtime
 from infra.local.aws import MotoCloud, start_moto
+from infra.local.event_bus import create_bus_and_rules
+from infra.local.functions import function_arns, local_functions, physical_name
+from infra.local.http import HttpServer
+from infra.local.lambda_runtime import MOTO_ACCOUNT_ID, LocalLambdaRuntime
+from infra.local.mailbox import verify_sender
 from infra.local.ports import free_port
+from infra.local.scheduler import LocalScheduler
+from infra.local.secrets import LOCAL_VALUES, create_secrets
 from infra.local.seed import seed
+from infra.local.stripe_server import PUBLISHABLE_KEY, LocalStripe, start_localstripe
 from infra.local.tables import create_tables, table_environment
+from sagas.fulfillment import STATE_MACHINE, render
 
 logger = logging.getLogger(__name__)
 
-# Local-only values, obviously not secrets: every deployed stack gets its own from Secrets Manager.
 LOCAL_ENVIRONMENT = {
     "APP_ENV": "development",
-    "ORDER_TOKEN_KEY": "local-order-token-key-not-a-secret",
+    "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+    "EMAIL_FROM": "orders@shop.example",
 }
+SAGA_ROLE_ARN = f"arn:aws:iam::{MOTO_ACCOUNT_ID}:role/local-fulfillment-saga"
 
 
 @dataclass
 class LocalCloud:
     aws: MotoCloud
+    stripe: LocalStripe
+    runtime: LocalLambdaRuntime
+    delivery: event_delivery.EventDelivery
     prefix: str
     deployment: Deployment
+    state_machine_arn: str
     environment: dict[str, str] = field(default_factory=dict)
-    _services: Services | None = None
+    http: HttpServer | None = None
+    scheduler: LocalScheduler = field(default_factory=LocalScheduler)
 
-    @property
+    @cached_property
     def services(self) -> Services:
-        if self._services is None:
-            self._services = bootstrap(Settings.from_env())
-        return self._services
+        return bootstrap(Settings.from_env())
+
+    def function_name(self, logical: str) -> str:
+        return physical_name(self.prefix, self.deployment.function(logical))
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Until no event is being delivered and no asynchronous invocation runs (executions are not included)."""
+        self.delivery.wait_idle(timeout)
+        self.runtime.wait_idle(timeout)
+
+    def run_schedules(self) -> None:
+        for schedule in self.deployment.schedules:
+            function = self.function_name(schedule.target_function)
+            self.scheduler.every(schedule, lambda name=function: self.runtime.invoke_async(name, {}))
 
     def stop(self) -> None:
+        self.scheduler.stop()
+        if self.http is not None:
+            self.http.stop()
+        event_delivery.uninstall()
+        lambda_runtime.uninstall()
+        self.runtime.close()
+        self.stripe.stop()
         self.aws.stop()
 
 
 def start_local_cloud(
     *,
     aws_port: int | None = None,
+    stripe_port: int | None = None,
+    http_port: int | None = None,
+    host: str = "127.0.0.1",
     prefix: str = "local",
     deployment: Deployment = DEPLOYMENT,
     with_seed: bool = True,
     app_env: str = "development",
 ) -> LocalCloud:
     """Everything runs in this process, so the environment it sets is the one every handler reads."""
+    http_port = http_port or free_port()
     aws = start_moto(aws_port or free_port())
-    environment = {**LOCAL_ENVIRONMENT, "APP_ENV": app_env, **table_environment(deployment, prefix)}
+    stripe = start_localstripe(stripe_port or free_port())
+    arns = function_arns(deployment, prefix)
+    sfn = boto3.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name=f"{prefix}-{STATE_MACHINE}",
+        definition=render(arns, deployment.bus_name),
+        roleArn=SAGA_ROLE_ARN,
+        type="STANDARD",
+    )
+    environment = {
+        **LOCAL_ENVIRONMENT,
+        "APP_ENV": app_env,
+        "STRIPE_API_BASE": stripe.api_base,
+        "STRIPE_JS_URL": stripe.js_url,
+        "EVENT_BUS_NAME": deployment.bus_name,
+        "FULFILLMENT_STATE_MACHINE_ARN": machine["stateMachineArn"],
+        **table_environment(deployment, prefix),
+    }
+    # Secrets live in (moto's) Secrets Manager exactly as on AWS; the code reads them by the ids in the environment.
+    environment |= create_secrets(boto3.client("secretsmanager"), deployment, prefix)
     os.environ.update(environment)
     create_tables(boto3.client("dynamodb"), deployment, prefix)
-    cloud = LocalCloud(aws=aws, prefix=prefix, deployment=deployment, environment=environment)
+    create_bus_and_rules(boto3.client("events"), deployment, {STATE_MACHINE: machine["stateMachineArn"]}, arns)
+    verify_sender(boto3.client("ses"), environment["EMAIL_FROM"])
+    runtime = lambda_runtime.install(local_functions(deployment, prefix))
+    delivery = event_delivery.install(runtime, sfn)
+    webhook_secret = LOCAL_VALUES["stripe"]["webhook_secret"]
+    stripe.register_webhook("local", f"http://{host}:{http_port}/webhooks/stripe", webhook_secret)
+    cloud = LocalCloud(
+        aws=aws,
+        stripe=stripe,
+        runtime=runtime,
+        delivery=delivery,
+        prefix=prefix,
+        deployment=deployment,
+        state_machine_arn=machine["stateMachineArn"],
+        environment=environment,
+    )
     if with_seed:
         seed(cloud.services.repositories)
-    logger.info("local cloud ready: AWS at %s, tables prefixed %r", aws.endpoint_url, prefix)
+    from infra.local.server import local_app  # the ASGI app imports the API; it needs the environment above
+
+    cloud.http = HttpServer(local_app(cloud), host, http_port).start()
+    logger.info("local cloud ready: API %s, AWS %s, Stripe %s", cloud.http.base_url, aws.endpoint_url, stripe.api_base)
     return cloud

@@ -51,12 +51,12 @@ class Handlers:
         try:
             result = self._load(handler)(json.loads(payload or b"{}"), context)
         except Exception as exc:
-            return Outcome(_error_document(exc, context.aws_request_id), exc)
+            return Outcome(error_document(exc, context.aws_request_id), exc)
         try:
             return Outcome(json.dumps(result).encode(), None)
         except (TypeError, ValueError) as exc:
             error = LambdaRuntimeError("Runtime.MarshalError", f"Unable to marshal response: {exc}")
-            return Outcome(_error_document(error, context.aws_request_id), error)
+            return Outcome(error_document(error, context.aws_request_id), error)
 
     def _load(self, handler: str) -> Handler:
         with self._lock:
@@ -79,7 +79,7 @@ class Handlers:
         return function
 
 
-def _error_document(error: BaseException, request_id: str) -> bytes:
+def error_document(error: BaseException, request_id: str) -> bytes:
     frames = traceback.extract_tb(error.__traceback__)[1:]  # the first frame is `Handlers.call`
     return json.dumps(
         {

@@ -22,8 +22,9 @@ import boto3
 
 from infra.local.aws import REGION
 from infra.local.background import BackgroundWork, Failure
+from infra.local.faults import Faults
 from infra.local.lambda_context import LambdaContext
-from infra.local.lambda_handlers import Handlers, Outcome
+from infra.local.lambda_handlers import Handlers, Outcome, error_document
 from infra.local.lambda_invoke_api import (
     BotocoreResponse,
     error_response,
@@ -81,6 +82,7 @@ class LocalLambdaRuntime:
         self.work = work or BackgroundWork()
         self._handlers = Handlers()
         self._invocations: deque[Invocation] = deque(maxlen=history)
+        self.faults = Faults()
 
     @property
     def function_names(self) -> list[str]:
@@ -160,7 +162,11 @@ class LocalLambdaRuntime:
         started_at = datetime.now(UTC)
         start = time.perf_counter()
         with self.work.tracking():
-            outcome = self._handlers.call(function.handler, payload, context)
+            injected = self.faults.take(function.name)
+            if injected is not None:
+                outcome = Outcome(error_document(injected, request_id), injected)
+            else:
+                outcome = self._handlers.call(function.handler, payload, context)
         duration_ms = (time.perf_counter() - start) * 1000
         self._invocations.append(
             Invocation(function.name, request_id, invocation_type, started_at, duration_ms, outcome.error_type)

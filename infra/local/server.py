@@ -1,25 +1,56 @@
-"""The local HTTP surface: what API Gateway routes to Lambda on AWS, served by one ASGI app."""
+"""The local HTTP surface: what API Gateway routes to the Lambdas on AWS, served by one ASGI app."""
 
 from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from commerce.bootstrap import Services
 from graphql_api.app import create_app
+from handlers.stripe_webhook import handle as handle_stripe_webhook
+from infra.local.mailbox import sent_mail
+
+if TYPE_CHECKING:
+    from infra.local.cloud import LocalCloud
 
 
 async def health(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def local_app(services: Services) -> Starlette:
+async def stripe_webhook(request: Request) -> JSONResponse:
+    # The raw bytes, exactly as sent: the signature covers them.
+    body = await request.body()
+    status, payload = await asyncio.to_thread(handle_stripe_webhook, body, request.headers.get("stripe-signature"))
+    return JSONResponse(payload, status_code=status)
+
+
+async def mailbox(_: Request) -> JSONResponse:
+    """The mail moto's SES "sent", newest first: the local stand-in for the customer's inbox."""
+    messages = await asyncio.to_thread(sent_mail)
+    return JSONResponse([asdict(message) for message in messages])
+
+
+def local_app(cloud: LocalCloud) -> Starlette:
+    settings = cloud.services.settings
+
+    async def client_config(_: Request) -> JSONResponse:
+        return JSONResponse(
+            {"stripePublishableKey": settings.stripe.publishable_key, "stripeJsUrl": settings.stripe.js_url}
+        )
+
     return Starlette(
         routes=[
             Route("/health", health),
             # A Route, not a Mount: a Mount would redirect /graphql to /graphql/.
-            Route("/graphql", create_app(services), methods=["GET", "POST"]),
+            Route("/graphql", create_app(cloud.services), methods=["GET", "POST"]),
+            Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+            Route("/config.json", client_config),
+            Route("/_local/mail", mailbox),
         ]
     )

@@ -153,8 +153,8 @@ def _fill_payment_intent_gaps(payment_intent: Any) -> None:
 
 def _serve(port: int) -> None:
     """The child process: localstripe's aiohttp app on 127.0.0.1:port until SIGTERM, SIGINT or end of stdin."""
-    from aiohttp import web  # noqa: PLC0415 - the parent process must not import localstripe's globals
-    from localstripe import resources, server  # noqa: PLC0415
+    from aiohttp import web
+    from localstripe import resources, server
 
     # localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write: slow as the
     # store grows, and racy when two servers run on one machine. The store lives as long as the process.

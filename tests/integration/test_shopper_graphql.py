@@ -47,7 +47,7 @@ query Order($id: ID!, $token: String!) {
 @pytest.fixture(scope="module", params=["asgi", "mangum"])
 def gql(request: pytest.FixtureRequest, local_cloud: LocalCloud) -> Iterator[GraphQLTransport]:
     if request.param == "asgi":
-        with TestClient(local_app(local_cloud.services)) as client:
+        with TestClient(local_app(local_cloud)) as client:
             yield AsgiTransport(client)
     else:
         yield MangumTransport(importlib.import_module("graphql_api.lambda_handler").handler)

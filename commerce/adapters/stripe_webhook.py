@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import json
+
+import stripe
+
+from commerce.webhooks import InvalidWebhookError, WebhookEvent, WebhookVerifier
+
+# Stripe's own default: a signature older than five minutes is a replay.
+TOLERANCE_SECONDS = 300
+
+
+class StripeWebhookVerifier(WebhookVerifier):
+    def __init__(self, secret: str, tolerance: int = TOLERANCE_SECONDS) -> None:
+        self.secret = secret
+        self.tolerance = tolerance
+
+    def verify(self, payload: bytes, signature: str | None) -> WebhookEvent:
+        if not signature:
+            raise InvalidWebhookError("missing Stripe-Signature header")
+        try:
+            # The signature covers the raw bytes: they must not be parsed and re-serialised before this check.
+            stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature, self.secret, self.tolerance)
+            document = json.loads(payload)
+        except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+            raise InvalidWebhookError(str(exc)) from exc
+        try:
+            event_id, event_type = document["id"], document["type"]
+            obj = document["data"]["object"]
+        except (KeyError, TypeError) as exc:
+            raise InvalidWebhookError("not a Stripe event") from exc
+        if not isinstance(event_id, str) or not isinstance(event_type, str) or not isinstance(obj, dict):
+            raise InvalidWebhookError("not a Stripe event")
+        intent_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+        return WebhookEvent(id=event_id, type=event_type, intent_id=intent_id if isinstance(intent_id, str) else None)

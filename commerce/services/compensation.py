@@ -1,0 +1,165 @@
+"""Undoing an order: exactly what was done, in reverse, whoever asks (a failed saga, an admin) and however often.
+
+Every step reads the truth before acting (the reservation's state, the intent's status at Stripe), so running
+twice, concurrently, or after a late saga step still leaves stock released and money returned exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+
+from commerce.clock import Clock
+from commerce.errors import OrderNotFoundError
+from commerce.events import CompensationRequested
+from commerce.idempotency import IdempotencyRecord
+from commerce.notifications import NotificationService
+from commerce.order_status import AWAITING_PAYMENT, OrderStatus
+from commerce.orders import Order
+from commerce.payments import PaymentStatus
+from commerce.ports import IdempotencyRepository, OrderEventRepository, OrderRepository
+from commerce.services.inventory import InventoryService
+from commerce.services.order_changes import Change, OrderChanges
+from commerce.services.payments import PaymentService
+from commerce.timeline import OrderEvent
+
+logger = logging.getLogger(__name__)
+
+_S = OrderStatus
+_IN_FLIGHT = frozenset({_S.AUTHORIZED, _S.RESERVED, _S.CAPTURED})
+_BEYOND_UNDO = frozenset({_S.SHIPPED, _S.FULFILLED})
+_VOIDABLE = frozenset(
+    {
+        PaymentStatus.REQUIRES_CAPTURE,
+        PaymentStatus.REQUIRES_PAYMENT_METHOD,
+        PaymentStatus.REQUIRES_CONFIRMATION,
+        PaymentStatus.REQUIRES_ACTION,
+    }
+)
+
+
+def readable_reason(reason: str) -> str:
+    """A saga's Catch hands over the Lambda error document as JSON; people want "Type: message"."""
+    try:
+        document = json.loads(reason)
+    except (TypeError, ValueError):
+        return reason
+    if isinstance(document, dict) and "errorType" in document:
+        return f"{document['errorType']}: {document.get('errorMessage', '')}".strip()
+    return reason
+
+
+class CompensationService:
+    def __init__(
+        self,
+        *,
+        orders: OrderRepository,
+        events: OrderEventRepository,
+        changes: OrderChanges,
+        inventory: InventoryService,
+        payments: PaymentService,
+        notifications: NotificationService,
+        idempotency: IdempotencyRepository,
+        clock: Clock,
+    ) -> None:
+        self.orders = orders
+        self.events = events
+        self.changes = changes
+        self.inventory = inventory
+        self.payments = payments
+        self.notifications = notifications
+        self.idempotency = idempotency
+        self.clock = clock
+
+    def compensate(self, request: CompensationRequested) -> Order:
+        reason = readable_reason(request.reason)
+        order = self.orders.get(request.order_id)
+        if order is None:
+            raise OrderNotFoundError(request.order_id)
+        if order.status in _BEYOND_UNDO:
+            self._note(order.id, "COMPENSATION_REFUSED", f"Already {order.status.value}; nothing is undone", reason)
+            return order
+        final = _S.CANCELLED if request.cancel else _S.FAILED
+        order = self.changes.apply(order.id, lambda current: self._begin(current, final, request, reason))
+
+        if self.inventory.release_for(order.id):
+            self._note(order.id, "INVENTORY_RELEASED", "Reserved stock released", reason)
+        refunded = self._return_money(order)
+
+        def finish(current: Order) -> Change | None:
+            if current.status is not _S.COMPENSATING:
+                return None
+            if refunded:
+                payment_status = "REFUNDED"
+            elif current.payment.intent_id:
+                payment_status = "CANCELLED"
+            else:
+                payment_status = current.payment.status
+            payment = replace(current.payment, status=payment_status, refunded=max(current.payment.refunded, refunded))
+            moved = current.transitioned(final, self.clock(), payment=payment, failure_reason=reason)
+            message = "Order cancelled" if final is _S.CANCELLED else "Order failed and was compensated"
+            return Change(moved, [self._event(moved, final.value, message, reason)])
+
+        order = self.changes.apply(order.id, finish)
+        self._tell_customer(order, reason)
+        return order
+
+    def _begin(self, order: Order, final: OrderStatus, request: CompensationRequested, reason: str) -> Change | None:
+        if order.status in AWAITING_PAYMENT:
+            # Nothing was reserved or captured yet: the order ends at once.
+            moved = order.transitioned(_S.CANCELLED, self.clock(), failure_reason=reason)
+            return Change(moved, [self._event(moved, "CANCELLED", "Order cancelled before payment", reason)])
+        if order.status not in _IN_FLIGHT:
+            return None  # already compensating or ended: the undo below is idempotent
+        moved = order.transitioned(_S.COMPENSATING, self.clock())
+        event = self._event(moved, "COMPENSATION_STARTED", f"Compensation started by {request.requested_by}", reason)
+        return Change(moved, [replace(event, step=request.failed_step)])
+
+    def _return_money(self, order: Order) -> int:
+        """Cancel an uncaptured authorization or refund a capture; returns the amount refunded in total."""
+        intent_id = order.payment.intent_id
+        if intent_id is None:
+            return 0
+        gateway = self.payments.gateway
+        intent = gateway.retrieve(intent_id)
+        if intent.status is PaymentStatus.SUCCEEDED:
+            if intent.amount_refunded < intent.amount_received:
+                intent = gateway.refund(intent_id, None, idempotency_key=f"{order.id}:refund")
+                self._note(order.id, "PAYMENT_REFUNDED", f"Refunded {intent.amount_refunded} {intent.currency}", None)
+            return intent.amount_refunded
+        if intent.status in _VOIDABLE:
+            gateway.cancel(intent_id, idempotency_key=f"{order.id}:cancel")
+            self._note(order.id, "AUTHORIZATION_CANCELLED", "Payment authorization cancelled", None)
+        return 0
+
+    def _tell_customer(self, order: Order, reason: str) -> None:
+        if order.status not in (_S.FAILED, _S.CANCELLED):
+            return
+        claim = IdempotencyRecord(
+            key=f"email:{order.status.value.lower()}:{order.id}",
+            request_hash=order.status.value,
+            result_id=order.id,
+            expires_at=int(self.clock().timestamp()) + 7 * 24 * 3600,
+        )
+        if not self.idempotency.claim(claim):
+            return
+        if order.status is _S.CANCELLED:
+            self.notifications.order_cancelled(order, reason)
+        else:
+            self.notifications.order_failed(order, reason)
+
+    def _note(self, order_id: str, kind: str, message: str, reason: str | None) -> None:
+        detail = {"reason": reason} if reason else {}
+        self.events.append(OrderEvent.new(order_id, self.clock(), kind, message, step="Compensation", detail=detail))
+
+    def _event(self, order: Order, kind: str, message: str, reason: str) -> OrderEvent:
+        return OrderEvent.new(
+            order.id,
+            self.clock(),
+            kind,
+            message,
+            status=order.status.value,
+            step="Compensation",
+            detail={"reason": reason},
+        )

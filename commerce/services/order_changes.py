@@ -1,0 +1,77 @@
+"""Changing an order safely: read, decide, write on the version read; on a concurrent change, decide again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from commerce.clock import Clock
+from commerce.errors import ConcurrentUpdateError, OrderNotFoundError
+from commerce.events import DomainEvent, EventPublisher, OrderStatusChanged
+from commerce.order_status import OrderStatus
+from commerce.orders import Order
+from commerce.ports import OrderRepository
+from commerce.timeline import OrderEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+# The statuses a customer hears about through the notifications handler; the others are told by their own step.
+ANNOUNCED = frozenset({OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED, OrderStatus.EXPIRED})
+
+
+@dataclass(frozen=True)
+class Change:
+    order: Order
+    events: Sequence[OrderEvent] = ()
+    publish: Sequence[DomainEvent] = field(default_factory=tuple)
+
+
+Decision = Callable[[Order], Change | None]
+
+
+class OrderChanges:
+    def __init__(self, orders: OrderRepository, clock: Clock, publisher: EventPublisher) -> None:
+        self.orders = orders
+        self.clock = clock
+        self.publisher = publisher
+
+    def apply(self, order_id: str, decide: Decision) -> Order:
+        """`decide` sees the current order and returns the change to make, or None when nothing is to be done.
+
+        Decisions must be pure: they run again on the fresh order whenever someone else wrote in between
+        (an admin's cancellation racing a saga step, a webhook racing the shopper's own confirmation).
+        """
+        for _ in range(MAX_ATTEMPTS):
+            current = self.orders.get(order_id)
+            if current is None:
+                raise OrderNotFoundError(order_id)
+            change = decide(current)
+            if change is None:
+                return current
+            try:
+                self.orders.save(change.order, expected_version=current.version, events=change.events)
+            except ConcurrentUpdateError:
+                logger.info("order changed concurrently, deciding again", extra={"order_id": order_id})
+                continue
+            published = list(change.publish)
+            if change.order.status != current.status and change.order.status in ANNOUNCED:
+                published.append(
+                    OrderStatusChanged(
+                        order_id=order_id,
+                        status=change.order.status.value,
+                        previous=current.status.value,
+                        reason=change.order.failure_reason,
+                    )
+                )
+            if published:
+                self.publisher.publish(published)
+            return change.order
+        raise ConcurrentUpdateError("order", order_id)
+
+    def status_event(self, order: Order, message: str, **detail: object) -> OrderEvent:
+        return OrderEvent.new(
+            order.id, self.clock(), "STATUS_CHANGED", message, status=order.status.value, detail=dict(detail)
+        )

@@ -1,0 +1,206 @@
+"""Paying for an order: one PaymentIntent per order, confirmed server-side; Stripe's answer becomes domain facts.
+
+The shopper's `payOrder` and Stripe's webhook both end in `apply_intent`, which is idempotent per order:
+whichever reports an authorization first moves the order to AUTHORIZED, and both publish PaymentAuthorized,
+whose consumer starts the one saga of the order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from commerce.clock import Clock
+from commerce.errors import DomainError, OrderNotFoundError
+from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
+from commerce.order_status import AWAITING_PAYMENT, TERMINAL, OrderStatus
+from commerce.orders import Order
+from commerce.payments import PaymentGateway, PaymentIntentSnapshot, PaymentProviderUnavailableError, PaymentStatus
+from commerce.ports import OrderRepository
+from commerce.services.order_changes import Change, OrderChanges
+from commerce.services.tracking import OrderTracking
+from commerce.timeline import OrderEvent
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentOutcome(StrEnum):
+    AUTHORIZED = "AUTHORIZED"
+    REQUIRES_ACTION = "REQUIRES_ACTION"
+    DECLINED = "DECLINED"
+    PENDING = "PENDING"
+    CLOSED = "CLOSED"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    order: Order
+    outcome: PaymentOutcome
+    client_secret: str | None = None
+    decline_reason: str | None = None
+
+
+class PaymentNotAllowedError(DomainError):
+    def __init__(self, order_id: str, status: str) -> None:
+        super().__init__(f"order {order_id} is {status} and takes no payment")
+        self.order_id = order_id
+        self.status = status
+
+
+class PaymentService:
+    def __init__(
+        self,
+        *,
+        orders: OrderRepository,
+        changes: OrderChanges,
+        tracking: OrderTracking,
+        gateway: Callable[[], PaymentGateway],
+        publisher: EventPublisher,
+        clock: Clock,
+    ) -> None:
+        self.orders = orders
+        self.changes = changes
+        self.tracking = tracking
+        self._gateway_factory = gateway
+        self._gateway: PaymentGateway | None = None
+        self.publisher = publisher
+        self.clock = clock
+
+    @property
+    def gateway(self) -> PaymentGateway:
+        # Built on first use: importing and configuring the Stripe SDK is cold-start time only payment paths pay.
+        if self._gateway is None:
+            self._gateway = self._gateway_factory()
+        return self._gateway
+
+    def ensure_intent(self, order: Order) -> Order:
+        """The order's one PaymentIntent, created if missing. A racing creator's extra intent is cancelled."""
+        if order.payment.intent_id:
+            return order
+        intent = self.gateway.create_intent(order.id, order.total, idempotency_key=f"{order.id}:intent")
+
+        def attach(current: Order) -> Change | None:
+            if current.payment.intent_id:
+                return None
+            payment = replace(current.payment, intent_id=intent.id, status="REQUIRES_PAYMENT")
+            return Change(current.revised(self.clock(), payment=payment))
+
+        saved = self.changes.apply(order.id, attach)
+        if saved.payment.intent_id != intent.id:
+            # localstripe ignores idempotency keys, and keys expire on Stripe: the order's write decides the winner.
+            logger.warning("cancelling a duplicate payment intent", extra={"order_id": order.id})
+            self.gateway.cancel(intent.id, idempotency_key=f"{order.id}:intent:{intent.id}:cancel")
+        return saved
+
+    def prepare(self, order: Order) -> Order:
+        """Open the order's intent right after placing it; if Stripe is unreachable, payOrder will open it."""
+        try:
+            return self.ensure_intent(order)
+        except PaymentProviderUnavailableError:
+            logger.warning("payment intent deferred: Stripe unavailable", extra={"order_id": order.id})
+            return order
+
+    def pay(self, order_id: str, access_token: str, card_token: str | None) -> PaymentResult:
+        """Confirm the order's intent with a Stripe.js card token; without a token, re-check after 3-D Secure."""
+        order = self.tracking.order_for_shopper(order_id, access_token)
+        if order is None:
+            raise OrderNotFoundError(order_id)
+        if order.status not in AWAITING_PAYMENT:
+            if order.status in TERMINAL and order.status is not OrderStatus.FULFILLED:
+                raise PaymentNotAllowedError(order.id, order.status.value)
+            return PaymentResult(order, PaymentOutcome.AUTHORIZED)
+        order = self.ensure_intent(order)
+        intent_id = order.payment.intent_id
+        assert intent_id is not None  # ensure_intent guarantees it
+        if card_token:
+            snapshot = self.gateway.confirm_with_card_token(
+                intent_id, card_token, idempotency_key=f"{order.id}:confirm:{card_token}"
+            )
+        else:
+            snapshot = self.gateway.retrieve(intent_id)
+        return self.apply_intent(snapshot)
+
+    def apply_intent(self, intent: PaymentIntentSnapshot) -> PaymentResult:
+        """Turn what Stripe reports about an order's intent into the order's state and the bus's events."""
+        order_id = intent.order_id
+        if order_id is None:
+            raise OrderNotFoundError(f"(intent {intent.id} has no order id)")
+        if intent.status is PaymentStatus.REQUIRES_CAPTURE:
+            authorized = PaymentAuthorized(order_id, intent.id, intent.amount_capturable, intent.currency)
+            order = self.record_authorization(authorized)
+            if order.status is OrderStatus.AUTHORIZED:
+                # Published even when the order was already AUTHORIZED: a crash after the write must not leave
+                # the saga unstarted, and its consumer starts one saga per order however often it hears this.
+                self.publisher.publish([authorized])
+            return PaymentResult(order, PaymentOutcome.AUTHORIZED)
+        if intent.status is PaymentStatus.REQUIRES_ACTION:
+            order = self.changes.apply(order_id, self._needs_action)
+            return PaymentResult(order, PaymentOutcome.REQUIRES_ACTION, client_secret=intent.client_secret)
+        decline = intent.decline
+        if decline is not None:
+            attempt_id = intent.latest_charge_id or f"{intent.id}:{decline.reason}"
+            order = self.changes.apply(order_id, lambda current: self._declined(current, decline.reason, attempt_id))
+            return PaymentResult(order, PaymentOutcome.DECLINED, decline_reason=decline.reason)
+        order = self._existing(order_id)
+        if intent.status in (PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED):
+            return PaymentResult(order, PaymentOutcome.CLOSED)
+        return PaymentResult(order, PaymentOutcome.PENDING)
+
+    def record_authorization(self, event: PaymentAuthorized) -> Order:
+        return self.changes.apply(event.order_id, lambda current: self._authorized(current, event))
+
+    def record_failure(self, event: PaymentFailed) -> Order:
+        return self.changes.apply(
+            event.order_id, lambda current: self._declined(current, event.reason, event.attempt_id)
+        )
+
+    def _existing(self, order_id: str) -> Order:
+        order = self.orders.get(order_id)
+        if order is None:
+            raise OrderNotFoundError(order_id)
+        return order
+
+    def _authorized(self, order: Order, authorized: PaymentAuthorized) -> Change | None:
+        if order.status not in AWAITING_PAYMENT:
+            return None
+        payment = replace(
+            order.payment,
+            intent_id=authorized.intent_id,
+            status="AUTHORIZED",
+            authorized=authorized.amount,
+            failure_reason=None,
+        )
+        moved = order.transitioned(OrderStatus.AUTHORIZED, self.clock(), payment=payment)
+        event = OrderEvent.new(
+            order.id,
+            self.clock(),
+            "PAYMENT_AUTHORIZED",
+            "Payment authorized",
+            status=moved.status.value,
+            detail={"amount": authorized.amount, "currency": authorized.currency},
+        )
+        return Change(moved, [event])
+
+    def _needs_action(self, order: Order) -> Change | None:
+        if order.status not in AWAITING_PAYMENT or order.payment.status == "REQUIRES_ACTION":
+            return None
+        revised = order.revised(self.clock(), payment=replace(order.payment, status="REQUIRES_ACTION"))
+        event = OrderEvent.new(order.id, self.clock(), "PAYMENT_ACTION_REQUIRED", "Card needs 3-D Secure confirmation")
+        return Change(revised, [event])
+
+    def _declined(self, order: Order, reason: str, attempt_id: str) -> Change | None:
+        if order.status not in AWAITING_PAYMENT or order.payment.last_failure_id == attempt_id:
+            return None
+        payment = replace(order.payment, status="DECLINED", failure_reason=reason, last_failure_id=attempt_id)
+        moved = order.transitioned(OrderStatus.PAYMENT_FAILED, self.clock(), payment=payment)
+        event = OrderEvent.new(
+            order.id,
+            self.clock(),
+            "PAYMENT_FAILED",
+            f"Payment declined: {reason}",
+            status=moved.status.value,
+            detail={"reason": reason},
+        )
+        return Change(moved, [event])

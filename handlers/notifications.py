@@ -1,0 +1,23 @@
+"""Bus consumer: tell the customer about status changes that have no step of their own to do it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commerce.events import OrderStatusChanged
+from commerce.order_status import OrderStatus
+from handlers.runtime import services
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    change = OrderStatusChanged(**event["detail"])
+    order = services().repositories.orders.get(change.order_id)
+    if order is None:
+        return {"order_id": change.order_id, "sent": False}
+    notifications = services().notifications
+    sent = False
+    if change.status == OrderStatus.AUTHORIZED.value:
+        sent = notifications.order_confirmed(order)
+    elif change.status == OrderStatus.PAYMENT_FAILED.value:
+        sent = notifications.payment_failed(order, change.reason or order.payment.failure_reason or "declined")
+    return {"order_id": order.id, "sent": sent}

@@ -1,0 +1,32 @@
+"""Lambda "stripe-webhook" (API Gateway HTTP API, payload v2): verify, de-duplicate, publish. Nothing else."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+from typing import Any
+
+from commerce.webhooks import InvalidWebhookError
+from handlers.runtime import services
+
+logger = logging.getLogger(__name__)
+
+
+def handle(body: bytes, signature: str | None) -> tuple[int, dict[str, str]]:
+    """The webhook's whole behaviour, shared by the Lambda and the local server: (HTTP status, JSON body)."""
+    try:
+        outcome = services().webhooks.receive(body, signature, received_at=int(time.time()))
+    except InvalidWebhookError as exc:
+        logger.warning("webhook refused: %s", exc)
+        return 400, {"error": "invalid webhook"}
+    return 200, {"received": outcome.value}
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    raw = event.get("body") or ""
+    body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()
+    headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}
+    status, payload = handle(body, headers.get("stripe-signature"))
+    return {"statusCode": status, "headers": {"content-type": "application/json"}, "body": json.dumps(payload)}

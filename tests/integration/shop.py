@@ -1,0 +1,167 @@
+"""Driving the running local system like its users do: GraphQL over HTTP, Stripe.js-made tokens, signed webhooks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import httpx2
+
+from commerce.order_status import OrderStatus
+from commerce.orders import Order
+from infra.local.cloud import LocalCloud
+from infra.local.stripe_server import PUBLISHABLE_KEY
+from tests.integration.stripe_cards import card_token
+
+PLACE = """
+mutation Place($input: PlaceOrderInput!) {
+  placeOrder(input: $input) { accessToken errors { field code message } order { id status total { amount } } }
+}"""
+
+PAY = """
+mutation Pay($id: ID!, $token: String!, $card: String) {
+  payOrder(orderId: $id, accessToken: $token, cardToken: $card) {
+    outcome clientSecret declineReason errors { field code message }
+    order { id status payment { status failureReason } }
+  }
+}"""
+
+UPDATES = """
+query Updates($id: ID!, $token: String!, $after: String) {
+  orderUpdates(id: $id, accessToken: $token, after: $after) {
+    status terminal cursor failureReason
+    shipments { carrier trackingNumber trackingUrl estimatedDelivery }
+    payment { status authorized { amount } captured { amount } refunded { amount } }
+    events { id type status step attempt message }
+  }
+}"""
+
+
+@dataclass
+class PlacedOrder:
+    id: str
+    token: str
+    total: int
+
+
+class Shop:
+    def __init__(self, cloud: LocalCloud) -> None:
+        self.cloud = cloud
+        assert cloud.http is not None
+        self.http = httpx2.Client(base_url=cloud.http.base_url, timeout=30)
+
+    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        response = self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def place(self, lines: Iterable[tuple[str, int]], email: str = "saga@example.com") -> PlacedOrder:
+        payload = self.graphql(
+            PLACE,
+            {
+                "input": {
+                    "idempotencyKey": f"test-{secrets.token_hex(8)}",
+                    "email": email,
+                    "lines": [{"productId": product_id, "quantity": quantity} for product_id, quantity in lines],
+                    "shippingAddress": {
+                        "name": "Grace Hopper",
+                        "line1": "1 Navy Way",
+                        "city": "Arlington",
+                        "region": "VA",
+                        "postalCode": "22202",
+                        "country": "US",
+                    },
+                }
+            },
+        )["placeOrder"]
+        assert payload["errors"] == [], payload
+        return PlacedOrder(payload["order"]["id"], payload["accessToken"], payload["order"]["total"]["amount"])
+
+    def card(self, number: str) -> str:
+        return card_token(self.cloud.stripe.api_base, number)
+
+    def pay(self, order: PlacedOrder, card_number: str | None) -> dict[str, Any]:
+        card = self.card(card_number) if card_number else None
+        payload: dict[str, Any] = self.graphql(PAY, {"id": order.id, "token": order.token, "card": card})["payOrder"]
+        return payload
+
+    def updates(self, order: PlacedOrder, after: str | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = self.graphql(UPDATES, {"id": order.id, "token": order.token, "after": after})[
+            "orderUpdates"
+        ]
+        return result
+
+    def wait_until(self, order: PlacedOrder, *statuses: OrderStatus, timeout: float = 45.0) -> Order:
+        deadline = time.monotonic() + timeout
+        repository = self.cloud.services.repositories.orders
+        while True:
+            found = repository.get(order.id)
+            assert found is not None
+            if found.status in statuses:
+                return found
+            if time.monotonic() > deadline:
+                timeline = [e.type for e in self.cloud.services.repositories.events.list(order.id)]
+                raise AssertionError(f"{order.id} still {found.status} after {timeout}s; timeline {timeline}")
+            time.sleep(0.1)
+
+    def wait_for_saga(self, order: PlacedOrder, timeout: float = 45.0) -> str:
+        """The saga execution's final status (SUCCEEDED or FAILED)."""
+        deadline = time.monotonic() + timeout
+        sfn = boto3.client("stepfunctions")
+        arn = self.execution_arn(order)
+        while True:
+            status = sfn.describe_execution(executionArn=arn)["status"]
+            if status != "RUNNING":
+                return status
+            if time.monotonic() > deadline:
+                raise AssertionError(f"saga of {order.id} still running after {timeout}s")
+            time.sleep(0.1)
+
+    def execution_arn(self, order: PlacedOrder) -> str:
+        return self.cloud.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{order.id}"
+
+    def executions_of(self, order: PlacedOrder) -> int:
+        sfn = boto3.client("stepfunctions")
+        executions = sfn.list_executions(stateMachineArn=self.cloud.state_machine_arn)["executions"]
+        return sum(1 for execution in executions if execution["name"] == order.id)
+
+    def authenticate_3ds(self, intent_id: str, client_secret: str) -> None:
+        """What localstripe's fake Stripe.js confirmCardPayment does when the shopper approves the challenge."""
+        response = self.http.post(
+            f"{self.cloud.stripe.api_base}/v1/payment_intents/{intent_id}/_authenticate?success=true",
+            content=json.dumps({"key": PUBLISHABLE_KEY, "client_secret": client_secret}),
+        )
+        assert response.status_code == 200, response.text
+
+    def post_webhook(self, event: dict[str, Any], secret: str | None = None, timestamp: int | None = None) -> int:
+        body = json.dumps(event).encode()
+        headers = {"content-type": "application/json"}
+        if secret is not None:
+            headers["stripe-signature"] = stripe_signature(body, secret, timestamp or int(time.time()))
+        return self.http.post("/webhooks/stripe", content=body, headers=headers).status_code
+
+
+def stripe_signature(body: bytes, secret: str, timestamp: int) -> str:
+    """Stripe's scheme: v1 = HMAC-SHA256(secret, "<t>.<raw body>")."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def intent_event(event_type: str, intent_id: str, event_id: str | None = None) -> dict[str, Any]:
+    return {
+        "id": event_id or f"evt_{secrets.token_hex(12)}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {"object": {"id": intent_id, "object": "payment_intent"}},
+    }

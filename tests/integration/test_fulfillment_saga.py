@@ -1,0 +1,316 @@
+"""The saga end to end on the local cloud: real moto Step Functions, real localstripe, the real SDK."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from commerce.catalog import StockLevel
+from commerce.order_status import OrderStatus
+from commerce.payments import PaymentStatus
+from handlers.runtime import TransientStepError
+from infra.local.cloud import LocalCloud
+from infra.local.secrets import LOCAL_VALUES
+from tests.integration.shop import PlacedOrder, Shop, intent_event, stripe_signature
+from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
+from tests.unit.builders import a_product
+
+S = OrderStatus
+TERMINAL = (S.FULFILLED, S.FAILED, S.CANCELLED, S.EXPIRED)
+
+
+class PermanentStepError(Exception):
+    """Not in the saga's Retry list: caught at once."""
+
+
+@pytest.fixture(scope="module")
+def shop(local_cloud: LocalCloud) -> Iterator[Shop]:
+    yield Shop(local_cloud)
+    local_cloud.runtime.faults.clear()
+
+
+@pytest.fixture
+def product(local_cloud: LocalCloud) -> str:
+    """A product of its own per test, 2 + 3 + 4 units over the three warehouses, so tests never share stock."""
+    product = a_product(f"p-saga-{secrets.token_hex(4)}", price=2500, category="saga-tests")
+    repositories = local_cloud.services.repositories
+    repositories.products.add(product)
+    for warehouse, available in (("wh-east", 2), ("wh-central", 3), ("wh-west", 4)):
+        repositories.inventory.put(StockLevel(product.id, warehouse, available=available))
+    return product.id
+
+
+def stock(cloud: LocalCloud, product_id: str) -> dict[str, tuple[int, int, int]]:
+    return {
+        level.warehouse_id: (level.available, level.reserved, level.shipped)
+        for level in cloud.services.repositories.inventory.levels(product_id)
+    }
+
+
+def conserved(levels: dict[str, tuple[int, int, int]]) -> dict[str, int]:
+    return {warehouse: sum(counts) for warehouse, counts in levels.items()}
+
+
+def intent_of(cloud: LocalCloud, order: PlacedOrder) -> tuple[str, PaymentStatus, int, int]:
+    stored = cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.payment.intent_id is not None
+    intent = cloud.services.payments.gateway.retrieve(stored.payment.intent_id)
+    return intent.id, intent.status, intent.amount_received, intent.amount_refunded
+
+
+def timeline(cloud: LocalCloud, order: PlacedOrder) -> list[str]:
+    return [event.type for event in cloud.services.repositories.events.list(order.id)]
+
+
+def in_order(expected: list[str], actual: list[str]) -> bool:
+    remaining = iter(actual)
+    return all(kind in remaining for kind in expected)
+
+
+def test_a_paid_order_is_reserved_captured_shipped_announced_and_fulfilled(shop: Shop, product: str) -> None:
+    before = stock(shop.cloud, product)
+    order = shop.place([(product, 3)])
+    paid = shop.pay(order, AUTHORIZES)
+    assert paid["errors"] == [] and paid["outcome"] == "AUTHORIZED"
+    assert paid["order"]["status"] == "AUTHORIZED"
+
+    fulfilled = shop.wait_until(order, *TERMINAL)
+    assert fulfilled.status is S.FULFILLED
+    assert shop.wait_for_saga(order) == "SUCCEEDED"
+    assert in_order(
+        [
+            "ORDER_PLACED",
+            "PAYMENT_AUTHORIZED",
+            "INVENTORY_RESERVED",
+            "PAYMENT_CAPTURED",
+            "SHIPPED",
+            "CUSTOMER_NOTIFIED",
+            "FULFILLED",
+        ],
+        timeline(shop.cloud, order),
+    ), timeline(shop.cloud, order)
+    _, status, received, refunded = intent_of(shop.cloud, order)
+    assert (status, received, refunded) == (PaymentStatus.SUCCEEDED, order.total, 0)
+    after = stock(shop.cloud, product)
+    assert conserved(after) == conserved(before)
+    assert sum(shipped for _, _, shipped in after.values()) == 3
+    assert sum(reserved for _, reserved, _ in after.values()) == 0
+    assert fulfilled.shipments and all(s.tracking_number for s in fulfilled.shipments)
+    updates = shop.updates(order)
+    assert updates["terminal"] and updates["status"] == "FULFILLED"
+    assert updates["shipments"][0]["trackingUrl"].startswith("https://")
+    shop.cloud.wait_idle()
+    mail = shop.http.get("/_local/mail").json()
+    assert any(
+        order.id in (message["text"] or message["html"]) and "saga@example.com" in message["to"] for message in mail
+    )
+
+
+def test_polling_with_a_cursor_returns_only_newer_events(shop: Shop, product: str) -> None:
+    order = shop.place([(product, 1)])
+    first = shop.updates(order)
+    assert [event["type"] for event in first["events"]] == ["ORDER_PLACED"]
+    shop.pay(order, AUTHORIZES)
+    shop.wait_until(order, *TERMINAL)
+    later = shop.updates(order, after=first["cursor"])
+    kinds = [event["type"] for event in later["events"]]
+    assert "ORDER_PLACED" not in kinds and "FULFILLED" in kinds
+    assert shop.updates(order, after=later["cursor"])["events"] == []
+
+
+def test_an_authorization_reported_only_by_the_webhook_starts_the_saga(shop: Shop, product: str) -> None:
+    order = shop.place([(product, 1)])
+    stored = shop.cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.payment.intent_id
+    # The card is confirmed without payOrder (as if the browser's request was lost): only Stripe knows.
+    shop.cloud.services.payments.gateway.confirm_with_card_token(stored.payment.intent_id, shop.card(AUTHORIZES), "k1")
+    secret = LOCAL_VALUES["stripe"]["webhook_secret"]
+    event = intent_event("payment_intent.amount_capturable_updated", stored.payment.intent_id)
+    assert shop.post_webhook(event, secret) == 200
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert shop.executions_of(order) == 1
+
+
+def test_a_declined_card_starts_no_saga_and_another_card_then_succeeds(shop: Shop, product: str) -> None:
+    order = shop.place([(product, 1)])
+    declined = shop.pay(order, DECLINES)
+    assert declined["outcome"] == "DECLINED" and declined["declineReason"]
+    assert declined["order"]["status"] == "PAYMENT_FAILED"
+    assert declined["order"]["payment"]["failureReason"] == declined["declineReason"]
+    shop.cloud.wait_idle()
+    assert shop.executions_of(order) == 0
+
+    retried = shop.pay(order, AUTHORIZES)
+    assert retried["outcome"] == "AUTHORIZED"
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert in_order(["PAYMENT_FAILED", "PAYMENT_AUTHORIZED", "FULFILLED"], timeline(shop.cloud, order))
+
+
+def test_a_3d_secure_card_asks_for_action_and_succeeds_after_authentication(shop: Shop, product: str) -> None:
+    order = shop.place([(product, 1)])
+    challenged = shop.pay(order, NEEDS_3D_SECURE)
+    assert challenged["outcome"] == "REQUIRES_ACTION" and challenged["clientSecret"]
+    assert challenged["order"]["status"] == "PENDING_PAYMENT"
+    intent_id = challenged["clientSecret"].split("_secret_")[0]
+    shop.authenticate_3ds(intent_id, challenged["clientSecret"])
+    rechecked = shop.pay(order, None)
+    assert rechecked["outcome"] == "AUTHORIZED"
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+
+
+def test_stock_gone_before_reservation_cancels_the_authorization_and_fails_the_order(shop: Shop, product: str) -> None:
+    order = shop.place([(product, 5)])
+    inventory = shop.cloud.services.repositories.inventory
+    for warehouse in ("wh-east", "wh-central", "wh-west"):  # sold elsewhere in the meantime
+        inventory.put(StockLevel(product, warehouse, available=1))
+    drained = stock(shop.cloud, product)
+    shop.pay(order, AUTHORIZES)
+    failed = shop.wait_until(order, *TERMINAL)
+    assert failed.status is S.FAILED
+    assert failed.failure_reason is not None and "OutOfStockError" in failed.failure_reason
+    assert shop.wait_for_saga(order) == "FAILED"
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.CANCELED, 0, 0)
+    assert stock(shop.cloud, product) == drained
+
+
+def test_a_permanent_failure_at_capture_releases_the_stock_and_cancels_the_authorization(
+    shop: Shop, product: str
+) -> None:
+    before = stock(shop.cloud, product)
+    shop.cloud.runtime.faults.inject(shop.cloud.function_name("capture-payment"), lambda: PermanentStepError("boom"))
+    try:
+        order = shop.place([(product, 2)])
+        shop.pay(order, AUTHORIZES)
+        failed = shop.wait_until(order, *TERMINAL)
+    finally:
+        shop.cloud.runtime.faults.clear()
+    assert failed.status is S.FAILED
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.CANCELED, 0, 0)  # never captured, nothing refunded
+    assert stock(shop.cloud, product) == before
+    assert in_order(
+        ["INVENTORY_RESERVED", "COMPENSATION_STARTED", "INVENTORY_RELEASED", "AUTHORIZATION_CANCELLED", "FAILED"],
+        timeline(shop.cloud, order),
+    )
+
+
+def test_transient_failures_at_capture_are_retried_to_success(shop: Shop, product: str) -> None:
+    shop.cloud.runtime.faults.inject(
+        shop.cloud.function_name("capture-payment"), lambda: TransientStepError("throttled"), times=2
+    )
+    order = shop.place([(product, 1)])
+    shop.pay(order, AUTHORIZES)
+    assert shop.wait_until(order, *TERMINAL, timeout=60).status is S.FULFILLED
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
+
+
+def test_a_permanent_failure_at_shipment_refunds_the_capture_and_releases_the_stock(shop: Shop, product: str) -> None:
+    before = stock(shop.cloud, product)
+    shop.cloud.runtime.faults.inject(shop.cloud.function_name("allocate-shipment"), lambda: PermanentStepError("x"))
+    try:
+        order = shop.place([(product, 2)])
+        shop.pay(order, AUTHORIZES)
+        failed = shop.wait_until(order, *TERMINAL)
+    finally:
+        shop.cloud.runtime.faults.clear()
+    assert failed.status is S.FAILED
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, order.total)
+    assert failed.payment.refunded == order.total
+    assert stock(shop.cloud, product) == before
+    kinds = timeline(shop.cloud, order)
+    assert in_order(
+        ["PAYMENT_CAPTURED", "COMPENSATION_STARTED", "INVENTORY_RELEASED", "PAYMENT_REFUNDED", "FAILED"], kinds
+    ), kinds
+
+
+def test_duplicate_out_of_order_webhooks_racing_pay_order_run_one_saga_and_capture_once(
+    shop: Shop, product: str
+) -> None:
+    order = shop.place([(product, 1)])
+    stored = shop.cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.payment.intent_id
+    intent_id = stored.payment.intent_id
+    secret = LOCAL_VALUES["stripe"]["webhook_secret"]
+    authorized = intent_event("payment_intent.amount_capturable_updated", intent_id)
+    stale_failure = intent_event("payment_intent.payment_failed", intent_id)
+    token = shop.card(AUTHORIZES)
+    statuses: list[int] = []
+
+    def deliver() -> None:
+        for event in (authorized, stale_failure, authorized, authorized):
+            statuses.append(shop.post_webhook(event, secret))
+
+    racer = threading.Thread(target=deliver)
+    racer.start()
+    paid = shop.graphql(
+        "mutation($id: ID!, $t: String!, $c: String) { payOrder(orderId: $id, accessToken: $t, cardToken: $c) "
+        "{ outcome errors { code } } }",
+        {"id": order.id, "t": order.token, "c": token},
+    )["payOrder"]
+    racer.join()
+    assert paid["errors"] == [] and paid["outcome"] == "AUTHORIZED"
+    assert shop.post_webhook(authorized, "whsec_wrong") == 400
+    assert shop.post_webhook(authorized, None) == 400
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    shop.cloud.wait_idle()
+    assert set(statuses) == {200}
+    assert shop.executions_of(order) == 1
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
+    captures = [event for event in timeline(shop.cloud, order) if event == "PAYMENT_CAPTURED"]
+    assert len(captures) == 1
+
+
+def test_compensation_delivered_again_and_concurrently_changes_nothing_more(shop: Shop, product: str) -> None:
+    before = stock(shop.cloud, product)
+    shop.cloud.runtime.faults.inject(shop.cloud.function_name("allocate-shipment"), lambda: PermanentStepError("x"))
+    try:
+        order = shop.place([(product, 2)])
+        shop.pay(order, AUTHORIZES)
+        shop.wait_until(order, *TERMINAL)
+    finally:
+        shop.cloud.runtime.faults.clear()
+    shop.cloud.wait_idle()
+    compensation = shop.cloud.function_name("compensation")
+    event = {"detail": {"order_id": order.id, "reason": "again", "failed_step": "AllocateShipment"}}
+    threads = [threading.Thread(target=shop.cloud.runtime.invoke, args=(compensation, event)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert stock(shop.cloud, product) == before
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, order.total)
+    kinds = timeline(shop.cloud, order)
+    assert kinds.count("PAYMENT_REFUNDED") == 1 and kinds.count("INVENTORY_RELEASED") == 1
+
+
+def test_an_order_left_unpaid_expires_and_its_intent_is_cancelled(shop: Shop, product: str) -> None:
+    order = shop.place([(product, 1)])
+    shop.cloud.services.expiry.unpaid_for = timedelta(0)
+    try:
+        expired = shop.cloud.services.expiry.expire_unpaid()
+    finally:
+        shop.cloud.services.expiry.unpaid_for = timedelta(minutes=30)
+    assert order.id in expired
+    assert shop.wait_until(order, S.EXPIRED).status is S.EXPIRED
+    assert intent_of(shop.cloud, order)[1] is PaymentStatus.CANCELED
+    refused = shop.pay(order, AUTHORIZES)
+    assert [error["code"] for error in refused["errors"]] == ["PAYMENT_NOT_ALLOWED"]
+
+
+@pytest.mark.parametrize(
+    ("body", "signed_at_offset"),
+    [
+        (b'{"id": "evt_x", "type": "payment_intent.amount_capturable_updated"', 0),  # malformed JSON
+        (b'{"id": "evt_y", "type": "payment_intent.amount_capturable_updated", "data": {}}', -3600),  # stale
+        (b"[]", 0),  # not an event
+    ],
+)
+def test_malformed_or_stale_webhooks_get_400(shop: Shop, body: bytes, signed_at_offset: int) -> None:
+    secret = LOCAL_VALUES["stripe"]["webhook_secret"]
+    signature = stripe_signature(body, secret, int(time.time()) + signed_at_offset)
+    response = shop.http.post("/webhooks/stripe", content=body, headers={"stripe-signature": signature})
+    assert response.status_code == 400

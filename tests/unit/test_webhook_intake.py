@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from commerce.events import PaymentAuthorized, PaymentFailed, RecordingPublisher
+from commerce.money import Money
+from commerce.payments import PaymentGateway, PaymentIntentSnapshot, PaymentStatus
+from commerce.repositories.memory import InMemoryIdempotencyRepository
+from commerce.webhooks import InvalidWebhookError, WebhookEvent, WebhookIntake, WebhookOutcome, WebhookVerifier
+
+NOW = 1_800_000_000
+
+
+class TrustingVerifier(WebhookVerifier):
+    """Accepts `good` signatures; the real verifier is tested against Stripe's scheme in integration."""
+
+    def verify(self, payload: bytes, signature: str | None) -> WebhookEvent:
+        if signature != "good":
+            raise InvalidWebhookError("bad signature")
+        kind, event_id, intent_id = payload.decode().split(" ")
+        return WebhookEvent(id=event_id, type=kind, intent_id=intent_id)
+
+
+@dataclass
+class StubGateway(PaymentGateway):
+    intent: PaymentIntentSnapshot
+
+    def create_intent(self, order_id: str, amount: Money, idempotency_key: str) -> PaymentIntentSnapshot:
+        raise AssertionError("not used")
+
+    def confirm_with_card_token(self, intent_id: str, card_token: str, idempotency_key: str) -> PaymentIntentSnapshot:
+        raise AssertionError("not used")
+
+    def retrieve(self, intent_id: str) -> PaymentIntentSnapshot:
+        return self.intent
+
+    def capture(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
+        raise AssertionError("the webhook never captures")
+
+    def cancel(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
+        raise AssertionError("the webhook never cancels")
+
+    def refund(self, intent_id: str, amount: Money | None, idempotency_key: str) -> PaymentIntentSnapshot:
+        raise AssertionError("the webhook never refunds")
+
+
+def an_intent(status: PaymentStatus, **changes: object) -> PaymentIntentSnapshot:
+    values: dict[str, object] = {
+        "id": "pi_1",
+        "status": status,
+        "amount": 2399,
+        "currency": "USD",
+        "amount_capturable": 2399 if status is PaymentStatus.REQUIRES_CAPTURE else 0,
+        "amount_received": 0,
+        "amount_refunded": 0,
+        "client_secret": "pi_1_secret_x",
+        "metadata": {"order_id": "ord_1"},
+        **changes,
+    }
+    return PaymentIntentSnapshot(**values)  # type: ignore[arg-type]
+
+
+def intake(intent: PaymentIntentSnapshot) -> tuple[WebhookIntake, RecordingPublisher]:
+    publisher = RecordingPublisher()
+    return (
+        WebhookIntake(
+            verifier=TrustingVerifier(),
+            gateway=StubGateway(intent),
+            idempotency=InMemoryIdempotencyRepository(),
+            publisher=publisher,
+        ),
+        publisher,
+    )
+
+
+def test_an_authorization_becomes_one_payment_authorized_event_however_often_it_arrives() -> None:
+    webhooks, publisher = intake(an_intent(PaymentStatus.REQUIRES_CAPTURE))
+    body = b"payment_intent.amount_capturable_updated evt_1 pi_1"
+    outcomes = [webhooks.receive(body, "good", received_at=NOW) for _ in range(3)]
+    assert outcomes == [WebhookOutcome.PUBLISHED, WebhookOutcome.DUPLICATE, WebhookOutcome.DUPLICATE]
+    assert publisher.published == [PaymentAuthorized("ord_1", "pi_1", 2399, "USD")]
+
+
+def test_the_intent_is_refetched_so_a_stale_failure_after_authorization_publishes_nothing() -> None:
+    webhooks, publisher = intake(an_intent(PaymentStatus.REQUIRES_CAPTURE))
+    assert webhooks.receive(b"payment_intent.payment_failed evt_2 pi_1", "good", received_at=NOW) == (
+        WebhookOutcome.PUBLISHED
+    )
+    assert publisher.published == [PaymentAuthorized("ord_1", "pi_1", 2399, "USD")]
+
+
+def test_a_decline_becomes_payment_failed_with_the_reason_and_the_attempt() -> None:
+    declined = an_intent(
+        PaymentStatus.REQUIRES_PAYMENT_METHOD,
+        last_error_code="card_declined",
+        last_error_message="Your card was declined.",
+        latest_charge_id="ch_9",
+    )
+    webhooks, publisher = intake(declined)
+    webhooks.receive(b"payment_intent.payment_failed evt_3 pi_1", "good", received_at=NOW)
+    assert publisher.published == [PaymentFailed("ord_1", "pi_1", "Your card was declined.", "ch_9")]
+
+
+@pytest.mark.parametrize("signature", [None, "", "forged"])
+def test_an_unverified_webhook_is_refused_and_claims_nothing(signature: str | None) -> None:
+    webhooks, publisher = intake(an_intent(PaymentStatus.REQUIRES_CAPTURE))
+    with pytest.raises(InvalidWebhookError):
+        webhooks.receive(b"payment_intent.amount_capturable_updated evt_4 pi_1", signature, received_at=NOW)
+    assert publisher.published == []
+    assert webhooks.receive(b"payment_intent.amount_capturable_updated evt_4 pi_1", "good", received_at=NOW) == (
+        WebhookOutcome.PUBLISHED
+    )
+
+
+def test_events_we_do_not_act_on_are_acknowledged_and_ignored() -> None:
+    webhooks, publisher = intake(an_intent(PaymentStatus.SUCCEEDED))
+    assert webhooks.receive(b"charge.refunded evt_5 pi_1", "good", received_at=NOW) == WebhookOutcome.IGNORED
+    assert publisher.published == []
+
+
+def test_a_failed_publish_gives_the_event_id_back_so_stripe_can_redeliver() -> None:
+    class FailingPublisher(RecordingPublisher):
+        def publish(self, events: object) -> None:
+            raise RuntimeError("bus down")
+
+    idempotency = InMemoryIdempotencyRepository()
+    webhooks = WebhookIntake(
+        verifier=TrustingVerifier(),
+        gateway=StubGateway(an_intent(PaymentStatus.REQUIRES_CAPTURE)),
+        idempotency=idempotency,
+        publisher=FailingPublisher(),
+    )
+    with pytest.raises(RuntimeError):
+        webhooks.receive(b"payment_intent.amount_capturable_updated evt_6 pi_1", "good", received_at=NOW)
+    assert idempotency.records == {}
