@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 		$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }; \
 	fi
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[local,dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[local,dev,infra]"
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
