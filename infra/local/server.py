@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from graphql_api.app import create_app
@@ -17,6 +18,25 @@ from infra.local.mailbox import sent_mail
 
 if TYPE_CHECKING:
     from infra.local.cloud import LocalCloud
+
+
+SPA_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+
+_NOT_BUILT = """<!doctype html><title>Web app not built</title>
+<p>The web app has not been built yet: run <code>make dev</code> (it builds <code>frontend/</code>)
+or <code>npm --prefix frontend run build</code>. The GraphQL API is at <a href="/graphql">/graphql</a>.</p>"""
+
+
+async def spa(request: Request) -> Response:
+    """The built SPA: real files as they are, every other path the app's index.html (client-side routes)."""
+    relative = request.path_params.get("path", "")
+    candidate = (SPA_DIST / relative).resolve()
+    if relative and candidate.is_file() and candidate.is_relative_to(SPA_DIST):
+        return FileResponse(candidate)
+    index = SPA_DIST / "index.html"
+    if not index.is_file():
+        return HTMLResponse(_NOT_BUILT, status_code=503)
+    return FileResponse(index, headers={"cache-control": "no-cache"})
 
 
 async def health(_: Request) -> JSONResponse:
@@ -52,5 +72,6 @@ def local_app(cloud: LocalCloud) -> Starlette:
             Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
             Route("/config.json", client_config),
             Route("/_local/mail", mailbox),
+            Route("/{path:path}", spa),
         ]
     )
