@@ -38,6 +38,7 @@ from commerce.repositories.reservations import DynamoReservationRepository
 from commerce.reservations import ReservationRepository
 from commerce.services.catalog import CatalogService
 from commerce.services.compensation import CompensationService
+from commerce.services.customer_emails import CustomerEmails
 from commerce.services.expiry import ExpiryService
 from commerce.services.fulfillment import FulfillmentSteps
 from commerce.services.inventory import InventoryService
@@ -196,6 +197,10 @@ class Services:
         )
 
     @cached_property
+    def emails(self) -> CustomerEmails:
+        return CustomerEmails(self.repositories.idempotency, self.clock)
+
+    @cached_property
     def notifications(self) -> NotificationService:
         return NotificationService(self.adapters.email_sender(), self.settings.email_from)
 
@@ -210,7 +215,7 @@ class Services:
             warehouses=r.warehouses,
             payments=self.payments,
             notifications=self.notifications,
-            idempotency=r.idempotency,
+            emails=self.emails,
             clock=self.clock,
         )
 
@@ -224,7 +229,7 @@ class Services:
             inventory=self.inventory,
             payments=self.payments,
             notifications=self.notifications,
-            idempotency=r.idempotency,
+            emails=self.emails,
             clock=self.clock,
         )
 

@@ -14,10 +14,13 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     order = services().repositories.orders.get(change.order_id)
     if order is None:
         return {"order_id": change.order_id, "sent": False}
-    notifications = services().notifications
-    sent = False
+    notifications, emails = services().notifications, services().emails
+    sent: bool | None = False
     if change.status == OrderStatus.AUTHORIZED.value:
-        sent = notifications.order_confirmed(order)
+        sent = emails.once("confirmed", order.id, lambda: notifications.order_confirmed(order))
     elif change.status == OrderStatus.PAYMENT_FAILED.value:
-        sent = notifications.payment_failed(order, change.reason or order.payment.failure_reason or "declined")
-    return {"order_id": order.id, "sent": sent}
+        reason = change.reason or order.payment.failure_reason or "declined"
+        # One email per declined attempt, not per delivery of the event.
+        attempt = order.payment.last_failure_id or "unknown"
+        sent = emails.once(f"payment-failed:{attempt}", order.id, lambda: notifications.payment_failed(order, reason))
+    return {"order_id": order.id, "sent": bool(sent)}

@@ -13,12 +13,12 @@ from dataclasses import replace
 from commerce.clock import Clock
 from commerce.errors import OrderNotFoundError
 from commerce.events import CompensationRequested
-from commerce.idempotency import IdempotencyRecord
 from commerce.notifications import NotificationService
 from commerce.order_status import AWAITING_PAYMENT, OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentStatus
-from commerce.ports import IdempotencyRepository, OrderEventRepository, OrderRepository
+from commerce.ports import OrderEventRepository, OrderRepository
+from commerce.services.customer_emails import CustomerEmails
 from commerce.services.inventory import InventoryService
 from commerce.services.order_changes import Change, OrderChanges
 from commerce.services.payments import PaymentService
@@ -60,7 +60,7 @@ class CompensationService:
         inventory: InventoryService,
         payments: PaymentService,
         notifications: NotificationService,
-        idempotency: IdempotencyRepository,
+        emails: CustomerEmails,
         clock: Clock,
     ) -> None:
         self.orders = orders
@@ -69,7 +69,7 @@ class CompensationService:
         self.inventory = inventory
         self.payments = payments
         self.notifications = notifications
-        self.idempotency = idempotency
+        self.emails = emails
         self.clock = clock
 
     def compensate(self, request: CompensationRequested) -> Order:
@@ -134,20 +134,10 @@ class CompensationService:
         return 0
 
     def _tell_customer(self, order: Order, reason: str) -> None:
-        if order.status not in (_S.FAILED, _S.CANCELLED):
-            return
-        claim = IdempotencyRecord(
-            key=f"email:{order.status.value.lower()}:{order.id}",
-            request_hash=order.status.value,
-            result_id=order.id,
-            expires_at=int(self.clock().timestamp()) + 7 * 24 * 3600,
-        )
-        if not self.idempotency.claim(claim):
-            return
         if order.status is _S.CANCELLED:
-            self.notifications.order_cancelled(order, reason)
-        else:
-            self.notifications.order_failed(order, reason)
+            self.emails.once("cancelled", order.id, lambda: self.notifications.order_cancelled(order, reason))
+        elif order.status is _S.FAILED:
+            self.emails.once("failed", order.id, lambda: self.notifications.order_failed(order, reason))
 
     def _note(self, order_id: str, kind: str, message: str, reason: str | None) -> None:
         detail = {"reason": reason} if reason else {}

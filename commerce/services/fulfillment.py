@@ -12,12 +12,12 @@ from dataclasses import replace
 from commerce.clock import Clock
 from commerce.errors import DomainError, OrderNotFoundError
 from commerce.geo import locate
-from commerce.idempotency import IdempotencyRecord
 from commerce.notifications import NotificationService
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
-from commerce.ports import IdempotencyRepository, OrderEventRepository, OrderRepository, WarehouseRepository
+from commerce.ports import OrderEventRepository, OrderRepository, WarehouseRepository
 from commerce.reservations import Reservation
+from commerce.services.customer_emails import CustomerEmails
 from commerce.services.inventory import InventoryService
 from commerce.services.order_changes import Change, OrderChanges
 from commerce.services.payments import PaymentService
@@ -52,7 +52,7 @@ class FulfillmentSteps:
         warehouses: WarehouseRepository,
         payments: PaymentService,
         notifications: NotificationService,
-        idempotency: IdempotencyRepository,
+        emails: CustomerEmails,
         clock: Clock,
     ) -> None:
         self.orders = orders
@@ -62,7 +62,7 @@ class FulfillmentSteps:
         self.warehouses = warehouses
         self.payments = payments
         self.notifications = notifications
-        self.idempotency = idempotency
+        self.emails = emails
         self.clock = clock
 
     def reserve_inventory(self, order_id: str) -> Order:
@@ -129,16 +129,9 @@ class FulfillmentSteps:
 
     def notify_customer(self, order_id: str) -> bool:
         order = self._load(order_id)
-        claim = IdempotencyRecord(
-            key=f"email:shipped:{order_id}",
-            request_hash="shipped",
-            result_id=order_id,
-            expires_at=int(self.clock().timestamp()) + 7 * 24 * 3600,
-        )
-        # At most once: a retried step must not email twice; a crash between claim and send loses one email.
-        if not self.idempotency.claim(claim):
+        sent = self.emails.once("shipped", order_id, lambda: self.notifications.order_shipped(order))
+        if sent is None:
             return False
-        sent = self.notifications.order_shipped(order)
         kind = "CUSTOMER_NOTIFIED" if sent else "NOTIFICATION_FAILED"
         message = "Shipping confirmation emailed" if sent else "Shipping confirmation could not be emailed"
         self.events.append(OrderEvent.new(order_id, self.clock(), kind, message, step="NotifyCustomer"))

@@ -12,6 +12,7 @@ import pytest
 
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
+from commerce.orders import Order
 from commerce.payments import PaymentStatus
 from handlers.runtime import TransientStepError
 from infra.local.cloud import LocalCloud
@@ -70,6 +71,17 @@ def timeline(cloud: LocalCloud, order: PlacedOrder) -> list[str]:
 def in_order(expected: list[str], actual: list[str]) -> bool:
     remaining = iter(actual)
     return all(kind in remaining for kind in expected)
+
+
+def failed_order_at(shop: Shop, product: str, function: str) -> tuple[PlacedOrder, Order]:
+    """Place and pay an order of two units while `function` fails permanently; return it once terminal."""
+    shop.cloud.runtime.faults.inject(shop.cloud.function_name(function), lambda: PermanentStepError("injected"))
+    try:
+        order = shop.place([(product, 2)])
+        shop.pay(order, AUTHORIZES)
+        return order, shop.wait_until(order, *TERMINAL)
+    finally:
+        shop.cloud.runtime.faults.clear()
 
 
 def test_a_paid_order_is_reserved_captured_shipped_announced_and_fulfilled(shop: Shop, product: str) -> None:
@@ -182,13 +194,7 @@ def test_a_permanent_failure_at_capture_releases_the_stock_and_cancels_the_autho
     shop: Shop, product: str
 ) -> None:
     before = stock(shop.cloud, product)
-    shop.cloud.runtime.faults.inject(shop.cloud.function_name("capture-payment"), lambda: PermanentStepError("boom"))
-    try:
-        order = shop.place([(product, 2)])
-        shop.pay(order, AUTHORIZES)
-        failed = shop.wait_until(order, *TERMINAL)
-    finally:
-        shop.cloud.runtime.faults.clear()
+    order, failed = failed_order_at(shop, product, "capture-payment")
     assert failed.status is S.FAILED
     assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.CANCELED, 0, 0)  # never captured, nothing refunded
     assert stock(shop.cloud, product) == before
@@ -210,13 +216,7 @@ def test_transient_failures_at_capture_are_retried_to_success(shop: Shop, produc
 
 def test_a_permanent_failure_at_shipment_refunds_the_capture_and_releases_the_stock(shop: Shop, product: str) -> None:
     before = stock(shop.cloud, product)
-    shop.cloud.runtime.faults.inject(shop.cloud.function_name("allocate-shipment"), lambda: PermanentStepError("x"))
-    try:
-        order = shop.place([(product, 2)])
-        shop.pay(order, AUTHORIZES)
-        failed = shop.wait_until(order, *TERMINAL)
-    finally:
-        shop.cloud.runtime.faults.clear()
+    order, failed = failed_order_at(shop, product, "allocate-shipment")
     assert failed.status is S.FAILED
     assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, order.total)
     assert failed.payment.refunded == order.total
@@ -266,13 +266,7 @@ def test_duplicate_out_of_order_webhooks_racing_pay_order_run_one_saga_and_captu
 
 def test_compensation_delivered_again_and_concurrently_changes_nothing_more(shop: Shop, product: str) -> None:
     before = stock(shop.cloud, product)
-    shop.cloud.runtime.faults.inject(shop.cloud.function_name("allocate-shipment"), lambda: PermanentStepError("x"))
-    try:
-        order = shop.place([(product, 2)])
-        shop.pay(order, AUTHORIZES)
-        shop.wait_until(order, *TERMINAL)
-    finally:
-        shop.cloud.runtime.faults.clear()
+    order, _ = failed_order_at(shop, product, "allocate-shipment")
     shop.cloud.wait_idle()
     compensation = shop.cloud.function_name("compensation")
     event = {"detail": {"order_id": order.id, "reason": "again", "failed_step": "AllocateShipment"}}
