@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
+from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
 from infra.local.ports import require_free
@@ -51,12 +54,33 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
     # moto's Werkzeug server logs every request at INFO; the local cloud prints its own one-line summaries.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    serialise_dynamodb()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     cloud = MotoCloud(host=host, port=port, server=server)
     _configure(cloud, {"stepfunctions": {"execute_state_machine": True}})
     logger.info("moto listening on %s", cloud.endpoint_url)
     return cloud
+
+
+_DYNAMODB_LOCK = threading.RLock()
+_ORIGINAL_CALL_ACTION = DynamoHandler.call_action
+
+
+def _serialised_call_action(self: DynamoHandler) -> Any:
+    with _DYNAMODB_LOCK:
+        return _ORIGINAL_CALL_ACTION(self)
+
+
+def serialise_dynamodb() -> None:
+    """Make each DynamoDB request atomic, as DynamoDB is.
+
+    moto's server handles every request on its own thread and applies a condition check and its write (or a
+    transaction's items) as separate steps, so two concurrent conditional writes can both pass: measured here as
+    oversold stock under contention. DynamoDB evaluates a condition and writes atomically and isolates
+    TransactWriteItems from other reads and writes; one lock around every DynamoDB request restores that.
+    """
+    DynamoHandler.call_action = _serialised_call_action  # type: ignore[method-assign]
 
 
 def _configure(cloud: MotoCloud, config: dict[str, object]) -> None:

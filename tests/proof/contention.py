@@ -1,0 +1,113 @@
+"""No oversell: many shoppers at once buy a scarce SKU; exactly the stock is sold, the rest fail cleanly."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from commerce.catalog import StockLevel
+from commerce.order_status import OrderStatus
+from commerce.payments import PaymentStatus
+from infra.local.cloud import LocalCloud
+from tests.integration.shop import PlacedOrder, Shop
+from tests.integration.stripe_cards import AUTHORIZES
+from tests.unit.builders import a_product
+
+WAREHOUSES = ("wh-east", "wh-central", "wh-west")
+TERMINAL = (OrderStatus.FULFILLED, OrderStatus.FAILED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
+
+
+@dataclass
+class ContentionResult:
+    shoppers: int
+    units: int
+    outcomes: Counter[str] = field(default_factory=Counter)
+    units_sold: int = 0
+    violations: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.violations
+
+
+def stock_product(cloud: LocalCloud, units_per_warehouse: tuple[int, int, int], price: int = 1500) -> str:
+    product = a_product(f"p-proof-{secrets.token_hex(4)}", price=price, category="proof")
+    cloud.services.repositories.products.add(product)
+    for warehouse, units in zip(WAREHOUSES, units_per_warehouse, strict=True):
+        cloud.services.repositories.inventory.put(StockLevel(product.id, warehouse, available=units))
+    return product.id
+
+
+def check_stock(cloud: LocalCloud, product_id: str, initial: dict[str, int], result: ContentionResult) -> int:
+    """Invariants per item and warehouse; returns the units shipped."""
+    shipped = 0
+    for level in cloud.services.repositories.inventory.levels(product_id):
+        if min(level.available, level.reserved, level.shipped) < 0:
+            result.violations.append(f"{product_id}@{level.warehouse_id} went negative: {level}")
+        if level.available + level.reserved + level.shipped != initial[level.warehouse_id]:
+            result.violations.append(f"{product_id}@{level.warehouse_id} not conserved: {level}")
+        if level.reserved:
+            result.violations.append(f"{product_id}@{level.warehouse_id} still reserves {level.reserved}")
+        shipped += level.shipped
+    return shipped
+
+
+def run_contention(
+    cloud: LocalCloud, *, shoppers: int, units: tuple[int, int, int], basket_skus: int = 1, seed: int = 7
+) -> ContentionResult:
+    """`shoppers` threads each place and pay an order at once; with basket_skus > 1, random baskets over SKUs."""
+    rng = random.Random(seed)
+    products = [stock_product(cloud, units) for _ in range(basket_skus)]
+    initial = dict(zip(WAREHOUSES, units, strict=True))
+    baskets = [
+        [
+            (product, rng.randint(1, 2) if basket_skus > 1 else 1)
+            for product in rng.sample(products, rng.randint(1, basket_skus))
+        ]
+        for _ in range(shoppers)
+    ]
+    result = ContentionResult(shoppers=shoppers, units=sum(units) * basket_skus)
+    shop = Shop(cloud)
+    started = time.monotonic()
+
+    def buy(basket: list[tuple[str, int]]) -> PlacedOrder | None:
+        client = Shop(cloud)
+        try:
+            order = client.place(basket)
+        except AssertionError:
+            return None  # refused at placement (availability already gone): nothing was written or charged
+        client.pay(order, AUTHORIZES)
+        return order
+
+    with ThreadPoolExecutor(max_workers=min(shoppers, 32)) as pool:
+        placed = [order for order in pool.map(buy, baskets) if order is not None]
+    result.outcomes["refused at placement"] = shoppers - len(placed)
+    for order in placed:
+        final = shop.wait_until(order, *TERMINAL, timeout=300)
+        result.outcomes[final.status.value] += 1
+        intent_id = final.payment.intent_id
+        assert intent_id is not None
+        intent = cloud.services.payments.gateway.retrieve(intent_id)
+        if final.status is OrderStatus.FULFILLED and intent.status is not PaymentStatus.SUCCEEDED:
+            result.violations.append(f"{order.id} fulfilled but payment {intent.status}")
+        if final.status is OrderStatus.FAILED and intent.status is not PaymentStatus.CANCELED:
+            result.violations.append(f"{order.id} failed but its authorization is {intent.status}")
+    cloud.wait_idle()
+    result.units_sold = sum(check_stock(cloud, product, initial, result) for product in products)
+    fulfilled_units = sum(
+        quantity
+        for order in placed
+        if (stored := cloud.services.repositories.orders.get(order.id)) and stored.status is OrderStatus.FULFILLED
+        for quantity in (line.quantity for line in stored.lines)
+    )
+    if fulfilled_units != result.units_sold:
+        result.violations.append(f"{fulfilled_units} units in fulfilled orders but {result.units_sold} shipped")
+    if basket_skus == 1 and result.units_sold != result.units:
+        result.violations.append(f"sold {result.units_sold} of {result.units}: stock left unsold while shoppers failed")
+    result.seconds = time.monotonic() - started
+    return result
