@@ -1,1 +1,1 @@
-"""Integration tests run on the local cloud; its session fixtures (`local_cloud`, `services`) are in tests/conftest.py."""
+"""Integration tests run on the local cloud; its session fixtures live in tests/conftest.py."""
