@@ -71,7 +71,11 @@ class FulfillmentSteps:
             return order
         self._require(order, _S.AUTHORIZED, "ReserveInventory")
         reservation = self.inventory.reserve_for(order)
-        return self.changes.apply(order_id, lambda current: self._reserved(current, reservation))
+        result = self.changes.apply(order_id, lambda current: self._reserved(current, reservation))
+        if result.status not in _DONE_AFTER_RESERVE:
+            # Cancelled while we reserved: fail the step, so the compensation that follows releases what we took.
+            raise OrderNoLongerFulfillableError(order_id, result.status.value, "ReserveInventory")
+        return result
 
     def capture_payment(self, order_id: str) -> Order:
         order = self._load(order_id)
