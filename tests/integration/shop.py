@@ -55,7 +55,7 @@ class Shop:
     def __init__(self, cloud: LocalCloud) -> None:
         self.cloud = cloud
         assert cloud.http is not None
-        self.http = httpx2.Client(base_url=cloud.http.base_url, timeout=30)
+        self.http = httpx2.Client(base_url=cloud.http.base_url, timeout=120)
 
     def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         response = self.http.post("/graphql", json={"query": query, "variables": variables})
