@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: dev test install lint types test-unit test-integration schema clean
+.PHONY: dev test install lint types test-unit test-integration test-proof proof schema clean
 
 $(STAMP): pyproject.toml
 	@if [ ! -x $(BIN)/python ]; then \
@@ -38,6 +38,13 @@ test-unit: install
 
 test-integration: install
 	$(BIN)/pytest tests/integration -q
+
+test-proof: install
+	$(BIN)/pytest tests/proof -q
+
+## make proof: the reliability scenarios at full size; prints a table and writes proof-results.json
+proof: install
+	$(BIN)/python -m tests.proof
 
 ## make schema: rewrite graphql_api/schema.graphql from the code (commit the result)
 schema: install
