@@ -1,0 +1,206 @@
+"""WebApp: the SPA in a private bucket behind CloudFront, which also routes `/graphql` and `/webhooks/*` to the API.
+
+One origin for the browser: the SPA calls `/graphql` on its own host (no CORS), and reads `/config.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.components.iam import document, service_grant
+
+SPA_ROUTING = Path(__file__).with_name("spa_routing.js")
+CONFIG_OBJECT = "config.json"
+
+# AWS managed policies, by their documented ids (CloudFront developer guide, "Use managed ... policies").
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # API Gateway needs its own Host header
+SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+
+ALL_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+API_PATHS = ("/graphql", "/webhooks/*")
+
+# Vite names every asset by its content hash: cache those for a year; everything else revalidates.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+CONTENT_TYPES = {
+    ".css": "text/css",
+    ".html": "text/html; charset=utf-8",
+    ".ico": "image/x-icon",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+    ".webp": "image/webp",
+    ".woff2": "font/woff2",
+}
+
+
+@dataclass(frozen=True)
+class WebAppArgs:
+    api_endpoint: pulumi.Input[str]  # https://<id>.execute-api.<region>.amazonaws.com
+    client_config: Mapping[str, Any]  # served as /config.json: what the SPA needs to know at run time
+    dist: Path | None = None  # the built SPA (frontend/dist), uploaded when present
+    price_class: str = "PriceClass_100"
+
+
+class WebApp(pulumi.ComponentResource):
+    def __init__(self, name: str, args: WebAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("fulfillment:index:WebApp", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.bucket = aws.s3.Bucket(
+            f"{name}-web",
+            force_destroy=True,  # it only holds build output; `pulumi destroy` must not stop at a non-empty bucket
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-web", bucket=self.bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child
+        )
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-web",
+            bucket=self.bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-web",
+            bucket=self.bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            opts=child,
+        )
+        access = aws.cloudfront.OriginAccessControl(
+            f"{name}-web",
+            description="CloudFront reads the web app's bucket, signed",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=child,
+        )
+        routing = aws.cloudfront.Function(
+            f"{name}-spa-routing",
+            runtime="cloudfront-js-2.0",
+            comment="Client-side routes of the SPA serve index.html",
+            code=SPA_ROUTING.read_text(),
+            publish=True,
+            opts=child,
+        )
+        api_host = pulumi.Output.from_input(args.api_endpoint).apply(lambda url: url.removeprefix("https://"))
+        self.distribution = aws.cloudfront.Distribution(
+            f"{name}-web",
+            enabled=True,
+            comment=f"{name}: web app and API",
+            is_ipv6_enabled=True,
+            http_version="http2and3",
+            price_class=args.price_class,
+            default_root_object="index.html",
+            origins=[
+                {
+                    "origin_id": "web",
+                    "domain_name": self.bucket.bucket_regional_domain_name,
+                    "origin_access_control_id": access.id,
+                },
+                {
+                    "origin_id": "api",
+                    "domain_name": api_host,
+                    "custom_origin_config": {
+                        "http_port": 80,
+                        "https_port": 443,
+                        "origin_protocol_policy": "https-only",
+                        "origin_ssl_protocols": ["TLSv1.2"],
+                    },
+                },
+            ],
+            default_cache_behavior={
+                "target_origin_id": "web",
+                "viewer_protocol_policy": "redirect-to-https",
+                "allowed_methods": ["GET", "HEAD"],
+                "cached_methods": ["GET", "HEAD"],
+                "compress": True,
+                "cache_policy_id": CACHING_OPTIMIZED,
+                "response_headers_policy_id": SECURITY_HEADERS,
+                "function_associations": [{"event_type": "viewer-request", "function_arn": routing.arn}],
+            },
+            ordered_cache_behaviors=[
+                {
+                    "path_pattern": path,
+                    "target_origin_id": "api",
+                    "viewer_protocol_policy": "https-only",
+                    "allowed_methods": ALL_METHODS,
+                    "cached_methods": ["GET", "HEAD"],
+                    "compress": True,
+                    "cache_policy_id": CACHING_DISABLED,
+                    "origin_request_policy_id": ALL_VIEWER_EXCEPT_HOST_HEADER,
+                }
+                for path in API_PATHS
+            ],
+            restrictions={"geo_restriction": {"restriction_type": "none"}},
+            viewer_certificate={"cloudfront_default_certificate": True},
+            opts=child,
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-web",
+            bucket=self.bucket.id,
+            policy=pulumi.Output.json_dumps(
+                document(
+                    service_grant(
+                        "ThisDistributionReadsObjects",
+                        "cloudfront.amazonaws.com",
+                        "s3:GetObject",
+                        pulumi.Output.concat(self.bucket.arn, "/*"),
+                        source_arn=self.distribution.arn,
+                    )
+                )
+            ),
+            opts=child,
+        )
+        aws.s3.BucketObjectv2(
+            f"{name}-{CONFIG_OBJECT}",
+            bucket=self.bucket.id,
+            key=CONFIG_OBJECT,
+            content=json.dumps(dict(args.client_config), sort_keys=True),
+            content_type="application/json",
+            cache_control=REVALIDATE,
+            opts=child,
+        )
+        self.assets = self._upload(name, args.dist)
+        self.url: pulumi.Output[str] = pulumi.Output.concat("https://", self.distribution.domain_name)
+        self.register_outputs({"url": self.url, "bucket": self.bucket.bucket, "distributionId": self.distribution.id})
+
+    def _upload(self, name: str, dist: Path | None) -> list[str]:
+        """Every file of the built SPA (but its own config.json: the stack's wins), or nothing when not built."""
+        if dist is None or not (dist / "index.html").is_file():
+            pulumi.log.warn(
+                f"the web app is not built ({dist}): run `npm --prefix frontend run build`, then `pulumi up` again",
+                resource=self,
+            )
+            return []
+        keys = sorted(path.relative_to(dist).as_posix() for path in dist.rglob("*") if path.is_file())
+        keys = [key for key in keys if key != CONFIG_OBJECT]
+        for key in keys:
+            path = dist / key
+            aws.s3.BucketObjectv2(
+                f"{name}-web-{key}",
+                bucket=self.bucket.id,
+                key=key,
+                source=pulumi.FileAsset(str(path)),
+                source_hash=hashlib.sha256(path.read_bytes()).hexdigest(),  # index.html changes under the same key
+                content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+                cache_control=IMMUTABLE if key.startswith("assets/") else REVALIDATE,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        return keys

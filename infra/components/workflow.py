@@ -1,0 +1,102 @@
+"""FulfillmentWorkflow: the saga's state machine, its definition exactly what `sagas.fulfillment.render` returns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.components.account import Account
+from infra.components.iam import STATES_LOG_DELIVERY, STATES_TRACING, allow, document, trust
+from sagas import fulfillment
+from sagas.fulfillment import STATE_MACHINE
+
+
+@dataclass(frozen=True)
+class FulfillmentWorkflowArgs:
+    function_arns: Mapping[str, pulumi.Input[str]]  # logical function name → ARN, as `render` takes them
+    bus_name: pulumi.Input[str]
+    bus_arn: pulumi.Input[str]
+    account: Account
+    log_retention_days: int = 30
+    log_level: str = "ERROR"  # ALL logs every state transition with its data: useful, and costly at volume
+
+
+def state_machine_name(prefix: str) -> str:
+    """Named in advance: the functions that start the saga are told its ARN before it exists (the saga invokes
+    some of them, so one of the two must be known by name)."""
+    return f"{prefix}-{STATE_MACHINE}"
+
+
+class FulfillmentWorkflow(pulumi.ComponentResource):
+    def __init__(self, name: str, args: FulfillmentWorkflowArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("fulfillment:index:FulfillmentWorkflow", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        machine_name = state_machine_name(name)
+        inputs = pulumi.Output.all(pulumi.Output.all(**args.function_arns), args.bus_name)
+        self.definition: pulumi.Output[str] = inputs.apply(lambda values: fulfillment.render(values[0], values[1]))
+        invoked = inputs.apply(lambda values: _invoked_functions(fulfillment.definition(values[0], values[1])))
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-{STATE_MACHINE}",
+            # /aws/vendedlogs/ keeps log delivery clear of the CloudWatch Logs resource-policy size limit.
+            name=f"/aws/vendedlogs/states/{machine_name}",
+            retention_in_days=args.log_retention_days,
+            opts=child,
+        )
+        role = aws.iam.Role(
+            f"{name}-{STATE_MACHINE}",
+            description=f"Step Functions {machine_name}: invoke the saga's steps, request compensation",
+            assume_role_policy=pulumi.Output.json_dumps(trust("states.amazonaws.com", source_account=args.account.id)),
+            opts=child,
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-{STATE_MACHINE}",
+            role=role.id,
+            policy=pulumi.Output.json_dumps(
+                document(
+                    # Only the functions the definition names, read from the definition itself.
+                    allow("InvokeSteps", ("lambda:InvokeFunction",), invoked),
+                    allow("RequestCompensation", ("events:PutEvents",), [args.bus_arn]),
+                    allow("DeliverLogs", STATES_LOG_DELIVERY, ["*"]),
+                    allow("Tracing", STATES_TRACING, ["*"]),
+                )
+            ),
+            opts=child,
+        )
+        self.state_machine = aws.sfn.StateMachine(
+            f"{name}-{STATE_MACHINE}",
+            name=machine_name,
+            # Standard, not Express: the execution name is the order id, so a second start of one order's saga is
+            # refused (exactly-once start), and the execution history is kept for 90 days.
+            type="STANDARD",
+            role_arn=role.arn,
+            definition=self.definition,
+            logging_configuration={
+                "log_destination": pulumi.Output.concat(log_group.arn, ":*"),
+                "include_execution_data": True,
+                "level": args.log_level,
+            },
+            tracing_configuration={"enabled": True},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy], delete_before_replace=True),
+        )
+        self.arn = self.state_machine.arn
+        self.register_outputs({"arn": self.arn, "definition": self.definition})
+
+
+def _invoked_functions(machine: dict[str, Any]) -> list[str]:
+    """Every `FunctionName` a Task of the definition invokes, once each, in order of appearance."""
+    return list(dict.fromkeys(_function_names(machine)))
+
+
+def _function_names(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("FunctionName"), str):
+            yield node["FunctionName"]
+        for value in node.values():
+            yield from _function_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _function_names(value)
