@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: dev test install lint types test-unit test-integration test-proof proof schema clean
+.PHONY: dev test install lint types test-unit test-integration test-infra test-proof proof schema clean \
+	frontend-install frontend-build frontend-check frontend-e2e test-frontend
 
 $(STAMP): pyproject.toml
 	@if [ ! -x $(BIN)/python ]; then \
@@ -18,12 +19,44 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make dev: install what is missing, start the local cloud, seed it and serve the API on http://127.0.0.1:8000
-dev: install
+# The web app (frontend/): `npm ci` when node_modules is missing or package-lock.json changed, a build when a
+# source (or the GraphQL schema it is typed from) is newer than the last one. src/gql/ is generated: not a source.
+FRONTEND := frontend
+NPM ?= npm
+FRONTEND_STAMP := $(FRONTEND)/node_modules/.installed-$(shell cat $(FRONTEND)/package-lock.json 2>/dev/null | sha256sum | cut -c1-12)
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -path $(FRONTEND)/src/gql -prune -o -type f -print 2>/dev/null) \
+	$(shell find $(FRONTEND)/public -type f 2>/dev/null) \
+	$(addprefix $(FRONTEND)/,index.html package.json vite.config.ts codegen.ts tsconfig.json) graphql_api/schema.graphql
+
+$(FRONTEND_STAMP): $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $(FRONTEND_STAMP)
+
+frontend-install: $(FRONTEND_STAMP)
+
+$(FRONTEND)/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && $(NPM) run --silent build
+	@touch $@
+
+frontend-build: $(FRONTEND)/dist/index.html
+
+## make frontend-check: typed operations from the schema (codegen), tsc, ESLint, Vitest
+frontend-check: frontend-install
+	cd $(FRONTEND) && $(NPM) run --silent codegen && $(NPM) run --silent typecheck:only && $(NPM) run --silent lint && $(NPM) run --silent test:unit
+
+## make frontend-e2e: the Playwright specs against the built SPA on a local system they start on free ports
+frontend-e2e: install frontend-build
+	cd $(FRONTEND) && $(NPM) run --silent e2e
+
+test-frontend: frontend-check frontend-e2e
+
+## make dev: install what is missing, build the web app if its sources changed, start the local cloud, seed it
+## and serve the API and the web app on http://127.0.0.1:8000
+dev: install frontend-build
 	$(BIN)/python -m infra.local
 
 ## make test: install what is missing, then lint, types and every test layer in one run
-test: install lint types
+test: install lint types frontend-check frontend-e2e
 	$(BIN)/pytest -q
 
 lint: install
@@ -39,6 +72,9 @@ test-unit: install
 test-integration: install
 	$(BIN)/pytest tests/integration -q
 
+test-infra: install
+	$(BIN)/pytest tests/infra -q
+
 test-proof: install
 	$(BIN)/pytest tests/proof -q
 
@@ -52,3 +88,4 @@ schema: install
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(FRONTEND)/node_modules $(FRONTEND)/dist $(FRONTEND)/test-results $(FRONTEND)/src/gql

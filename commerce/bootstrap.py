@@ -14,6 +14,16 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from commerce.access import OrderAccessTokens
+from commerce.admin.analytics import AnalyticsQueries, AnalyticsRecorder, AnalyticsRepository
+from commerce.admin.cancellation import OrderCancellation
+from commerce.admin.lockout import LoginFailureRepository
+from commerce.admin.login import AdminLogin
+from commerce.admin.order_search import AdminOrderSearch
+from commerce.admin.passwords import PasswordVerifier
+from commerce.admin.products import ProductAdmin
+from commerce.admin.stock import StockLedger
+from commerce.admin.stock_adjustments import StockAdjustments
+from commerce.admin.tokens import AdminTokens
 from commerce.clock import Clock, system_clock
 from commerce.events import EventPublisher
 from commerce.notifications import EmailSender, NotificationService
@@ -26,6 +36,7 @@ from commerce.ports import (
     ProductRepository,
     WarehouseRepository,
 )
+from commerce.repositories.analytics import DynamoAnalyticsRepository
 from commerce.repositories.catalog import (
     DynamoInventoryRepository,
     DynamoProductRepository,
@@ -33,8 +44,10 @@ from commerce.repositories.catalog import (
 )
 from commerce.repositories.dynamo import DynamoTable
 from commerce.repositories.idempotency import DynamoIdempotencyRepository
+from commerce.repositories.login_failures import DynamoLoginFailureRepository
 from commerce.repositories.orders import DynamoOrderEventRepository, DynamoOrderRepository
 from commerce.repositories.reservations import DynamoReservationRepository
+from commerce.repositories.stock_ledger import DynamoStockLedger
 from commerce.reservations import ReservationRepository
 from commerce.services.catalog import CatalogService
 from commerce.services.compensation import CompensationService
@@ -45,6 +58,7 @@ from commerce.services.inventory import InventoryService
 from commerce.services.order_changes import OrderChanges
 from commerce.services.ordering import OrderPlacement
 from commerce.services.payments import PaymentService
+from commerce.services.recovery import RecoveryService
 from commerce.services.tracking import OrderTracking
 from commerce.settings import Settings
 from commerce.webhooks import WebhookIntake
@@ -63,6 +77,9 @@ class Repositories:
     events: OrderEventRepository
     idempotency: IdempotencyRepository
     reservations: ReservationRepository
+    stock_ledger: StockLedger
+    analytics: AnalyticsRepository
+    login_failures: LoginFailureRepository
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,9 @@ def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Reposit
         events=DynamoOrderEventRepository(DynamoTable(client, tables.order_events)),
         idempotency=idempotency,
         reservations=DynamoReservationRepository(inventory_table, DynamoTable(client, tables.reservations)),
+        stock_ledger=DynamoStockLedger(inventory_table, DynamoTable(client, tables.stock_adjustments)),
+        analytics=DynamoAnalyticsRepository(DynamoTable(client, tables.analytics)),
+        login_failures=DynamoLoginFailureRepository(DynamoTable(client, tables.idempotency)),
     )
 
 
@@ -176,7 +196,13 @@ class Services:
 
     @cached_property
     def changes(self) -> OrderChanges:
-        return OrderChanges(self.repositories.orders, self.clock, self.publisher)
+        return OrderChanges(
+            self.repositories.orders, self.clock, self.publisher, observers=[self.analytics_recorder.record]
+        )
+
+    @cached_property
+    def analytics_recorder(self) -> AnalyticsRecorder:
+        return AnalyticsRecorder(self.repositories.analytics, self.repositories.events)
 
     @cached_property
     def payments(self) -> PaymentService:
@@ -241,6 +267,61 @@ class Services:
             payments=self.payments,
             clock=self.clock,
             unpaid_for=timedelta(minutes=self.settings.unpaid_order_minutes),
+        )
+
+    @cached_property
+    def admin_tokens(self) -> AdminTokens:
+        return AdminTokens(self.settings.secrets.jwt_signing_key, self.clock)
+
+    @cached_property
+    def admin_login(self) -> AdminLogin:
+        users = self.settings.secrets.admin_users
+        return AdminLogin(
+            users=lambda: self.settings.secrets.admin_users,
+            passwords=PasswordVerifier(users[0].password_hash if users else None),
+            failures=self.repositories.login_failures,
+            tokens=lambda: self.admin_tokens,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def order_search(self) -> AdminOrderSearch:
+        return AdminOrderSearch(self.repositories.orders, self.repositories.events)
+
+    @cached_property
+    def cancellation(self) -> OrderCancellation:
+        return OrderCancellation(
+            orders=self.repositories.orders,
+            events=self.repositories.events,
+            compensation=self.compensation,
+            publisher=self.publisher,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def stock(self) -> StockAdjustments:
+        r = self.repositories
+        return StockAdjustments(
+            products=r.products, warehouses=r.warehouses, inventory=r.inventory, ledger=r.stock_ledger, clock=self.clock
+        )
+
+    @cached_property
+    def product_admin(self) -> ProductAdmin:
+        return ProductAdmin(products=self.repositories.products, ledger=self.repositories.stock_ledger)
+
+    @cached_property
+    def analytics(self) -> AnalyticsQueries:
+        return AnalyticsQueries(self.repositories.analytics)
+
+    @cached_property
+    def recovery(self) -> RecoveryService:
+        return RecoveryService(
+            orders=self.repositories.orders,
+            compensation=self.compensation,
+            fulfillment=self.fulfillment,
+            saga_starter=self.saga_starter,
+            clock=self.clock,
+            stuck_after=timedelta(minutes=self.settings.stuck_order_minutes),
         )
 
     @cached_property

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from commerce.money import Money
 
+# A product's stock per warehouse counts as low at or below this many units unless the product says otherwise.
+DEFAULT_LOW_STOCK_THRESHOLD = 5
+
 
 @dataclass(frozen=True, slots=True)
 class Product:
@@ -16,7 +19,8 @@ class Product:
     price: Money
     image_url: str
     active: bool = True
-    low_stock_threshold: int = 5
+    low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD
+    version: int = 0  # bumped by every admin edit: the condition of the next one
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,9 @@ class StockLevel:
     @property
     def on_hand(self) -> int:
         return self.available + self.reserved
+
+    def is_low(self, threshold: int) -> bool:
+        return self.available <= threshold
 
 
 @dataclass(frozen=True, slots=True)

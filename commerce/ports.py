@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
-from commerce.catalog import Product, StockLevel, Warehouse
+from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
 from commerce.idempotency import IdempotencyRecord
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
@@ -16,6 +16,14 @@ from commerce.timeline import OrderEvent
 class ProductRepository(ABC):
     @abstractmethod
     def add(self, product: Product) -> None: ...
+
+    @abstractmethod
+    def create(self, product: Product) -> None:
+        """Save a new product; raises ConcurrentUpdateError if its id is taken."""
+
+    @abstractmethod
+    def replace(self, product: Product, expected_version: int) -> None:
+        """Save an edited product if its stored version is still `expected_version`; ConcurrentUpdateError otherwise."""
 
     @abstractmethod
     def get(self, product_id: str) -> Product | None: ...
@@ -38,7 +46,8 @@ class WarehouseRepository(ABC):
 
 class InventoryRepository(ABC):
     @abstractmethod
-    def put(self, level: StockLevel) -> None: ...
+    def put(self, level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD) -> None:
+        """Write the level as it is (seeding, tests); admins change stock through the StockLedger instead."""
 
     @abstractmethod
     def levels(self, product_id: str) -> list[StockLevel]: ...

@@ -18,6 +18,8 @@ class TableNames:
     order_events: str
     reservations: str
     idempotency: str
+    stock_adjustments: str
+    analytics: str
 
     @staticmethod
     def env_var(logical_name: str) -> str:
@@ -52,6 +54,7 @@ class Settings:
     state_machine_arn: str | None = None
     email_from: str = "orders@shop.example"
     unpaid_order_minutes: int = 30
+    stuck_order_minutes: int = 15
     max_page_size: int = 50
 
     @property
@@ -81,4 +84,5 @@ class Settings:
             state_machine_arn=env.get("FULFILLMENT_STATE_MACHINE_ARN") or None,
             email_from=env.get("EMAIL_FROM", "orders@shop.example"),
             unpaid_order_minutes=int(env.get("UNPAID_ORDER_MINUTES", "30")),
+            stuck_order_minutes=int(env.get("STUCK_ORDER_MINUTES", "15")),
         )

@@ -11,6 +11,10 @@ class SagaStarter(ABC):
     def start(self, order_id: str, saga_input: dict[str, Any]) -> bool:
         """Start the order's saga; False if it was already started (one saga per order, whoever asks twice)."""
 
+    @abstractmethod
+    def status(self, order_id: str) -> str | None:
+        """RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED; None if the order's saga never started."""
+
 
 class RecordingSagaStarter(SagaStarter):
     """For unit tests of the domain."""
@@ -23,3 +27,6 @@ class RecordingSagaStarter(SagaStarter):
             return False
         self.started[order_id] = saga_input
         return True
+
+    def status(self, order_id: str) -> str | None:
+        return "RUNNING" if order_id in self.started else None

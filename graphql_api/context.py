@@ -7,6 +7,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from commerce.admin.tokens import TokenCheck
 from commerce.bootstrap import Services
 from commerce.catalog import Availability, Product
 
@@ -25,6 +26,8 @@ class Context:
     loaders: Loaders
     request: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # The caller as their `Authorization: Bearer` admin token proves (or fails to); admin fields' permissions read it.
+    admin: TokenCheck = field(default_factory=TokenCheck.missing)
 
 
 def new_context(services: Services, request: Any = None) -> Context:
@@ -33,10 +36,13 @@ def new_context(services: Services, request: Any = None) -> Context:
     async def load_availability(products: list[Product]) -> list[Availability]:
         return await run_sync(services.catalog.availability, products)
 
+    # Only a request that carries credentials costs a signing-key lookup: shoppers never send one.
+    authorization = request.headers.get("authorization") if request is not None else None
     return Context(
         services=services,
         loaders=Loaders(availability=DataLoader(load_fn=load_availability, cache_key_fn=lambda product: product.id)),
         request=request,
+        admin=services.admin_tokens.check_authorization(authorization) if authorization else TokenCheck.missing(),
     )
 
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -15,8 +16,10 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from graphql_api.admin.mutations import AdminMutation
+from graphql_api.admin.product_mutations import ProductMutation
+from graphql_api.admin.queries import AdminQuery
 from graphql_api.catalog.queries import CatalogQuery
-from graphql_api.errors import BadRequestError
 from graphql_api.orders.mutations import OrderMutation
 from graphql_api.orders.payments import PaymentMutation
 from graphql_api.orders.queries import OrderQuery
@@ -24,18 +27,19 @@ from graphql_api.scalars import SCALARS
 
 
 @strawberry.type
-class Query(CatalogQuery, OrderQuery):
+class Query(CatalogQuery, OrderQuery, AdminQuery):
     pass
 
 
 @strawberry.type
-class Mutation(OrderMutation, PaymentMutation):
+class Mutation(OrderMutation, PaymentMutation, AdminMutation, ProductMutation):
     pass
 
 
 def _is_unexpected(error: Exception) -> bool:
+    # A GraphQLError raised on purpose (a bad argument, a refused permission) is addressed to the client.
     original = getattr(error, "original_error", None)
-    return original is not None and not isinstance(original, BadRequestError)
+    return original is not None and not isinstance(original, GraphQLError)
 
 
 def build_schema(*, production: bool) -> strawberry.Schema:

@@ -14,3 +14,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     expired = services().expiry.expire_unpaid()
     logger.info("expired unpaid orders", extra={"count": len(expired)})
     return {"expired": expired}
+
+
+def redrive(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Scheduled: move on orders that stopped (a failing compensation, a missed last step, an unstarted saga)."""
+    acted = services().recovery.redrive()
+    logger.info("re-drove stuck orders", extra={"counts": {status: len(ids) for status, ids in acted.items()}})
+    return {"redriven": acted}

@@ -129,7 +129,13 @@ TABLES = (
     ),
     # Few warehouses: one partition keeps "list all warehouses" a Query, never a Scan.
     Table("warehouses", hash_key=_S("partition"), range_key=_S("id")),
-    Table("inventory", hash_key=_S("product_id"), range_key=_S("warehouse_id")),
+    Table(
+        "inventory",
+        hash_key=_S("product_id"),
+        range_key=_S("warehouse_id"),
+        # headroom = available - the product's low-stock threshold: low items are `headroom <= 0`, a range read.
+        indexes=(Index("low_stock", hash_key=_S("warehouse_id"), range_key=Key("headroom", "N")),),
+    ),
     Table(
         "orders",
         hash_key=_S("id"),
@@ -140,11 +146,22 @@ TABLES = (
     ),
     Table("order_events", hash_key=_S("order_id"), range_key=_S("id")),
     Table("reservations", hash_key=_S("order_id")),
+    # Also holds failed admin logins per username ("admin-login#…" keys), cleared by the same TTL.
     Table("idempotency", hash_key=_S("key"), ttl_attribute="expires_at"),
+    # Admins' stock changes (who, when, before, after), newest first per product.
+    Table("stock_adjustments", hash_key=_S("product_id"), range_key=_S("id")),
+    # Per-day counters (UpdateItem ADD) kept on every committed order change; analytics reads days, never orders.
+    Table("analytics", hash_key=_S("day")),
 )
 
 _ALL_TABLES_READ: dict[str, TableAccess] = {table.name: "read" for table in TABLES}
-_ORDER_WRITES: dict[str, TableAccess] = {"orders": "write", "order_events": "write", "idempotency": "write"}
+# Every committed order change also adds to the day's analytics counters.
+_ORDER_WRITES: dict[str, TableAccess] = {
+    "orders": "write",
+    "order_events": "write",
+    "idempotency": "write",
+    "analytics": "write",
+}
 _STOCK_WRITES: dict[str, TableAccess] = {"inventory": "write", "reservations": "write"}
 
 
@@ -163,11 +180,19 @@ FUNCTIONS = (
         "api",
         handler="graphql_api.lambda_handler.handler",
         description="GraphQL API (Strawberry behind Mangum)",
-        tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
+        # Admins edit products and stock (with its audit trail), and cancel orders: the compensation runs here.
+        tables={
+            **_ALL_TABLES_READ,
+            **_ORDER_WRITES,
+            **_STOCK_WRITES,
+            "products": "write",
+            "stock_adjustments": "write",
+        },
         memory_mb=1024,
         timeout_s=29,
         publishes_events=True,
         uses_stripe=True,
+        sends_email=True,
         secrets=("app-keys", "admin-users"),
     ),
     Function(
@@ -228,6 +253,17 @@ FUNCTIONS = (
         uses_stripe=True,
         timeout_s=120,
     ),
+    Function(
+        "redrive-stuck-orders",
+        handler="handlers.expiry.redrive",
+        description="Finish stalled compensations, missed last steps and unstarted sagas",
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **_STOCK_WRITES},
+        publishes_events=True,
+        starts_workflows=True,
+        uses_stripe=True,
+        sends_email=True,
+        timeout_s=300,
+    ),
 )
 
 _FROM_US = {"source": [SOURCE]}
@@ -270,6 +306,9 @@ SECRETS = (
     Secret("admin-users", ADMIN_USERS, "Admin users with argon2id password hashes", ("users",)),
 )
 
-SCHEDULES = (Schedule("expire-unpaid-orders", "rate(5 minutes)", target_function="expire-unpaid-orders"),)
+SCHEDULES = (
+    Schedule("expire-unpaid-orders", "rate(5 minutes)", target_function="expire-unpaid-orders"),
+    Schedule("redrive-stuck-orders", "rate(10 minutes)", target_function="redrive-stuck-orders"),
+)
 
 DEPLOYMENT = Deployment(tables=TABLES, functions=FUNCTIONS, rules=RULES, schedules=SCHEDULES, secrets=SECRETS)

@@ -36,6 +36,9 @@ TRANSIENT_ERRORS = [
     "Lambda.AWSLambdaException",
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
+    # A timed-out attempt may have done part of its work; every step is idempotent, so another attempt is safe.
+    "Sandbox.Timedout",
+    "States.Timeout",
 ]
 
 

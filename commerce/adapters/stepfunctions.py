@@ -34,3 +34,12 @@ class StepFunctionsSagaStarter(SagaStarter):
                 return False
             raise
         return True
+
+    def status(self, order_id: str) -> str | None:
+        execution_arn = self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{order_id}"
+        try:
+            return self.client.describe_execution(executionArn=execution_arn)["status"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+                return None
+            raise

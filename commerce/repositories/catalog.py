@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from commerce.catalog import Product, StockLevel, Warehouse
+from botocore.exceptions import ClientError
+
+from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
+from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import Page
 from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
 from commerce.repositories import items
-from commerce.repositories.dynamo import DynamoTable
+from commerce.repositories.dynamo import DynamoTable, is_condition_failure, to_wire
 
 
 class DynamoProductRepository(ProductRepository):
@@ -15,6 +18,27 @@ class DynamoProductRepository(ProductRepository):
 
     def add(self, product: Product) -> None:
         self.table.put(items.product_to_item(product))
+
+    def create(self, product: Product) -> None:
+        self._put_if(product, "attribute_not_exists(id)", {})
+
+    def replace(self, product: Product, expected_version: int) -> None:
+        condition = "version = :expected"
+        if expected_version == 0:  # products written before versions existed count as version 0
+            condition += " OR (attribute_exists(id) AND attribute_not_exists(version))"
+        self._put_if(product, condition, {":expected": expected_version})
+
+    def _put_if(self, product: Product, condition: str, values: dict[str, object]) -> None:
+        try:
+            self.table.put(
+                items.product_to_item(product),
+                ConditionExpression=condition,
+                **({"ExpressionAttributeValues": to_wire(values)} if values else {}),
+            )
+        except ClientError as exc:
+            if is_condition_failure(exc):
+                raise ConcurrentUpdateError("product", product.id) from exc
+            raise
 
     def get(self, product_id: str) -> Product | None:
         item = self.table.get({"id": product_id})
@@ -64,8 +88,8 @@ class DynamoInventoryRepository(InventoryRepository):
     def __init__(self, table: DynamoTable) -> None:
         self.table = table
 
-    def put(self, level: StockLevel) -> None:
-        self.table.put(items.stock_to_item(level))
+    def put(self, level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD) -> None:
+        self.table.put(items.stock_to_item(level, low_stock_threshold))
 
     def levels(self, product_id: str) -> list[StockLevel]:
         found = self.table.query_all(key_condition="product_id = :product_id", values={":product_id": product_id})

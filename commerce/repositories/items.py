@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from commerce.catalog import Location, Product, StockLevel, Warehouse
+from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Location, Product, StockLevel, Warehouse
 from commerce.money import Money
 from commerce.order_status import OrderStatus
 from commerce.orders import Address, Order, OrderLine, Payment, Shipment
@@ -29,6 +29,7 @@ def product_to_item(product: Product) -> Item:
         "image_url": product.image_url,
         "active": product.active,
         "low_stock_threshold": product.low_stock_threshold,
+        "version": product.version,
         "listing": LISTING_ACTIVE if product.active else LISTING_INACTIVE,
         "category_sku": f"{product.category}#{product.sku}",
     }
@@ -45,6 +46,7 @@ def product_from_item(item: Item) -> Product:
         image_url=item["image_url"],
         active=bool(item["active"]),
         low_stock_threshold=int(item["low_stock_threshold"]),
+        version=int(item.get("version", 0)),
     )
 
 
@@ -69,7 +71,7 @@ def warehouse_from_item(item: Item) -> Warehouse:
     )
 
 
-def stock_to_item(level: StockLevel) -> Item:
+def stock_to_item(level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD) -> Item:
     return {
         "product_id": level.product_id,
         "warehouse_id": level.warehouse_id,
@@ -77,6 +79,9 @@ def stock_to_item(level: StockLevel) -> Item:
         "reserved": level.reserved,
         "shipped": level.shipped,
         "version": level.version,
+        # Units above the product's low-stock threshold: the low_stock index's sort key, so "which items are
+        # low" is a range read (headroom <= 0). Every change of `available` changes it by the same amount.
+        "headroom": level.available - low_stock_threshold,
     }
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from typing import TypeVar
 
-from commerce.catalog import Product, StockLevel, Warehouse
+from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
 from commerce.errors import ConcurrentUpdateError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
 from commerce.order_status import OrderStatus
@@ -49,6 +49,17 @@ class InMemoryProductRepository(ProductRepository):
     def add(self, product: Product) -> None:
         self.products[product.id] = product
 
+    def create(self, product: Product) -> None:
+        if product.id in self.products:
+            raise ConcurrentUpdateError("product", product.id)
+        self.products[product.id] = product
+
+    def replace(self, product: Product, expected_version: int) -> None:
+        stored = self.products.get(product.id)
+        if stored is None or stored.version != expected_version:
+            raise ConcurrentUpdateError("product", product.id)
+        self.products[product.id] = product
+
     def get(self, product_id: str) -> Product | None:
         return self.products.get(product_id)
 
@@ -77,9 +88,11 @@ class InMemoryWarehouseRepository(WarehouseRepository):
 class InMemoryInventoryRepository(InventoryRepository):
     def __init__(self) -> None:
         self.stock: dict[tuple[str, str], StockLevel] = {}
+        self.thresholds: dict[str, int] = {}  # what the DynamoDB items carry as headroom, per product
 
-    def put(self, level: StockLevel) -> None:
+    def put(self, level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD) -> None:
         self.stock[(level.product_id, level.warehouse_id)] = level
+        self.thresholds[level.product_id] = low_stock_threshold
 
     def levels(self, product_id: str) -> list[StockLevel]:
         return sorted((lv for (pid, _), lv in self.stock.items() if pid == product_id), key=lambda lv: lv.warehouse_id)

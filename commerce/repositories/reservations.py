@@ -20,8 +20,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_TAKE = "SET available = available - :quantity, reserved = reserved + :quantity, version = version + :one"
-_RELEASE = "SET available = available + :quantity, reserved = reserved - :quantity, version = version + :one"
+# `headroom` (available minus the product's low-stock threshold, the low_stock index's sort key) moves with
+# `available`. An item written without it starts from `available`, as if its threshold were 0, rather than
+# failing the reservation: a sale matters more than a low-stock flag.
+_TAKE = (
+    "SET available = available - :quantity, reserved = reserved + :quantity, version = version + :one,"
+    " headroom = if_not_exists(headroom, available) - :quantity"
+)
+_RELEASE = (
+    "SET available = available + :quantity, reserved = reserved - :quantity, version = version + :one,"
+    " headroom = if_not_exists(headroom, available) + :quantity"
+)
 _SHIP = "SET reserved = reserved - :quantity, shipped = shipped + :quantity, version = version + :one"
 
 

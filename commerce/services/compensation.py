@@ -82,6 +82,13 @@ class CompensationService:
             return order
         final = _S.CANCELLED if request.cancel else _S.FAILED
         order = self.changes.apply(order.id, lambda current: self._begin(current, final, request, reason))
+        if order.status is _S.COMPENSATING:
+            # Whoever started this compensation decides how it ends: an admin's cancellation racing the saga's own
+            # failure ends CANCELLED with the admin's reason, whichever of the two finishes it.
+            started = self._started(order.id)
+            if started is not None:
+                final = _S.CANCELLED if started.get("cancel") else _S.FAILED
+                reason = str(started.get("reason") or reason)
 
         if self.inventory.release_for(order.id):
             self._note(order.id, "INVENTORY_RELEASED", "Reserved stock released", reason)
@@ -114,7 +121,13 @@ class CompensationService:
             return None  # already compensating or ended: the undo below is idempotent
         moved = order.transitioned(_S.COMPENSATING, self.clock())
         event = self._event(moved, "COMPENSATION_STARTED", f"Compensation started by {request.requested_by}", reason)
-        return Change(moved, [replace(event, step=request.failed_step)])
+        # The request is kept in the timeline: a re-drive of a stuck compensation finishes it the same way.
+        detail = {"reason": reason, "cancel": request.cancel, "requested_by": request.requested_by}
+        return Change(moved, [replace(event, step=request.failed_step, detail=detail)])
+
+    def _started(self, order_id: str) -> dict[str, object] | None:
+        started = [e for e in self.events.list(order_id, limit=1000) if e.type == "COMPENSATION_STARTED"]
+        return dict(started[-1].detail) if started else None
 
     def _return_money(self, order: Order) -> int:
         """Cancel an uncaptured authorization or refund a capture; returns the amount refunded in total."""

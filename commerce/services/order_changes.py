@@ -30,13 +30,18 @@ class Change:
 
 
 Decision = Callable[[Order], Change | None]
+# Told of every committed change (before, after), e.g. to keep analytics counters.
+Observer = Callable[[Order, Order], None]
 
 
 class OrderChanges:
-    def __init__(self, orders: OrderRepository, clock: Clock, publisher: EventPublisher) -> None:
+    def __init__(
+        self, orders: OrderRepository, clock: Clock, publisher: EventPublisher, observers: Sequence[Observer] = ()
+    ) -> None:
         self.orders = orders
         self.clock = clock
         self.publisher = publisher
+        self.observers = tuple(observers)
 
     def apply(self, order_id: str, decide: Decision) -> Order:
         """`decide` sees the current order and returns the change to make, or None when nothing is to be done.
@@ -56,6 +61,7 @@ class OrderChanges:
             except ConcurrentUpdateError:
                 logger.info("order changed concurrently, deciding again", extra={"order_id": order_id})
                 continue
+            self._tell_observers(current, change.order)
             published = list(change.publish)
             if change.order.status != current.status and change.order.status in ANNOUNCED:
                 published.append(
@@ -70,6 +76,14 @@ class OrderChanges:
                 self.publisher.publish(published)
             return change.order
         raise ConcurrentUpdateError("order", order_id)
+
+    def _tell_observers(self, before: Order, after: Order) -> None:
+        for observe in self.observers:
+            try:
+                observe(before, after)
+            except Exception:
+                # The change is committed: an observer's trouble must not make the caller think it was not.
+                logger.exception("order change observer failed", extra={"order_id": after.id})
 
     def status_event(self, order: Order, message: str, **detail: object) -> OrderEvent:
         return OrderEvent.new(

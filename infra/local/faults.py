@@ -2,42 +2,69 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
 class Fault:
     function_name: str
     make_error: Callable[[], Exception]
-    remaining: int | None  # None: every invocation fails
+    remaining: int | None  # None: every matching invocation fails
+    order_id: str | None  # None: every order
+
+
+def order_of(payload: bytes) -> str | None:
+    """The order an invocation is about: a saga step's `order_id`, or an EventBridge event's `detail.order_id`."""
+    try:
+        event: Any = json.loads(payload or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(event, dict):
+        return None
+    detail = event.get("detail")
+    found = event.get("order_id") or (detail.get("order_id") if isinstance(detail, dict) else None)
+    return found if isinstance(found, str) else None
 
 
 class Faults:
     def __init__(self) -> None:
-        self._faults: dict[str, Fault] = {}
+        self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self.injected: Counter[str] = Counter()
 
-    def inject(self, function_name: str, make_error: Callable[[], Exception], times: int | None = None) -> None:
-        """Fail the next `times` invocations of the function (all of them when None) with `make_error()`."""
+    def inject(
+        self,
+        function_name: str,
+        make_error: Callable[[], Exception],
+        times: int | None = None,
+        *,
+        order_id: str | None = None,
+    ) -> None:
+        """Fail the next `times` invocations of the function (all when None), only for `order_id` if given."""
         with self._lock:
-            self._faults[function_name] = Fault(function_name, make_error, times)
+            self._faults.append(Fault(function_name, make_error, times, order_id))
 
-    def take(self, function_name: str) -> Exception | None:
+    def take(self, function_name: str, payload: bytes = b"{}") -> Exception | None:
         with self._lock:
-            fault = self._faults.get(function_name)
-            if fault is None:
+            if not any(fault.function_name == function_name for fault in self._faults):
                 return None
-            if fault.remaining is not None:
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    del self._faults[function_name]
-            self.injected[function_name] += 1
-            return fault.make_error()
+            order_id = order_of(payload)
+            for fault in self._faults:
+                if fault.function_name == function_name and fault.order_id in (None, order_id):
+                    if fault.remaining is not None:
+                        fault.remaining -= 1
+                        if fault.remaining <= 0:
+                            self._faults.remove(fault)
+                    self.injected[function_name] += 1
+                    return fault.make_error()
+            return None
 
-    def clear(self) -> None:
+    def clear(self, order_id: str | None = None) -> None:
+        """Remove every fault, or only those of one order."""
         with self._lock:
-            self._faults.clear()
+            self._faults = [f for f in self._faults if order_id is not None and f.order_id != order_id]

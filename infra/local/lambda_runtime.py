@@ -162,7 +162,7 @@ class LocalLambdaRuntime:
         started_at = datetime.now(UTC)
         start = time.perf_counter()
         with self.work.tracking():
-            injected = self.faults.take(function.name)
+            injected = self.faults.take(function.name, payload)
             if injected is not None:
                 outcome = Outcome(error_document(injected, request_id), injected)
             else:

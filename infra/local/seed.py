@@ -55,4 +55,5 @@ def seed(repositories: Repositories) -> None:
     for product, stock in seed_products():
         repositories.products.add(product)
         for warehouse, available in zip(WAREHOUSES, stock, strict=True):
-            repositories.inventory.put(StockLevel(product.id, warehouse.id, available=available))
+            level = StockLevel(product.id, warehouse.id, available=available)
+            repositories.inventory.put(level, product.low_stock_threshold)

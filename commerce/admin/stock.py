@@ -1,0 +1,76 @@
+"""Stock per warehouse as admins change it: each change conditional on the version they saw, and on the record."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from commerce.catalog import StockLevel
+from commerce.errors import DomainError
+from commerce.pagination import Page
+
+
+@dataclass(frozen=True, slots=True)
+class StockAdjustment:
+    """One admin change of an item's available units: who, when, from what to what (the audit trail)."""
+
+    product_id: str
+    warehouse_id: str
+    id: str  # sorts in time order within the product
+    at: str
+    by: str
+    before: int
+    after: int
+    version: int  # the item's version this change produced
+    note: str = ""
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+
+class StockVersionConflictError(DomainError):
+    """The item changed since the admin read it (an order reserved units, another admin edited): re-read."""
+
+    def __init__(self, current: StockLevel, expected_version: int) -> None:
+        super().__init__(
+            f"stock of {current.product_id} in {current.warehouse_id} is at version {current.version}, "
+            f"not {expected_version}"
+        )
+        self.current = current
+        self.expected_version = expected_version
+
+
+class NegativeStockError(DomainError):
+    def __init__(self, available: int, requested_change: int) -> None:
+        super().__init__(f"{available} available: a change of {requested_change} would leave less than none")
+        self.available = available
+        self.requested_change = requested_change
+
+
+class WarehouseNotFoundError(DomainError):
+    def __init__(self, warehouse_id: str) -> None:
+        super().__init__(f"warehouse {warehouse_id} not found")
+        self.warehouse_id = warehouse_id
+
+
+class StockLedger(ABC):
+    @abstractmethod
+    def record(
+        self, before: StockLevel, adjustment: StockAdjustment, low_stock_threshold: int, *, exists: bool
+    ) -> None:
+        """Set the item's available units to `adjustment.after` and save the adjustment, all or nothing, if the
+        item is still at `before.version` (or, `exists` False, still absent). Reserved and shipped units are
+        never touched. Raises ConcurrentUpdateError, having written nothing, otherwise."""
+
+    @abstractmethod
+    def history(self, product_id: str, *, limit: int, cursor: str | None) -> Page[StockAdjustment]:
+        """The product's adjustments, newest first."""
+
+    @abstractmethod
+    def low_stock(self, warehouse_id: str) -> list[StockLevel]:
+        """Items of the warehouse at or below their product's low-stock threshold, read from an index."""
+
+    @abstractmethod
+    def apply_threshold(self, product_id: str, threshold: int) -> None:
+        """Re-derive the low-stock position of the product's items after its threshold changed."""

@@ -1,0 +1,127 @@
+"""Admin access tokens: short-lived JWTs (HS256) signed with the key in Secrets Manager.
+
+Every claim that says what the token is for is required and checked (issuer, audience, subject, expiry,
+issue time, id), so a token minted for another audience, a shopper's order access token (not a JWT at all) or
+a token edited by hand never authenticates an admin.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import jwt
+
+from commerce.clock import Clock
+
+ISSUER = "fulfillment-api"
+AUDIENCE = "fulfillment-admin"
+ADMIN_SCOPE = "admin"
+ALGORITHM = "HS256"
+MAX_LIFETIME = timedelta(minutes=15)
+# Clock skew between Lambda hosts is well under a second; a few seconds of leeway costs nothing.
+LEEWAY = timedelta(seconds=5)
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti"]
+
+
+class TokenState(StrEnum):
+    MISSING = "MISSING"
+    EXPIRED = "EXPIRED"
+    INVALID = "INVALID"
+    VALID = "VALID"
+
+
+@dataclass(frozen=True, slots=True)
+class AdminPrincipal:
+    """Who is calling, as the token says: `username` is the JWT subject."""
+
+    username: str
+    token_id: str
+    expires_at: datetime
+    scopes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCheck:
+    state: TokenState
+    principal: AdminPrincipal | None = None
+
+    @classmethod
+    def missing(cls) -> TokenCheck:
+        return cls(TokenState.MISSING)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+
+
+class AdminTokens:
+    def __init__(self, signing_key: str, clock: Clock, *, lifetime: timedelta = MAX_LIFETIME) -> None:
+        if not timedelta(0) < lifetime <= MAX_LIFETIME:
+            raise ValueError(f"an admin token lives at most {MAX_LIFETIME}")
+        self._key = signing_key
+        self._clock = clock
+        self._lifetime = lifetime
+
+    def issue(self, username: str) -> IssuedToken:
+        now = self._clock().astimezone(UTC).replace(microsecond=0)
+        expires_at = now + self._lifetime
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": username,
+            "iat": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+            "jti": secrets.token_urlsafe(16),
+            "scope": ADMIN_SCOPE,
+        }
+        return IssuedToken(jwt.encode(claims, self._key, algorithm=ALGORITHM), expires_at)
+
+    def check_authorization(self, header: str | None) -> TokenCheck:
+        """What an `Authorization` header proves: only `Bearer <token>` can prove anything."""
+        if header is None:
+            return TokenCheck.missing()
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return TokenCheck(TokenState.INVALID)
+        return self.check(token.strip())
+
+    def check(self, token: str | None) -> TokenCheck:
+        """What the token proves, checked against the real time (PyJWT reads the system clock)."""
+        if not token:
+            return TokenCheck.missing()
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],  # never the algorithm the token names: "none" and key confusion stay out
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                leeway=LEEWAY,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.ExpiredSignatureError:
+            return TokenCheck(TokenState.EXPIRED)
+        except jwt.InvalidTokenError:
+            return TokenCheck(TokenState.INVALID)
+        if not self._plausible(claims):
+            return TokenCheck(TokenState.INVALID)
+        principal = AdminPrincipal(
+            username=claims["sub"],
+            token_id=str(claims["jti"]),
+            expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            scopes=frozenset(str(claims.get("scope", "")).split()),
+        )
+        return TokenCheck(TokenState.VALID, principal)
+
+    @staticmethod
+    def _plausible(claims: dict[str, object]) -> bool:
+        # Signed with our key yet meant to live longer than adminLogin ever issues: minted elsewhere, refused.
+        issued, expires = claims["iat"], claims["exp"]
+        if not isinstance(issued, int | float) or not isinstance(expires, int | float):
+            return False
+        return expires - issued <= (MAX_LIFETIME + LEEWAY).total_seconds() and bool(claims["sub"])

@@ -1,0 +1,101 @@
+"""In-memory stand-ins for the admin stores, with the DynamoDB ones' contracts, for unit tests."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from commerce.admin.analytics import AnalyticsRepository
+from commerce.admin.lockout import DEFAULT_POLICY, LockoutPolicy, LoginFailureRepository, LoginFailures
+from commerce.admin.stock import StockAdjustment, StockLedger
+from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, StockLevel
+from commerce.errors import ConcurrentUpdateError
+from commerce.pagination import Page
+from commerce.repositories.memory import InMemoryInventoryRepository, _page
+
+
+class InMemoryAnalyticsRepository(AnalyticsRepository):
+    def __init__(self) -> None:
+        self.counters: dict[str, Counter[str]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, day: str, counters: Mapping[str, int]) -> None:
+        with self._lock:
+            self.counters.setdefault(day, Counter()).update(counters)
+
+    def days(self, days: Sequence[str]) -> list[dict[str, int]]:
+        return [dict(self.counters[day]) for day in days if day in self.counters]
+
+
+class InMemoryStockLedger(StockLedger):
+    def __init__(self, inventory: InMemoryInventoryRepository) -> None:
+        self.inventory = inventory
+        self.adjustments: list[StockAdjustment] = []
+        self._lock = threading.Lock()
+
+    def record(
+        self, before: StockLevel, adjustment: StockAdjustment, low_stock_threshold: int, *, exists: bool
+    ) -> None:
+        key = (before.product_id, before.warehouse_id)
+        with self._lock:
+            stored = self.inventory.stock.get(key)
+            if (stored is not None) != exists or (stored is not None and stored.version != before.version):
+                raise ConcurrentUpdateError("stock", f"{key[0]}/{key[1]}")
+            level = stored or StockLevel(before.product_id, before.warehouse_id, available=0)
+            self.inventory.stock[key] = replace(level, available=adjustment.after, version=adjustment.version)
+            self.inventory.thresholds[before.product_id] = low_stock_threshold
+            self.adjustments.append(adjustment)
+
+    def history(self, product_id: str, *, limit: int, cursor: str | None) -> Page[StockAdjustment]:
+        mine = sorted((a for a in self.adjustments if a.product_id == product_id), key=lambda a: a.id, reverse=True)
+        return _page(mine, (a.id for a in mine), limit, cursor)
+
+    def low_stock(self, warehouse_id: str) -> list[StockLevel]:
+        thresholds = self.inventory.thresholds
+        return [
+            level
+            for (_, warehouse), level in sorted(self.inventory.stock.items())
+            if warehouse == warehouse_id and level.is_low(thresholds.get(level.product_id, DEFAULT_LOW_STOCK_THRESHOLD))
+        ]
+
+    def apply_threshold(self, product_id: str, threshold: int) -> None:
+        self.inventory.thresholds[product_id] = threshold
+
+
+class InMemoryLoginFailureRepository(LoginFailureRepository):
+    def __init__(self, policy: LockoutPolicy = DEFAULT_POLICY) -> None:
+        super().__init__(policy)
+        self.records: dict[str, LoginFailures] = {}
+        self._mutex = threading.Lock()
+
+    def get(self, key: str) -> LoginFailures | None:
+        return self.records.get(key)
+
+    def clear(self, key: str) -> None:
+        self.records.pop(key, None)
+
+    def _increment_open_window(self, key: str, now: int) -> LoginFailures | None:
+        with self._mutex:
+            current = self.records.get(key)
+            if current is None or current.window_ends <= now:
+                return None
+            self.records[key] = replace(current, count=current.count + 1)
+            return self.records[key]
+
+    def _open_window(self, key: str, failures: LoginFailures, now: int) -> bool:
+        with self._mutex:
+            current = self.records.get(key)
+            if current is not None and current.window_ends > now:
+                return False
+            self.records[key] = failures
+            return True
+
+    def _lock(self, key: str, until: int, expires_at: int, now: int) -> bool:
+        with self._mutex:
+            current = self.records[key]
+            if current.locked_at(now):
+                return False
+            self.records[key] = replace(current, locked_until=until)
+            return True

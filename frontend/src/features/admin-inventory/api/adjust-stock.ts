@@ -1,0 +1,22 @@
+import { graphql } from '@/gql';
+
+export const AdjustStockMutation = graphql(`
+  mutation AdjustStock($input: AdjustStockInput!) {
+    adjustStock(input: $input) {
+      errors {
+        field
+        code
+        message
+      }
+      level {
+        productId
+        warehouseId
+        available
+        reserved
+        shipped
+        version
+        lowStock
+      }
+    }
+  }
+`);

@@ -1,0 +1,44 @@
+import { graphql } from '@/gql';
+
+export const InventoryQuery = graphql(`
+  query Inventory($productId: ID!) {
+    warehouses {
+      id
+      name
+      region
+    }
+    inventory(productId: $productId) {
+      product {
+        id
+        sku
+        name
+        active
+        lowStockThreshold
+      }
+      levels {
+        productId
+        warehouseId
+        available
+        reserved
+        shipped
+        version
+        lowStock
+      }
+      adjustments(first: 10) {
+        edges {
+          node {
+            id
+            warehouseId
+            at
+            by
+            before
+            after
+            delta
+            version
+            note
+          }
+        }
+      }
+    }
+  }
+`);

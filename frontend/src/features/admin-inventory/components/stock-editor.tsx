@@ -1,0 +1,227 @@
+import { useState, type FormEvent } from 'react';
+import { toast } from 'sonner';
+import { useMutation, useQuery } from 'urql';
+
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
+import type { InventoryQuery as InventoryResult } from '@/gql/graphql';
+import { formatDateTime } from '@/lib/dates';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { AdjustStockMutation } from '../api/adjust-stock';
+import { InventoryQuery } from '../api/get-inventory';
+
+type Level = NonNullable<InventoryResult['inventory']>['levels'][number];
+
+export function StockEditor({ productId }: { productId: string }) {
+  const [{ data, fetching, error }, refetch] = useQuery({ query: InventoryQuery, variables: { productId }, requestPolicy: 'cache-and-network' });
+  const inventory = data?.inventory;
+  useDocumentTitle(inventory ? `Stock: ${inventory.product.name} · Admin` : 'Stock · Admin');
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+
+  if (fetching && !data) {
+    return (
+      <LoadingRegion label="Loading stock">
+        <Skeleton className="h-48 w-full" />
+      </LoadingRegion>
+    );
+  }
+  if (error && !data) {
+    return (
+      <Alert title="Stock could not be loaded.">
+        <Button variant="secondary" size="sm" className="mt-3" onClick={reload}>
+          Try again
+        </Button>
+      </Alert>
+    );
+  }
+  if (!data || !inventory) return <EmptyState title="No such product">Pick a product from the list.</EmptyState>;
+
+  const names = new Map(data.warehouses.map((warehouse) => [warehouse.id, warehouse.name]));
+  const adjustments = inventory.adjustments.edges.map((edge) => edge.node);
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h2 className="text-xl font-semibold">{inventory.product.name}</h2>
+        <p className="text-sm text-stone-600">
+          {inventory.product.sku} · low stock at {inventory.product.lowStockThreshold} units or fewer
+          {inventory.product.active ? '' : ' · not on sale'}
+        </p>
+      </div>
+      <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+        <table className="w-full min-w-[36rem] text-left text-sm">
+          <caption className="sr-only">Stock of {inventory.product.name} per warehouse</caption>
+          <thead className="border-b border-stone-200 bg-stone-50 text-xs text-stone-600 uppercase">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-medium">Warehouse</th>
+              <th scope="col" className="px-4 py-3 font-medium">Available</th>
+              <th scope="col" className="px-4 py-3 text-right font-medium">Reserved</th>
+              <th scope="col" className="px-4 py-3 text-right font-medium">Shipped</th>
+              <th scope="col" className="px-4 py-3 text-right font-medium">Version</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-stone-100">
+            {inventory.levels.map((level) => (
+              <StockRow key={level.warehouseId} level={level} warehouse={names.get(level.warehouseId) ?? level.warehouseId} onReload={reload} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <section aria-labelledby="adjustments-title" className="flex flex-col gap-2">
+        <h3 id="adjustments-title" className="font-semibold">
+          Recent changes
+        </h3>
+        {adjustments.length === 0 ? (
+          <p className="text-sm text-stone-600">No admin has changed this product’s stock yet.</p>
+        ) : (
+          <ul className="divide-y divide-stone-100 rounded-lg border border-stone-200 bg-white text-sm">
+            {adjustments.map((change) => (
+              <li key={change.id} className="flex flex-col gap-0.5 px-4 py-2 sm:flex-row sm:items-center sm:justify-between">
+                <span>
+                  {names.get(change.warehouseId) ?? change.warehouseId}: {change.before} → {change.after}
+                  {change.note ? <span className="text-stone-600"> · {change.note}</span> : null}
+                </span>
+                <span className="text-xs text-stone-500">
+                  {change.by} · {formatDateTime(change.at)} · v{change.version}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+type RowProblem = { kind: 'conflict' | 'invalid'; message: string };
+
+/** One warehouse's stock, edited in place: the version read is sent back, so a stale edit is refused. */
+function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: string; onReload: () => void }) {
+  // The version the admin saw when they started editing: sent back, so a change made meanwhile is not overwritten.
+  const [editing, setEditing] = useState<{ version: number; available: number } | null>(null);
+  const [value, setValue] = useState(String(level.available));
+  const [problem, setProblem] = useState<RowProblem | null>(null);
+  const [{ fetching }, adjust] = useMutation(AdjustStockMutation);
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    const quantity = Number(value);
+    if (!Number.isInteger(quantity) || quantity < 0) {
+      setProblem({ kind: 'invalid', message: 'Enter a whole number of units, 0 or more' });
+      return;
+    }
+    if (!editing) return;
+    if (quantity === editing.available) {
+      stopEditing();
+      return;
+    }
+    const result = await adjust({
+      input: { productId: level.productId, warehouseId: level.warehouseId, expectedVersion: editing.version, quantity },
+    });
+    const payload = result.data?.adjustStock;
+    if (!payload) {
+      setProblem({ kind: 'invalid', message: 'The change could not be sent. Try again.' });
+      return;
+    }
+    const [error] = payload.errors;
+    if (error) {
+      setProblem(
+        error.code === 'VERSION_CONFLICT'
+          ? {
+              kind: 'conflict',
+              message: 'Someone changed this stock after you opened it. Your change was not saved: reload to see the current figure, then edit again.',
+            }
+          : { kind: 'invalid', message: error.message },
+      );
+      return;
+    }
+    toast.success(`${warehouse}: ${editing.available} → ${payload.level?.available ?? quantity} units.`);
+    stopEditing();
+    onReload();
+  };
+
+  const startEditing = () => {
+    setEditing({ version: level.version, available: level.available });
+    setValue(String(level.available));
+    setProblem(null);
+  };
+
+  const stopEditing = () => {
+    setEditing(null);
+    setProblem(null);
+  };
+
+  const inputId = `stock-${level.warehouseId}`;
+  return (
+    <tr className="align-top">
+      <th scope="row" className="px-4 py-3 font-medium">
+        {warehouse}
+        {level.lowStock ? (
+          <Badge tone="amber" className="ml-2">
+            low
+          </Badge>
+        ) : null}
+      </th>
+      <td className="px-4 py-3">
+        {editing ? (
+          <form onSubmit={(event) => void save(event)} onKeyDown={(event) => event.key === 'Escape' && stopEditing()} className="flex flex-col gap-2">
+            <div className="flex flex-wrap items-center gap-2">
+              <label htmlFor={inputId} className="sr-only">
+                Available units in {warehouse}
+              </label>
+              <input
+                id={inputId}
+                type="number"
+                min={0}
+                inputMode="numeric"
+                value={value}
+                autoFocus
+                aria-invalid={problem ? true : undefined}
+                aria-describedby={problem ? `${inputId}-problem` : undefined}
+                onChange={(event) => setValue(event.target.value)}
+                className="h-9 w-24 rounded-md border border-stone-300 px-2 focus:outline-2 focus:outline-emerald-600"
+              />
+              <Button type="submit" size="sm" loading={fetching}>
+                Save
+              </Button>
+              <Button size="sm" variant="ghost" onClick={stopEditing}>
+                Cancel
+              </Button>
+            </div>
+            {problem ? (
+              <div id={`${inputId}-problem`} role="alert" className="flex flex-col gap-2 rounded-md border border-red-200 bg-red-50 p-2 text-sm text-red-900">
+                <span>{problem.message}</span>
+                {problem.kind === 'conflict' ? (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    className="w-fit"
+                    onClick={() => {
+                      stopEditing();
+                      onReload();
+                    }}
+                  >
+                    Reload the current stock
+                  </Button>
+                ) : null}
+              </div>
+            ) : null}
+          </form>
+        ) : (
+          <div className="flex items-center gap-3">
+            <span className="w-10 tabular-nums">{level.available}</span>
+            <Button size="sm" variant="secondary" aria-label={`Edit available units in ${warehouse}`} onClick={startEditing}>
+              Edit
+            </Button>
+          </div>
+        )}
+      </td>
+      <td className="px-4 py-3 text-right tabular-nums">{level.reserved}</td>
+      <td className="px-4 py-3 text-right tabular-nums">{level.shipped}</td>
+      <td className="px-4 py-3 text-right text-xs text-stone-500 tabular-nums">v{level.version}</td>
+    </tr>
+  );
+}

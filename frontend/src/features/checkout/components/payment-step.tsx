@@ -1,0 +1,241 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, Navigate, useNavigate } from 'react-router';
+import { toast } from 'sonner';
+import { useClient, useQuery } from 'urql';
+
+import { Alert } from '@/components/ui/alert';
+import { Button, ButtonLink } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
+import type { CheckoutOrderQuery as CheckoutOrderResult } from '@/gql/graphql';
+import { formatMoney } from '@/lib/money';
+import { useDocumentTitle } from '@/lib/use-document-title';
+import { useCart } from '@/stores/cart';
+import { selectAccessToken, useOrderAccess } from '@/stores/order-access';
+
+import { CheckoutOrderQuery } from '../api/get-checkout-order';
+import { PayOrderMutation } from '../api/pay-order';
+import { useCheckoutSession } from '../lib/checkout-session';
+import { payWithCard } from '../lib/pay';
+import { cardPayments, clearCard, focusCard, useCardElement } from '../lib/use-card-element';
+import { CardField } from './card-field';
+import { CheckoutSteps } from './checkout-steps';
+
+type CheckoutOrder = NonNullable<CheckoutOrderResult['order']>;
+
+const PAID = new Set(['AUTHORIZED', 'RESERVED', 'CAPTURED', 'SHIPPED', 'FULFILLED', 'COMPENSATING', 'FAILED']);
+
+/** Where the shopper goes once the payment is through: the order page, which polls fast for a while. */
+export type OnPaid = (orderId: string) => void;
+
+export function PaymentStep({ orderId, onPaid }: { orderId: string; onPaid: OnPaid }) {
+  useDocumentTitle('Payment');
+  const accessToken = useOrderAccess(selectAccessToken(orderId));
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: CheckoutOrderQuery,
+    variables: { id: orderId, accessToken: accessToken ?? '' },
+    pause: !accessToken,
+    requestPolicy: 'network-only',
+  });
+
+  if (!accessToken) {
+    return (
+      <EmptyState title="We can’t find this order on this device" action={<ButtonLink to="/cart">Back to cart</ButtonLink>}>
+        Orders can be paid from the browser they were placed in.
+      </EmptyState>
+    );
+  }
+  if (fetching && !data) {
+    return (
+      <LoadingRegion label="Loading your order">
+        <div className="flex flex-col gap-4">
+          <Skeleton className="h-8 w-48" />
+          <Skeleton className="h-40 w-full" />
+        </div>
+      </LoadingRegion>
+    );
+  }
+  if (error && !data) {
+    return (
+      <Alert title="We could not load your order.">
+        <Button variant="secondary" size="sm" className="mt-3" onClick={() => refetch({ requestPolicy: 'network-only' })}>
+          Try again
+        </Button>
+      </Alert>
+    );
+  }
+  const order = data?.order;
+  if (!order) {
+    return (
+      <EmptyState title="Order not found" action={<ButtonLink to="/cart">Back to cart</ButtonLink>}>
+        This order does not exist or this device has no access to it.
+      </EmptyState>
+    );
+  }
+  if (PAID.has(order.status)) return <Navigate to={`/orders/${order.id}`} replace />;
+  if (order.status !== 'PENDING_PAYMENT' && order.status !== 'PAYMENT_FAILED') {
+    return <NotPayable order={order} />;
+  }
+  return <PaymentForm order={order} accessToken={accessToken} onPaid={onPaid} />;
+}
+
+function NotPayable({ order }: { order: CheckoutOrder }) {
+  const finish = useCheckoutSession((state) => state.finish);
+  return (
+    <EmptyState
+      title="This order can no longer be paid"
+      action={
+        <ButtonLink to="/checkout" onClick={finish}>
+          Start a new checkout
+        </ButtonLink>
+      }
+    >
+      Order {order.id} is {order.status.toLowerCase().replace('_', ' ')}. Your cart is still here: check out again to place a new order.
+    </EmptyState>
+  );
+}
+
+function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; accessToken: string; onPaid: OnPaid }) {
+  const client = useClient();
+  const navigate = useNavigate();
+  const container = useRef<HTMLDivElement>(null);
+  const element = useCardElement(container);
+  const [submitting, setSubmitting] = useState(false);
+  const inFlight = useRef(false);
+  const [problem, setProblem] = useState<{ title: string; detail: string } | null>(
+    order.status === 'PAYMENT_FAILED' && order.payment.failureReason
+      ? { title: 'Your last card was declined.', detail: `${order.payment.failureReason} Try another card.` }
+      : null,
+  );
+  const clearCart = useCart((state) => state.clear);
+  const finish = useCheckoutSession((state) => state.finish);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (inFlight.current || element.state.status !== 'ready') return;
+    inFlight.current = true;
+    setSubmitting(true);
+    setProblem(null);
+    element.setCardError(null);
+    try {
+      const { stripe, card } = element.state;
+      const result = await payWithCard(cardPayments(stripe, card), async (cardToken) => {
+        const response = await client.mutation(PayOrderMutation, { orderId: order.id, accessToken, cardToken }).toPromise();
+        if (!response.data) throw response.error ?? new Error('payOrder gave no answer');
+        return response.data.payOrder;
+      });
+      switch (result.kind) {
+        case 'authorized':
+        case 'pending':
+          // The cart became this order; an older order paid from its page leaves today's cart alone.
+          if (useCheckoutSession.getState().placed?.orderId === order.id) {
+            clearCart();
+            finish();
+          }
+          toast.success(result.kind === 'authorized' ? 'Payment authorized. Thank you for your order!' : 'Payment submitted. We’ll confirm it shortly.');
+          onPaid(order.id);
+          return;
+        case 'declined':
+          setProblem({ title: 'Payment declined', detail: `${result.reason} Try another card.` });
+          clearCard(card);
+          focusCard(card);
+          return;
+        case 'card-error':
+          element.setCardError(result.message);
+          focusCard(card);
+          return;
+        case 'not-payable':
+          toast.error(result.message);
+          void navigate(`/orders/${order.id}`);
+          return;
+        case 'retry':
+          setProblem({ title: 'The payment did not go through.', detail: `${result.message} You can try again.` });
+          return;
+      }
+    } catch (error) {
+      console.error(error);
+      setProblem({
+        title: 'We could not confirm your payment.',
+        detail: 'Check your connection and try again. You will not be charged twice for this order.',
+      });
+    } finally {
+      inFlight.current = false;
+      setSubmitting(false);
+    }
+  };
+
+  const address = order.shippingAddress;
+  return (
+    <div className="flex flex-col gap-6">
+      <CheckoutSteps current="Payment" />
+      <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
+        <form noValidate onSubmit={(event) => void onSubmit(event)} className="flex flex-col gap-6" aria-labelledby="payment-title">
+          <h1 id="payment-title" className="text-2xl font-bold tracking-tight">
+            Payment
+          </h1>
+          <section aria-labelledby="ship-to-title" className="rounded-lg border border-stone-200 bg-white p-4 text-sm">
+            <div className="flex items-start justify-between gap-4">
+              <div>
+                <h2 id="ship-to-title" className="font-semibold">
+                  Shipping to
+                </h2>
+                <p className="mt-1 text-stone-700">
+                  {address.name}, {address.line1}
+                  {address.line2 ? `, ${address.line2}` : ''}, {address.city}
+                  {address.region ? `, ${address.region}` : ''} {address.postalCode}, {address.country}
+                </p>
+                <p className="text-stone-600">{order.email}</p>
+              </div>
+              <Link to="/checkout" className="shrink-0 text-emerald-800 underline">
+                Change
+              </Link>
+            </div>
+          </section>
+          {problem ? <Alert title={problem.title}>{problem.detail}</Alert> : null}
+          <CardField container={container} element={element} error={element.cardError} />
+          <Button type="submit" size="lg" loading={submitting} loadingText="Processing payment…" disabled={element.state.status !== 'ready'}>
+            Pay {formatMoney(order.total)}
+          </Button>
+          <p className="text-xs text-stone-500">
+            Your card is authorized now and charged when your order is packed. Order {order.id}.
+          </p>
+        </form>
+        <OrderTotals order={order} />
+      </div>
+    </div>
+  );
+}
+
+function OrderTotals({ order }: { order: CheckoutOrder }) {
+  return (
+    <aside aria-labelledby="totals-title" className="h-fit rounded-lg border border-stone-200 bg-white p-5">
+      <h2 id="totals-title" className="text-lg font-semibold">
+        Order summary
+      </h2>
+      <ul className="mt-4 flex flex-col gap-2 text-sm">
+        {order.lines.map((line) => (
+          <li key={line.productId} className="flex justify-between gap-3">
+            <span>
+              {line.quantity} × {line.name}
+            </span>
+            <span className="font-medium">{formatMoney(line.total)}</span>
+          </li>
+        ))}
+      </ul>
+      <dl className="mt-4 flex flex-col gap-2 border-t border-stone-200 pt-4 text-sm">
+        <div className="flex justify-between">
+          <dt>Subtotal</dt>
+          <dd>{formatMoney(order.subtotal)}</dd>
+        </div>
+        <div className="flex justify-between">
+          <dt>Shipping</dt>
+          <dd>{order.shipping.amount === 0 ? 'Free' : formatMoney(order.shipping)}</dd>
+        </div>
+        <div className="flex justify-between border-t border-stone-200 pt-2 text-base font-semibold">
+          <dt>Total</dt>
+          <dd data-testid="order-total">{formatMoney(order.total)}</dd>
+        </div>
+      </dl>
+    </aside>
+  );
+}

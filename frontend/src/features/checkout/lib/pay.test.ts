@@ -1,0 +1,70 @@
+// @vitest-environment node
+import { describe, expect, it, vi } from 'vitest';
+
+import type { PayOrderMutation } from '@/gql/graphql';
+
+import { payWithCard, type CardPayments } from './pay';
+
+type Payload = PayOrderMutation['payOrder'];
+
+const payload = (fields: Partial<Payload>): Payload => ({
+  outcome: null,
+  clientSecret: null,
+  declineReason: null,
+  errors: [],
+  order: null,
+  ...fields,
+});
+
+const card = (overrides: Partial<CardPayments> = {}): CardPayments => ({
+  createToken: vi.fn(() => Promise.resolve({ tokenId: 'tok_1' })),
+  confirmCardPayment: vi.fn(() => Promise.resolve({ error: null })),
+  ...overrides,
+});
+
+describe('payWithCard', () => {
+  it('pays with the token of the card', async () => {
+    const pay = vi.fn(() => Promise.resolve(payload({ outcome: 'AUTHORIZED' })));
+    expect(await payWithCard(card(), pay)).toEqual({ kind: 'authorized' });
+    expect(pay).toHaveBeenCalledWith('tok_1');
+  });
+
+  it('stops at a card error before calling the API', async () => {
+    const pay = vi.fn();
+    const result = await payWithCard(card({ createToken: () => Promise.resolve({ error: 'Your card number is incomplete.' }) }), pay);
+    expect(result).toEqual({ kind: 'card-error', message: 'Your card number is incomplete.' });
+    expect(pay).not.toHaveBeenCalled();
+  });
+
+  it('reports a decline with its reason', async () => {
+    const pay = () => Promise.resolve(payload({ outcome: 'DECLINED', declineReason: 'Your card was declined.' }));
+    expect(await payWithCard(card(), pay)).toEqual({ kind: 'declined', reason: 'Your card was declined.' });
+  });
+
+  it('runs 3-D Secure only when asked, then asks the API again without a token', async () => {
+    const pay = vi
+      .fn<(token: string | null) => Promise<Payload>>()
+      .mockResolvedValueOnce(payload({ outcome: 'REQUIRES_ACTION', clientSecret: 'pi_1_secret_x' }))
+      .mockResolvedValueOnce(payload({ outcome: 'AUTHORIZED' }));
+    const stripe = card();
+    expect(await payWithCard(stripe, pay)).toEqual({ kind: 'authorized' });
+    expect(stripe.confirmCardPayment).toHaveBeenCalledWith('pi_1_secret_x');
+    expect(pay.mock.calls).toEqual([['tok_1'], [null]]);
+  });
+
+  it('treats a failed 3-D Secure as a decline', async () => {
+    const pay = vi.fn(() => Promise.resolve(payload({ outcome: 'REQUIRES_ACTION', clientSecret: 's' })));
+    const stripe = card({ confirmCardPayment: () => Promise.resolve({ error: 'Authentication failed.' }) });
+    expect(await payWithCard(stripe, pay)).toEqual({ kind: 'declined', reason: 'Authentication failed.' });
+    expect(pay).toHaveBeenCalledTimes(1);
+  });
+
+  it('maps the API errors', async () => {
+    const error = (code: Payload['errors'][number]['code']) => () =>
+      Promise.resolve(payload({ errors: [{ field: null, code, message: 'm' }] }));
+    expect(await payWithCard(card(), error('PAYMENT_DECLINED'))).toEqual({ kind: 'declined', reason: 'm' });
+    expect((await payWithCard(card(), error('PAYMENT_NOT_ALLOWED'))).kind).toBe('not-payable');
+    expect((await payWithCard(card(), error('INVALID_CARD_TOKEN'))).kind).toBe('card-error');
+    expect((await payWithCard(card(), error('PAYMENT_PROVIDER_UNAVAILABLE'))).kind).toBe('retry');
+  });
+});

@@ -1,0 +1,79 @@
+import type { PayOrderMutation } from '@/gql/graphql';
+
+type Payload = PayOrderMutation['payOrder'];
+
+/** The parts of Stripe.js the payment needs, so tests can hand in a fake. */
+export type CardPayments = {
+  createToken: () => Promise<{ tokenId: string } | { error: string }>;
+  confirmCardPayment: (clientSecret: string) => Promise<{ error: string | null }>;
+};
+
+/** Calls payOrder; a transport failure (network, 5xx) rejects. */
+export type PayOrder = (cardToken: string | null) => Promise<Payload>;
+
+export type PaymentResult =
+  | { kind: 'authorized' }
+  /** Stripe's answer is not final yet; the order page will follow it. */
+  | { kind: 'pending' }
+  | { kind: 'declined'; reason: string }
+  /** The card details are incomplete or wrong: fix them and try again. */
+  | { kind: 'card-error'; message: string }
+  /** The order takes no payment (expired, cancelled, unknown). */
+  | { kind: 'not-payable'; message: string }
+  /** Nothing was decided (network, Stripe unavailable): the same card may be tried again. */
+  | { kind: 'retry'; message: string };
+
+const DECLINED_AUTHENTICATION = 'The card’s 3-D Secure authentication did not succeed.';
+
+function fromErrors(errors: Payload['errors']): PaymentResult | null {
+  const error = errors[0];
+  if (!error) return null;
+  switch (error.code) {
+    case 'PAYMENT_DECLINED':
+      return { kind: 'declined', reason: error.message };
+    case 'INVALID_CARD_TOKEN':
+      return { kind: 'card-error', message: 'This card could not be used. Check the details and try again.' };
+    case 'PAYMENT_NOT_ALLOWED':
+    case 'NOT_FOUND':
+      return { kind: 'not-payable', message: error.message };
+    default:
+      return { kind: 'retry', message: error.message };
+  }
+}
+
+/**
+ * Card → token (Stripe.js createToken: the card never reaches our API) → payOrder. When Stripe asks for
+ * 3-D Secure, Stripe.js confirmCardPayment runs it and payOrder is asked again, without a token, to
+ * record the result.
+ */
+export async function payWithCard(card: CardPayments, payOrder: PayOrder): Promise<PaymentResult> {
+  const tokenResult = await card.createToken();
+  if ('error' in tokenResult) return { kind: 'card-error', message: tokenResult.error };
+
+  let payload = await payOrder(tokenResult.tokenId);
+  const refused = fromErrors(payload.errors);
+  if (refused) return refused;
+
+  if (payload.outcome === 'REQUIRES_ACTION') {
+    if (!payload.clientSecret) return { kind: 'retry', message: 'The payment needs authentication but Stripe sent no secret.' };
+    const confirmation = await card.confirmCardPayment(payload.clientSecret);
+    if (confirmation.error) return { kind: 'declined', reason: confirmation.error };
+    payload = await payOrder(null);
+    const refusedAfter = fromErrors(payload.errors);
+    if (refusedAfter) return refusedAfter;
+    if (payload.outcome === 'REQUIRES_ACTION') return { kind: 'declined', reason: DECLINED_AUTHENTICATION };
+  }
+
+  switch (payload.outcome) {
+    case 'AUTHORIZED':
+      return { kind: 'authorized' };
+    case 'DECLINED':
+      return { kind: 'declined', reason: payload.declineReason ?? 'Your card was declined.' };
+    case 'PENDING':
+      return { kind: 'pending' };
+    case 'CLOSED':
+      return { kind: 'not-payable', message: 'This order’s payment is already closed.' };
+    default:
+      return { kind: 'retry', message: 'The payment service gave no answer. Try again.' };
+  }
+}

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import strawberry
+
+from commerce import catalog
+from commerce.admin import stock
+from graphql_api.errors import UserError
+from graphql_api.scalars import DateTime
+
+
+@strawberry.type
+class Warehouse:
+    id: strawberry.ID
+    name: str
+    region: str
+    latitude: float
+    longitude: float
+
+    @classmethod
+    def of(cls, warehouse: catalog.Warehouse) -> Warehouse:
+        return cls(
+            id=strawberry.ID(warehouse.id),
+            name=warehouse.name,
+            region=warehouse.region,
+            latitude=warehouse.location.latitude,
+            longitude=warehouse.location.longitude,
+        )
+
+
+@strawberry.type(
+    description="One product's stock in one warehouse. Send `version` back as adjustStock's expectedVersion."
+)
+class StockLevel:
+    product_id: strawberry.ID
+    warehouse_id: strawberry.ID
+    available: int = strawberry.field(description="Units that can be sold now.")
+    reserved: int = strawberry.field(description="Units held for orders not yet shipped.")
+    shipped: int
+    version: int
+    low_stock: bool = strawberry.field(description="Available units at or below the product's low-stock threshold.")
+
+    @classmethod
+    def of(cls, level: catalog.StockLevel, low_stock_threshold: int) -> StockLevel:
+        return cls(
+            product_id=strawberry.ID(level.product_id),
+            warehouse_id=strawberry.ID(level.warehouse_id),
+            available=level.available,
+            reserved=level.reserved,
+            shipped=level.shipped,
+            version=level.version,
+            low_stock=level.is_low(low_stock_threshold),
+        )
+
+
+@strawberry.type(description="One admin change of available units: the audit trail.")
+class StockAdjustment:
+    id: strawberry.ID
+    product_id: strawberry.ID
+    warehouse_id: strawberry.ID
+    at: DateTime
+    by: str = strawberry.field(description="The admin who made it (their login).")
+    before: int
+    after: int
+    delta: int
+    version: int = strawberry.field(description="The stock level's version after this change.")
+    note: str
+
+    @classmethod
+    def of(cls, adjustment: stock.StockAdjustment) -> StockAdjustment:
+        return cls(
+            id=strawberry.ID(adjustment.id),
+            product_id=strawberry.ID(adjustment.product_id),
+            warehouse_id=strawberry.ID(adjustment.warehouse_id),
+            at=DateTime(adjustment.at),
+            by=adjustment.by,
+            before=adjustment.before,
+            after=adjustment.after,
+            delta=adjustment.delta,
+            version=adjustment.version,
+            note=adjustment.note,
+        )
+
+
+@strawberry.input(description="Set the available units (quantity) or change them (delta): exactly one of the two.")
+class AdjustStockInput:
+    product_id: strawberry.ID
+    warehouse_id: strawberry.ID
+    expected_version: int = strawberry.field(
+        description="The version you last read; if the stock changed since, nothing is written (VERSION_CONFLICT)."
+    )
+    quantity: int | None = None
+    delta: int | None = None
+    note: str = ""
+
+
+@strawberry.type
+class AdjustStockPayload:
+    level: StockLevel | None = None
+    adjustment: StockAdjustment | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

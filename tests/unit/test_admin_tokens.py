@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from commerce.access import OrderAccessTokens
+from commerce.admin.tokens import ADMIN_SCOPE, AUDIENCE, ISSUER, MAX_LIFETIME, AdminTokens, TokenState
+
+KEY = "unit-test-signing-key-0123456789abcdef"
+
+
+def tokens(at: datetime | None = None, key: str = KEY) -> AdminTokens:
+    return AdminTokens(key, lambda: at or datetime.now(UTC))
+
+
+def claims(**changes: object) -> dict[str, object]:
+    now = int(datetime.now(UTC).timestamp())
+    value: dict[str, object] = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "alice",
+        "iat": now,
+        "exp": now + 600,
+        "jti": "t1",
+        "scope": ADMIN_SCOPE,
+    }
+    value.update(changes)
+    return {name: item for name, item in value.items() if item is not None}
+
+
+def test_an_issued_token_names_its_admin_and_lives_at_most_fifteen_minutes() -> None:
+    issued = tokens().issue("alice")
+    check = tokens().check(issued.token)
+    assert check.state is TokenState.VALID and check.principal is not None
+    assert check.principal.username == "alice"
+    assert ADMIN_SCOPE in check.principal.scopes
+    assert issued.expires_at - datetime.now(UTC) <= MAX_LIFETIME
+    decoded = jwt.decode(issued.token, KEY, algorithms=["HS256"], audience=AUDIENCE)
+    assert set(decoded) >= {"iss", "aud", "sub", "exp", "iat", "jti"}
+
+
+def test_two_tokens_of_one_admin_have_different_ids() -> None:
+    first, second = tokens().issue("alice"), tokens().issue("alice")
+    assert tokens().check(first.token).principal != tokens().check(second.token).principal
+
+
+def test_a_token_lifetime_beyond_fifteen_minutes_is_refused_when_configured() -> None:
+    with pytest.raises(ValueError, match="at most"):
+        AdminTokens(KEY, lambda: datetime.now(UTC), lifetime=timedelta(hours=1))
+
+
+def test_an_expired_token_is_reported_as_expired() -> None:
+    issued = tokens(at=datetime.now(UTC) - timedelta(minutes=20)).issue("alice")
+    assert tokens().check(issued.token).state is TokenState.EXPIRED
+
+
+def test_no_token_is_missing_and_a_header_of_another_scheme_is_invalid() -> None:
+    assert tokens().check(None).state is TokenState.MISSING
+    assert tokens().check_authorization(None).state is TokenState.MISSING
+    assert tokens().check_authorization("Basic YWRtaW46YWRtaW4=").state is TokenState.INVALID
+    assert tokens().check_authorization("Bearer").state is TokenState.INVALID
+    issued = tokens().issue("alice")
+    assert tokens().check_authorization(f"bearer {issued.token}").state is TokenState.VALID
+
+
+def test_a_token_signed_with_another_key_is_invalid() -> None:
+    issued = tokens(key="another-signing-key-0123456789abcdef").issue("alice")
+    assert tokens().check(issued.token).state is TokenState.INVALID
+
+
+def test_a_token_whose_payload_was_edited_is_invalid() -> None:
+    header, payload, signature = tokens().issue("alice").token.split(".")
+    edited = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    edited["sub"] = "mallory"
+    forged_payload = base64.urlsafe_b64encode(json.dumps(edited).encode()).rstrip(b"=").decode()
+    assert tokens().check(f"{header}.{forged_payload}.{signature}").state is TokenState.INVALID
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"aud": "fulfillment-shop"},  # another audience
+        {"iss": "someone-else"},
+        {"aud": None},
+        {"jti": None},
+        {"sub": None},
+        {"iat": None},
+        {"exp": None},
+        {"exp": int(datetime.now(UTC).timestamp()) + 24 * 3600},  # longer than we ever issue
+    ],
+)
+def test_a_token_of_another_audience_issuer_or_shape_is_invalid(changes: dict[str, object]) -> None:
+    token = jwt.encode(claims(**changes), KEY, algorithm="HS256")
+    assert tokens().check(token).state is TokenState.INVALID
+
+
+def test_an_unsigned_token_is_invalid() -> None:
+    token = jwt.encode(claims(), "", algorithm="none")
+    assert tokens().check(token).state is TokenState.INVALID
+
+
+def test_a_shoppers_order_access_token_is_not_an_admin_token() -> None:
+    shopper_token = OrderAccessTokens("order-key").issue("ord_123")
+    assert tokens().check(shopper_token).state is TokenState.INVALID
+
+
+def test_a_valid_token_without_the_admin_scope_proves_identity_but_grants_nothing() -> None:
+    token = jwt.encode(claims(scope="viewer"), KEY, algorithm="HS256")
+    check = tokens().check(token)
+    assert check.state is TokenState.VALID and check.principal is not None
+    assert ADMIN_SCOPE not in check.principal.scopes
