@@ -34,8 +34,27 @@ def order_of(payload: bytes) -> str | None:
 class Faults:
     def __init__(self) -> None:
         self._faults: list[Fault] = []
+        self._holds: dict[tuple[str, str], threading.Event] = {}
         self._lock = threading.Lock()
         self.injected: Counter[str] = Counter()
+
+    def hold(self, function_name: str, order_id: str) -> None:
+        """Keep the function's invocations for this order waiting until `release` (a saga paused mid-way)."""
+        with self._lock:
+            self._holds.setdefault((function_name, order_id), threading.Event())
+
+    def release(self, order_id: str | None = None) -> None:
+        with self._lock:
+            for key in [key for key in self._holds if order_id is None or key[1] == order_id]:
+                self._holds.pop(key).set()
+
+    def wait_if_held(self, function_name: str, payload: bytes, timeout: float = 300.0) -> None:
+        with self._lock:
+            if not self._holds:
+                return
+            held = self._holds.get((function_name, order_of(payload) or ""))
+        if held is not None:
+            held.wait(timeout)
 
     def inject(
         self,

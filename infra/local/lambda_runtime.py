@@ -161,6 +161,7 @@ class LocalLambdaRuntime:
         )
         started_at = datetime.now(UTC)
         start = time.perf_counter()
+        self.faults.wait_if_held(function.name, payload)
         with self.work.tracking():
             injected = self.faults.take(function.name, payload)
             if injected is not None:

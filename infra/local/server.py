@@ -59,6 +59,18 @@ async def mailbox(_: Request) -> JSONResponse:
 def local_app(cloud: LocalCloud) -> Starlette:
     settings = cloud.services.settings
 
+    async def holds(request: Request) -> Response:
+        """Local only: pause a saga step for one order (browser tests catch an order mid-saga), or let it go."""
+        if request.method == "DELETE":
+            cloud.runtime.faults.release(request.query_params.get("orderId"))
+            return Response(status_code=204)
+        body = await request.json()
+        function, order_id = body.get("function"), body.get("orderId")
+        if function not in {f.name for f in cloud.deployment.functions} or not isinstance(order_id, str):
+            return JSONResponse({"error": "give a described function name and an orderId"}, status_code=400)
+        cloud.runtime.faults.hold(cloud.function_name(function), order_id)
+        return Response(status_code=204)
+
     async def client_config(_: Request) -> JSONResponse:
         return JSONResponse(
             {"stripePublishableKey": settings.stripe.publishable_key, "stripeJsUrl": settings.stripe.js_url}
@@ -72,6 +84,7 @@ def local_app(cloud: LocalCloud) -> Starlette:
             Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
             Route("/config.json", client_config),
             Route("/_local/mail", mailbox),
+            Route("/_local/holds", holds, methods=["POST", "DELETE"]),
             Route("/{path:path}", spa),
         ]
     )

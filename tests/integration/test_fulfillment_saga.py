@@ -308,3 +308,20 @@ def test_malformed_or_stale_webhooks_get_400(shop: Shop, body: bytes, signed_at_
     signature = stripe_signature(body, secret, int(time.time()) + signed_at_offset)
     response = shop.http.post("/webhooks/stripe", content=body, headers={"stripe-signature": signature})
     assert response.status_code == 400
+
+
+def test_a_local_hold_pauses_the_saga_at_a_step_until_released(shop: Shop, product: str) -> None:
+    order = shop.place([(product, 1)])
+    held = shop.http.post("/_local/holds", json={"function": "allocate-shipment", "orderId": order.id})
+    assert held.status_code == 204
+    shop.pay(order, AUTHORIZES)
+    assert shop.wait_until(order, S.CAPTURED).status is S.CAPTURED
+    time.sleep(1.5)
+    stored = shop.cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.status is S.CAPTURED
+    assert shop.http.delete("/_local/holds", params={"orderId": order.id}).status_code == 204
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+
+
+def test_a_hold_for_an_unknown_function_is_refused(shop: Shop) -> None:
+    assert shop.http.post("/_local/holds", json={"function": "nope", "orderId": "ord_x"}).status_code == 400
