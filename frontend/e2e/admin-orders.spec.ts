@@ -1,15 +1,49 @@
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 
-import { ADMIN, availableUnits, payOrder, placeOrder, signIn, waitForStatus } from './support/api';
+import { ADMIN, payOrder, placeOrder, signIn, waitForStatus } from './support/api';
 import { expect, test } from './support/fixtures';
 
-test('an admin signs in, finds a shopper’s order and cancels another one', async ({ page, request, snap }) => {
+/** A product no other spec orders, so its stock only moves because of this test. */
+const HELD_PRODUCT = { id: 'p-water-filter', name: 'Squeeze water filter' };
+const HELD_QUANTITY = 2;
+
+type Stock = Record<string, { available: number; reserved: number }>;
+
+const firstNumber = async (cell: Locator) => Number((await cell.innerText()).match(/\d+/)?.[0] ?? Number.NaN);
+
+/** The admin inventory page's per-warehouse table, freshly loaded. */
+async function stockOnPage(page: Page, product: { id: string; name: string }): Promise<Stock> {
+  await page.goto(`/admin/inventory/${product.id}`);
+  const table = page.getByRole('table', { name: `Stock of ${product.name} per warehouse` });
+  await expect(table).toBeVisible();
+  const stock: Stock = {};
+  for (const row of await table.getByRole('row').filter({ has: page.getByRole('rowheader') }).all()) {
+    const warehouse = (await row.getByRole('rowheader').innerText()).replace(/\s*low$/, '').trim();
+    const cells = row.getByRole('cell');
+    stock[warehouse] = { available: await firstNumber(cells.nth(0)), reserved: await firstNumber(cells.nth(1)) };
+  }
+  expect(Object.keys(stock).length, 'warehouses in the stock table').toBeGreaterThan(0);
+  return stock;
+}
+
+const total = (stock: Stock, field: 'available' | 'reserved') => Object.values(stock).reduce((sum, level) => sum + level[field], 0);
+
+/** Local-only route: pauses the saga's allocate-shipment step for one order until released. */
+async function holdShipmentAllocation(request: APIRequestContext, orderId: string): Promise<void> {
+  const response = await request.post('/_local/holds', { data: { function: 'allocate-shipment', orderId } });
+  expect(response.status(), await response.text()).toBe(204);
+}
+
+async function releaseHold(request: APIRequestContext, orderId: string): Promise<void> {
+  const response = await request.delete(`/_local/holds?orderId=${encodeURIComponent(orderId)}`);
+  expect(response.status(), await response.text()).toBe(204);
+}
+
+test('an admin signs in, finds a shopper’s order, cancels another one mid-saga and sees its stock restored', async ({ page, request, snap }) => {
   const shopper = `grace.${Date.now()}@example.com`;
   const bought = await placeOrder(request, shopper, [{ productId: 'p-cutting-board', quantity: 1 }]);
   expect(await payOrder(request, bought)).toBe('AUTHORIZED');
   await waitForStatus(request, bought, ['SHIPPED', 'FULFILLED']);
-  const unpaid = await placeOrder(request, shopper, [{ productId: 'p-blanket', quantity: 2 }]);
-  const blanketsBefore = await availableUnits(request, 'p-blanket');
 
   // A wrong password first
   await page.goto('/admin/orders');
@@ -23,47 +57,71 @@ test('an admin signs in, finds a shopper’s order and cancels another one', asy
   await expect(page.getByRole('heading', { name: 'Orders' })).toBeVisible();
   await snap('orders');
 
-  // Find the shopper's orders by email, then narrow by status
-  await page.getByLabel('Customer email').fill(shopper);
-  await page.getByRole('button', { name: 'Apply' }).click();
-  const rows = page.getByRole('table').getByRole('row');
-  await expect(rows).toHaveCount(3); // header + 2 orders
-  await page.getByLabel('Status').selectOption({ label: 'Complete' });
-  await expect(rows).toHaveCount(2);
-  await snap('orders filtered');
-  await page.getByRole('link', { name: bought.id }).click();
-  await expect(page.getByRole('heading', { name: bought.id })).toBeVisible();
-  const timeline = page.getByRole('list', { name: 'Saga timeline' });
-  await expect(timeline).toContainText('ReserveInventory');
-  await expect(timeline).toContainText('CapturePayment');
-  await expect(page.getByRole('region', { name: 'Payment' })).toContainText('Captured');
-  // Handed to the carrier: no longer cancellable
-  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
-  await snap('shipped order');
+  // The stock before the second order, then that order paid while its saga is held before shipping: units reserved
+  const stockBefore = await stockOnPage(page, HELD_PRODUCT);
+  const held = await placeOrder(request, shopper, [{ productId: HELD_PRODUCT.id, quantity: HELD_QUANTITY }]);
+  try {
+    await holdShipmentAllocation(request, held.id);
+    expect(await payOrder(request, held)).toBe('AUTHORIZED');
+    await waitForStatus(request, held, ['CAPTURED']);
 
-  // Cancel the other one, with a reason
-  await page.goto(`/admin/orders?email=${encodeURIComponent(shopper)}&status=PENDING_PAYMENT`);
-  await page.getByRole('link', { name: unpaid.id }).click();
-  await page.getByRole('button', { name: 'Cancel order' }).click();
-  const dialog = page.getByRole('dialog', { name: `Cancel order ${unpaid.id}?` });
-  await expect(dialog).toBeVisible();
-  await dialog.getByRole('button', { name: 'Cancel order' }).click();
-  await expect(dialog.getByText('Say why the order is cancelled')).toBeVisible();
-  await dialog.getByLabel('Reason').fill('Customer asked by phone');
-  await snap('cancel dialog');
-  await dialog.getByRole('button', { name: 'Cancel order' }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByRole('status', { name: 'Status: CANCELLED' })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Saga timeline' })).toContainText('Cancellation requested by admin: Customer asked by phone');
-  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
-  await snap('cancelled');
+    const stockHeld = await stockOnPage(page, HELD_PRODUCT);
+    expect(total(stockHeld, 'reserved')).toBe(total(stockBefore, 'reserved') + HELD_QUANTITY);
+    expect(total(stockHeld, 'available')).toBe(total(stockBefore, 'available') - HELD_QUANTITY);
+    // Units move from available to reserved within a warehouse: each warehouse holds as many as before
+    const onHand = (stock: Stock) => Object.fromEntries(Object.entries(stock).map(([warehouse, level]) => [warehouse, level.available + level.reserved]));
+    expect(onHand(stockHeld)).toEqual(onHand(stockBefore));
+    await snap('stock reserved');
 
-  // Nothing of its stock stays held: the shop offers the same units as before
-  expect(await availableUnits(request, 'p-blanket')).toBe(blanketsBefore);
-  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Inventory' }).click();
-  await page.getByRole('navigation', { name: 'Products' }).getByRole('link', { name: /Wool throw blanket/ }).click();
-  await expect(page.getByRole('table', { name: /Stock of Wool throw blanket/ })).toBeVisible();
-  await snap('stock after cancellation');
+    // Find the shopper's orders by email, then narrow by status
+    await page.goto('/admin/orders');
+    await page.getByLabel('Customer email').fill(shopper);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const rows = page.getByRole('table').getByRole('row');
+    await expect(rows).toHaveCount(3); // header + 2 orders
+    await page.getByLabel('Status').selectOption({ label: 'Complete' });
+    await expect(rows).toHaveCount(2);
+    await snap('orders filtered');
+    await page.getByRole('link', { name: bought.id }).click();
+    await expect(page.getByRole('heading', { name: bought.id })).toBeVisible();
+    const timeline = page.getByRole('list', { name: 'Saga timeline' });
+    await expect(timeline).toContainText('ReserveInventory');
+    await expect(timeline).toContainText('CapturePayment');
+    await expect(page.getByRole('region', { name: 'Payment' })).toContainText('Captured');
+    // Handed to the carrier: no longer cancellable
+    await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+    await snap('shipped order');
+
+    // Cancel the paid one, held mid-saga with its units reserved, with a reason
+    await page.goto(`/admin/orders?email=${encodeURIComponent(shopper)}&status=CAPTURED`);
+    await page.getByRole('link', { name: held.id }).click();
+    await expect(page.getByRole('status', { name: 'Status: CAPTURED' })).toBeVisible();
+    const payment = page.getByRole('region', { name: 'Payment' });
+    const captured = (await payment.innerText()).match(/Captured\s*(\$[\d,]+\.\d\d)/)?.[1];
+    expect(captured, 'the captured amount').toBeDefined();
+    expect(captured).not.toBe('$0.00');
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    const dialog = page.getByRole('dialog', { name: `Cancel order ${held.id}?` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel order' }).click();
+    await expect(dialog.getByText('Say why the order is cancelled')).toBeVisible();
+    await dialog.getByLabel('Reason').fill('Customer asked by phone');
+    await snap('cancel dialog');
+    await dialog.getByRole('button', { name: 'Cancel order' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('status', { name: 'Status: CANCELLED' })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Saga timeline' })).toContainText('Cancellation requested by admin: Customer asked by phone');
+    await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+    // The captured payment is refunded in full
+    await expect(payment).toContainText(new RegExp(`Refunded\\s*\\${captured}`));
+    await snap('cancelled');
+
+    // Its units are available again and nothing stays reserved for it
+    await expect(async () => expect(await stockOnPage(page, HELD_PRODUCT)).toEqual(stockBefore)).toPass({ timeout: 20_000 });
+    await snap('stock restored after cancellation');
+  } finally {
+    await releaseHold(request, held.id);
+  }
 });
 
 test('the inventory editor refuses a stale edit', async ({ page, context, snap }) => {

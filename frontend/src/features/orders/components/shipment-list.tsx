@@ -12,8 +12,9 @@ export function ShipmentList({ shipments }: { shipments: readonly ShipmentFields
           </p>
           <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
             <dt className="text-stone-600">Tracking number</dt>
-            <dd>
-              <a href={shipment.trackingUrl} target="_blank" rel="noopener noreferrer" className="font-mono text-emerald-800 underline">
+            {/* A USPS number is 22 digits: on a phone it must be able to wrap rather than push the page sideways. */}
+            <dd className="min-w-0">
+              <a href={shipment.trackingUrl} target="_blank" rel="noopener noreferrer" className="font-mono break-all text-emerald-800 underline">
                 {shipment.trackingNumber}
               </a>
             </dd>
