@@ -13,7 +13,8 @@ from dataclasses import replace
 from commerce.clock import Clock
 from commerce.errors import OrderNotFoundError
 from commerce.events import CompensationRequested
-from commerce.notifications import NotificationService
+from commerce.money import Money
+from commerce.notifications import NotificationService, format_amount
 from commerce.order_status import AWAITING_PAYMENT, OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentStatus
@@ -139,7 +140,8 @@ class CompensationService:
         if intent.status is PaymentStatus.SUCCEEDED:
             if intent.amount_refunded < intent.amount_received:
                 intent = gateway.refund(intent_id, None, idempotency_key=f"{order.id}:refund")
-                self._note(order.id, "PAYMENT_REFUNDED", f"Refunded {intent.amount_refunded} {intent.currency}", None)
+                refunded = format_amount(Money(intent.amount_refunded, intent.currency))
+                self._note(order.id, "PAYMENT_REFUNDED", f"Refunded {refunded}", None)
             return intent.amount_refunded
         if intent.status in _VOIDABLE:
             gateway.cancel(intent_id, idempotency_key=f"{order.id}:cancel")

@@ -12,7 +12,8 @@ from dataclasses import replace
 from commerce.clock import Clock
 from commerce.errors import DomainError, OrderNotFoundError
 from commerce.geo import locate
-from commerce.notifications import NotificationService
+from commerce.money import Money
+from commerce.notifications import NotificationService, format_amount
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from commerce.ports import OrderEventRepository, OrderRepository, WarehouseRepository
@@ -92,7 +93,7 @@ class FulfillmentSteps:
                 return None
             payment = replace(current.payment, status="CAPTURED", captured=captured.amount_received)
             moved = current.transitioned(_S.CAPTURED, self.clock(), payment=payment)
-            message = f"Payment captured ({captured.amount_received} {captured.currency})"
+            message = f"Payment captured ({format_amount(Money(captured.amount_received, captured.currency))})"
             return Change(moved, [self._status_event(moved, "PAYMENT_CAPTURED", message)])
 
         result = self.changes.apply(order_id, record)
