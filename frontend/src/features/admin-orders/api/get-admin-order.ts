@@ -12,63 +12,26 @@ export const AdminOrderQuery = graphql(`
       createdAt
       updatedAt
       lines {
-        productId
+        ...OrderLineFields
         sku
-        name
-        quantity
-        unitPrice {
-          amount
-          currency
-        }
-        total {
-          amount
-          currency
-        }
       }
       subtotal {
-        amount
-        currency
+        ...MoneyFields
       }
       shipping {
-        amount
-        currency
+        ...MoneyFields
       }
       total {
-        amount
-        currency
+        ...MoneyFields
       }
       shippingAddress {
-        name
-        line1
-        line2
-        city
-        region
-        postalCode
-        country
+        ...AddressFields
       }
       payment {
-        status
-        failureReason
-        authorized {
-          amount
-          currency
-        }
-        captured {
-          amount
-          currency
-        }
-        refunded {
-          amount
-          currency
-        }
+        ...PaymentFields
       }
       shipments {
-        id
-        warehouseId
-        carrier
-        trackingNumber
-        trackingUrl
-        estimatedDelivery
+        ...ShipmentFields
       }
       timeline {
         id

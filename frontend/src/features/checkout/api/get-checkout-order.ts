@@ -7,38 +7,19 @@ export const CheckoutOrderQuery = graphql(`
       email
       status
       lines {
-        productId
-        name
-        quantity
-        unitPrice {
-          amount
-          currency
-        }
-        total {
-          amount
-          currency
-        }
+        ...OrderLineFields
       }
       subtotal {
-        amount
-        currency
+        ...MoneyFields
       }
       shipping {
-        amount
-        currency
+        ...MoneyFields
       }
       total {
-        amount
-        currency
+        ...MoneyFields
       }
       shippingAddress {
-        name
-        line1
-        line2
-        city
-        region
-        postalCode
-        country
+        ...AddressFields
       }
       payment {
         status

@@ -9,39 +9,20 @@ export const OrderDetailQuery = graphql(`
       createdAt
       failureReason
       lines {
-        productId
+        ...OrderLineFields
         sku
-        name
-        quantity
-        unitPrice {
-          amount
-          currency
-        }
-        total {
-          amount
-          currency
-        }
       }
       subtotal {
-        amount
-        currency
+        ...MoneyFields
       }
       shipping {
-        amount
-        currency
+        ...MoneyFields
       }
       total {
-        amount
-        currency
+        ...MoneyFields
       }
       shippingAddress {
-        name
-        line1
-        line2
-        city
-        region
-        postalCode
-        country
+        ...AddressFields
       }
       payment {
         ...PaymentFields

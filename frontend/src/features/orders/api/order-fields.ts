@@ -1,5 +1,6 @@
 import { graphql } from '@/gql';
 
+// Payment, shipment, money, line and address fragments are shared: see @/lib/graphql/fragments.
 export const TimelineEventFields = graphql(`
   fragment TimelineEventFields on OrderEvent {
     id
@@ -9,35 +10,5 @@ export const TimelineEventFields = graphql(`
     status
     step
     attempt
-  }
-`);
-
-export const ShipmentFields = graphql(`
-  fragment ShipmentFields on Shipment {
-    id
-    warehouseId
-    carrier
-    trackingNumber
-    trackingUrl
-    estimatedDelivery
-  }
-`);
-
-export const PaymentFields = graphql(`
-  fragment PaymentFields on Payment {
-    status
-    failureReason
-    authorized {
-      amount
-      currency
-    }
-    captured {
-      amount
-      currency
-    }
-    refunded {
-      amount
-      currency
-    }
   }
 `);
