@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
 from commerce.idempotency import IdempotencyRecord
@@ -87,6 +87,16 @@ class OrderRepository(ABC):
         created_from: str | None = None,
         created_to: str | None = None,
     ) -> Page[Order]: ...
+
+    def each_by_status(self, status: OrderStatus, *, created_to: str | None = None, batch: int = 50) -> Iterator[Order]:
+        """Every order in `status` created up to `created_to`, newest first, page by page from the index."""
+        cursor: str | None = None
+        while True:
+            page = self.by_status(status, limit=batch, cursor=cursor, created_to=created_to)
+            yield from page.items
+            if not page.has_next:
+                return
+            cursor = page.end_cursor
 
 
 class OrderEventRepository(ABC):

@@ -44,13 +44,8 @@ class ExpiryService:
         cutoff = to_iso(self.clock() - self.unpaid_for)
         expired: list[str] = []
         for status in sorted(AWAITING_PAYMENT):
-            cursor: str | None = None
-            while True:
-                page = self.orders.by_status(status, limit=self.batch, cursor=cursor, created_to=cutoff)
-                expired += [order.id for order in page.items if self._expire(order)]
-                if not page.has_next:
-                    break
-                cursor = page.end_cursor
+            orders = self.orders.each_by_status(status, created_to=cutoff, batch=self.batch)
+            expired += [order.id for order in orders if self._expire(order)]
         return expired
 
     def _expire(self, order: Order) -> bool:

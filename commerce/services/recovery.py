@@ -60,14 +60,8 @@ class RecoveryService:
         return acted
 
     def _stuck(self, status: OrderStatus, cutoff: str) -> list[Order]:
-        stuck: list[Order] = []
-        cursor: str | None = None
-        while True:
-            page = self.orders.by_status(status, limit=self.batch, cursor=cursor, created_to=cutoff)
-            stuck += [order for order in page.items if order.updated_at <= cutoff]
-            if not page.has_next:
-                return stuck
-            cursor = page.end_cursor
+        orders = self.orders.each_by_status(status, created_to=cutoff, batch=self.batch)
+        return [order for order in orders if order.updated_at <= cutoff]
 
     def _resume_saga(self, order: Order) -> None:
         """Start a saga that never started; compensate an order whose saga ended but left it half done
