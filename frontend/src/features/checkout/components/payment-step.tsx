@@ -3,6 +3,7 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { useClient, useQuery } from 'urql';
 
+import { OrderLinesSummary } from '@/components/order-lines-summary';
 import { Alert } from '@/components/ui/alert';
 import { Button, ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -212,30 +213,9 @@ function OrderTotals({ order }: { order: CheckoutOrder }) {
       <h2 id="totals-title" className="text-lg font-semibold">
         Order summary
       </h2>
-      <ul className="mt-4 flex flex-col gap-2 text-sm">
-        {order.lines.map((line) => (
-          <li key={line.productId} className="flex justify-between gap-3">
-            <span>
-              {line.quantity} × {line.name}
-            </span>
-            <span className="font-medium">{formatMoney(line.total)}</span>
-          </li>
-        ))}
-      </ul>
-      <dl className="mt-4 flex flex-col gap-2 border-t border-stone-200 pt-4 text-sm">
-        <div className="flex justify-between">
-          <dt>Subtotal</dt>
-          <dd>{formatMoney(order.subtotal)}</dd>
-        </div>
-        <div className="flex justify-between">
-          <dt>Shipping</dt>
-          <dd>{order.shipping.amount === 0 ? 'Free' : formatMoney(order.shipping)}</dd>
-        </div>
-        <div className="flex justify-between border-t border-stone-200 pt-2 text-base font-semibold">
-          <dt>Total</dt>
-          <dd data-testid="order-total">{formatMoney(order.total)}</dd>
-        </div>
-      </dl>
+      <div className="mt-4">
+        <OrderLinesSummary lines={order.lines} subtotal={order.subtotal} shipping={order.shipping} total={order.total} />
+      </div>
     </aside>
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 
+import { OrderLinesSummary } from '@/components/order-lines-summary';
 import { OrderStatusBadge } from '@/components/order-status-badge';
 import { Alert } from '@/components/ui/alert';
 import { Button, ButtonLink } from '@/components/ui/button';
@@ -173,29 +174,7 @@ function OrderSummary({ order }: { order: TrackedOrder }) {
   const { payment } = order;
   return (
     <Section title="Summary">
-      <ul className="flex flex-col gap-2 text-sm">
-        {order.lines.map((line) => (
-          <li key={line.productId} className="flex justify-between gap-3">
-            <span>
-              {line.quantity} × {line.name}
-            </span>
-            <span className="font-medium">{formatMoney(line.total)}</span>
-          </li>
-        ))}
-      </ul>
-      <dl className="mt-4 flex flex-col gap-2 border-t border-stone-200 pt-4 text-sm">
-        <div className="flex justify-between">
-          <dt>Subtotal</dt>
-          <dd>{formatMoney(order.subtotal)}</dd>
-        </div>
-        <div className="flex justify-between">
-          <dt>Shipping</dt>
-          <dd>{order.shipping.amount === 0 ? 'Free' : formatMoney(order.shipping)}</dd>
-        </div>
-        <div className="flex justify-between border-t border-stone-200 pt-2 text-base font-semibold">
-          <dt>Total</dt>
-          <dd>{formatMoney(order.total)}</dd>
-        </div>
+      <OrderLinesSummary lines={order.lines} subtotal={order.subtotal} shipping={order.shipping} total={order.total}>
         {payment.captured.amount > 0 ? (
           <div className="flex justify-between text-stone-600">
             <dt>Charged</dt>
@@ -213,7 +192,7 @@ function OrderSummary({ order }: { order: TrackedOrder }) {
             <dd>{formatMoney(payment.refunded)}</dd>
           </div>
         ) : null}
-      </dl>
+      </OrderLinesSummary>
     </Section>
   );
 }
