@@ -59,6 +59,7 @@ from commerce.services.order_changes import OrderChanges
 from commerce.services.ordering import OrderPlacement
 from commerce.services.payments import PaymentService
 from commerce.services.recovery import RecoveryService
+from commerce.services.saga_launch import SagaLauncher
 from commerce.services.tracking import OrderTracking
 from commerce.settings import Settings
 from commerce.webhooks import WebhookIntake
@@ -170,9 +171,9 @@ class Services:
         return _LazyPublisher(self.adapters.publisher)
 
     @cached_property
-    def saga_starter(self) -> SagaStarter:
+    def sagas(self) -> SagaLauncher:
         starter: SagaStarter = self.adapters.saga_starter()
-        return starter
+        return SagaLauncher(claims=self.repositories.idempotency, starter=starter, clock=self.clock)
 
     @cached_property
     def catalog(self) -> CatalogService:
@@ -319,7 +320,7 @@ class Services:
             orders=self.repositories.orders,
             compensation=self.compensation,
             fulfillment=self.fulfillment,
-            saga_starter=self.saga_starter,
+            sagas=self.sagas,
             clock=self.clock,
             stuck_after=timedelta(minutes=self.settings.stuck_order_minutes),
         )

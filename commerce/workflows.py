@@ -8,25 +8,20 @@ from typing import Any
 
 class SagaStarter(ABC):
     @abstractmethod
-    def start(self, order_id: str, saga_input: dict[str, Any]) -> bool:
-        """Start the order's saga; False if it was already started (one saga per order, whoever asks twice)."""
-
-    @abstractmethod
-    def status(self, order_id: str) -> str | None:
-        """RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED; None if the order's saga never started."""
+    def start(self, order_id: str, saga_input: dict[str, Any]) -> str:
+        """Start one execution of the order's saga and name it. The engine does not de-duplicate starts (an
+        Express workflow runs every one it is given): `SagaLauncher` decides whether to start."""
 
 
 class RecordingSagaStarter(SagaStarter):
     """For unit tests of the domain."""
 
     def __init__(self) -> None:
-        self.started: dict[str, dict[str, Any]] = {}
+        self.started: list[tuple[str, dict[str, Any]]] = []
 
-    def start(self, order_id: str, saga_input: dict[str, Any]) -> bool:
-        if order_id in self.started:
-            return False
-        self.started[order_id] = saga_input
-        return True
+    def start(self, order_id: str, saga_input: dict[str, Any]) -> str:
+        self.started.append((order_id, saga_input))
+        return f"{order_id}-{len(self.started)}"
 
-    def status(self, order_id: str) -> str | None:
-        return "RUNNING" if order_id in self.started else None
+    def starts_of(self, order_id: str) -> int:
+        return sum(1 for started, _ in self.started if started == order_id)

@@ -18,7 +18,7 @@ def on_payment_authorized(event: dict[str, Any], context: Any) -> dict[str, Any]
     authorized = PaymentAuthorized(**event["detail"])
     order = services().payments.record_authorization(authorized)
     if order.status in _SAGA_STATUSES:
-        started = services().saga_starter.start(order.id, {"order_id": order.id})
+        started = services().sagas.launch(order.id)
         return {"order_id": order.id, "saga_started": started}
     if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
         # The money arrived for an order that is gone: give the authorization back.

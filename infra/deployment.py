@@ -256,7 +256,7 @@ FUNCTIONS = (
     Function(
         "redrive-stuck-orders",
         handler="handlers.expiry.redrive",
-        description="Finish stalled compensations, missed last steps and unstarted sagas",
+        description="Finish stalled compensations and missed last steps; re-run sagas that stopped",
         tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **_STOCK_WRITES},
         publishes_events=True,
         starts_workflows=True,

@@ -1,5 +1,5 @@
 """Re-driving orders that stopped moving: a compensation whose handler kept failing, a shipped order whose last
-step never ran, an authorization whose saga never started. Run on a schedule; every action is idempotent.
+step never ran, a saga that never started or ended half way. Run on a schedule; every action is idempotent.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from commerce.orders import Order
 from commerce.ports import OrderRepository
 from commerce.services.compensation import CompensationService
 from commerce.services.fulfillment import FulfillmentSteps
-from commerce.workflows import SagaStarter
+from commerce.services.saga_launch import SagaLauncher
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class RecoveryService:
         orders: OrderRepository,
         compensation: CompensationService,
         fulfillment: FulfillmentSteps,
-        saga_starter: SagaStarter,
+        sagas: SagaLauncher,
         clock: Clock,
         stuck_after: timedelta,
         batch: int = 50,
@@ -34,7 +34,7 @@ class RecoveryService:
         self.orders = orders
         self.compensation = compensation
         self.fulfillment = fulfillment
-        self.saga_starter = saga_starter
+        self.sagas = sagas
         self.clock = clock
         self.stuck_after = stuck_after
         self.batch = batch
@@ -64,15 +64,12 @@ class RecoveryService:
         return [order for order in orders if order.updated_at <= cutoff]
 
     def _resume_saga(self, order: Order) -> None:
-        """Start a saga that never started; compensate an order whose saga ended but left it half done
-        (its CompensationRequested never arrived or never succeeded)."""
-        status = self.saga_starter.status(order.id)
-        if status is None and order.status is OrderStatus.AUTHORIZED:
-            self.saga_starter.start(order.id, {"order_id": order.id})
-        elif status not in (None, "RUNNING"):
-            self.compensation.compensate(
-                CompensationRequested(order.id, reason=f"saga {status} before finishing", requested_by="recovery")
-            )
+        """Run the saga again: its steps skip what is done and go on from where it stopped; a decision it met
+        (out of stock, capture refused) it meets again and asks for compensation again.
+
+        No saga can still be running: an Express execution lasts at most five minutes, less than `stuck_after`.
+        """
+        self.sagas.relaunch(order.id)
 
     def _finish_compensation(self, order: Order) -> None:
         # The compensation reads how it was started (cancel or fail, and why) from the order's timeline.

@@ -69,9 +69,8 @@ class FulfillmentWorkflow(pulumi.ComponentResource):
         self.state_machine = aws.sfn.StateMachine(
             f"{name}-{STATE_MACHINE}",
             name=machine_name,
-            # Standard, not Express: the execution name is the order id, so a second start of one order's saga is
-            # refused (exactly-once start), and the execution history is kept for 90 days.
-            type="STANDARD",
+            # The type, and why it is safe for every step, is the saga's own business: sagas/fulfillment.py.
+            type=fulfillment.WORKFLOW_TYPE,
             role_arn=role.arn,
             definition=self.definition,
             logging_configuration={

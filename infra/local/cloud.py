@@ -27,7 +27,7 @@ from infra.local.secrets import LOCAL_VALUES, create_secrets
 from infra.local.seed import seed
 from infra.local.stripe_server import PUBLISHABLE_KEY, LocalStripe, start_localstripe
 from infra.local.tables import create_tables, table_environment
-from sagas.fulfillment import STATE_MACHINE, render
+from sagas.fulfillment import STATE_MACHINE, WORKFLOW_TYPE, render
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def start_local_cloud(
         name=f"{prefix}-{STATE_MACHINE}",
         definition=render(arns, deployment.bus_name),
         roleArn=SAGA_ROLE_ARN,
-        type="STANDARD",
+        type=WORKFLOW_TYPE,
     )
     environment = {
         **LOCAL_ENVIRONMENT,

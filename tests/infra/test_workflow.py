@@ -36,7 +36,7 @@ def test_every_step_invokes_the_deployed_function_described_for_it(program: Prog
 
 def test_the_saga_is_a_standard_workflow_with_logging_and_tracing(program: Program) -> None:
     machine = program.one(MACHINE, f"{APP}-fulfillment")
-    assert machine.inputs["type"] == "STANDARD", "execution name = order id: one saga per order"
+    assert machine.inputs["type"] == "EXPRESS", "billed per request and duration, not per state transition"
     log_group = program.one("aws:cloudwatch/logGroup:LogGroup", f"{APP}-fulfillment")
     assert log_group.inputs["name"] == f"/aws/vendedlogs/states/{APP}-fulfillment"
     assert log_group.inputs["retentionInDays"] == 30

@@ -115,25 +115,33 @@ class Shop:
             time.sleep(0.1)
 
     def wait_for_saga(self, order: PlacedOrder, timeout: float = 45.0) -> str:
-        """The saga execution's final status (SUCCEEDED or FAILED)."""
+        """The final status (SUCCEEDED or FAILED) of the order's one saga execution."""
         deadline = time.monotonic() + timeout
         sfn = boto3.client("stepfunctions")
-        arn = self.execution_arn(order)
         while True:
-            status = sfn.describe_execution(executionArn=arn)["status"]
-            if status != "RUNNING":
+            arns = self.execution_arns(order)
+            if len(arns) > 1:
+                raise AssertionError(f"{order.id} has {len(arns)} saga executions")
+            status = sfn.describe_execution(executionArn=arns[0])["status"] if arns else "NOT_STARTED"
+            if status not in ("RUNNING", "NOT_STARTED"):
                 return status
             if time.monotonic() > deadline:
-                raise AssertionError(f"saga of {order.id} still running after {timeout}s")
+                raise AssertionError(f"saga of {order.id} still {status} after {timeout}s")
             time.sleep(0.1)
 
-    def execution_arn(self, order: PlacedOrder) -> str:
-        return self.cloud.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{order.id}"
+    def execution_arns(self, order: PlacedOrder) -> list[str]:
+        """The order's saga executions: named `<order id>-<suffix>` (see StepFunctionsSagaStarter)."""
+        sfn = boto3.client("stepfunctions")
+        pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=self.cloud.state_machine_arn)
+        return [
+            execution["executionArn"]
+            for page in pages
+            for execution in page["executions"]
+            if execution["name"].rsplit("-", 1)[0] == order.id
+        ]
 
     def executions_of(self, order: PlacedOrder) -> int:
-        sfn = boto3.client("stepfunctions")
-        executions = sfn.list_executions(stateMachineArn=self.cloud.state_machine_arn)["executions"]
-        return sum(1 for execution in executions if execution["name"] == order.id)
+        return len(self.execution_arns(order))
 
     def authenticate_3ds(self, intent_id: str, client_secret: str) -> None:
         """What localstripe's fake Stripe.js confirmCardPayment does when the shopper approves the challenge."""

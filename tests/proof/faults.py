@@ -162,8 +162,12 @@ def _check(
             result.violations.append(f"{case.name}: failed with payment {intent.status}, {shipped} shipped")
     else:
         result.violations.append(f"{case.name}: ended {status.value}")
-    expected_fulfilled = case.target in ("notify-customer", "mark-fulfilled") or (
-        case.times is not None and case.kind != "exception" and case.target != "compensation"
+    expected_fulfilled = (
+        case.target in ("notify-customer", "mark-fulfilled")
+        or (case.times is not None and case.kind != "exception" and case.target != "compensation")
+        # The compensation never ran, so the order stayed where the saga left it; the re-drive runs the saga
+        # again (an Express execution cannot be asked how it ended), and with the capture fault gone it ships.
+        or (case.target == "compensation" and case.times is None)
     )
     if expected_fulfilled and status is not OrderStatus.FULFILLED:
         result.violations.append(f"{case.name}: should have been fulfilled, is {status.value}")
