@@ -1,7 +1,7 @@
 """The composition root: configuration in, real adapters and services out.
 
 Everything is built on first use: a Lambda pays at cold start only for the clients its path needs
-(the webhook never builds the catalog; the catalog never imports Stripe).
+(the webhook never builds the catalog; the catalog never imports Stripe; only the API imports PyJWT and argon2).
 """
 
 from __future__ import annotations
@@ -17,13 +17,10 @@ from commerce.access import OrderAccessTokens
 from commerce.admin.analytics import AnalyticsQueries, AnalyticsRecorder, AnalyticsRepository
 from commerce.admin.cancellation import OrderCancellation
 from commerce.admin.lockout import LoginFailureRepository
-from commerce.admin.login import AdminLogin
 from commerce.admin.order_search import AdminOrderSearch
-from commerce.admin.passwords import PasswordVerifier
 from commerce.admin.products import ProductAdmin
 from commerce.admin.stock import StockLedger
 from commerce.admin.stock_adjustments import StockAdjustments
-from commerce.admin.tokens import AdminTokens
 from commerce.clock import Clock, system_clock
 from commerce.events import EventPublisher
 from commerce.notifications import EmailSender, NotificationService
@@ -67,6 +64,9 @@ from commerce.workflows import SagaStarter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from commerce.admin.login import AdminLogin
+    from commerce.admin.tokens import AdminTokens
 
 
 @dataclass(frozen=True)
@@ -272,10 +272,15 @@ class Services:
 
     @cached_property
     def admin_tokens(self) -> AdminTokens:
+        from commerce.admin.tokens import AdminTokens  # PyJWT: only where admins are served
+
         return AdminTokens(self.settings.secrets.jwt_signing_key, self.clock)
 
     @cached_property
     def admin_login(self) -> AdminLogin:
+        from commerce.admin.login import AdminLogin  # argon2: only where admins log in
+        from commerce.admin.passwords import PasswordVerifier
+
         users = self.settings.secrets.admin_users
         return AdminLogin(
             users=lambda: self.settings.secrets.admin_users,
