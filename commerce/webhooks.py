@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from commerce.events import DomainEvent, EventPublisher, PaymentAuthorized, PaymentFailed
 from commerce.idempotency import IdempotencyRecord
+from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.payments import PaymentGateway, PaymentIntentSnapshot, PaymentStatus
 from commerce.ports import IdempotencyRepository
 
@@ -52,11 +53,13 @@ class WebhookIntake:
         gateway: PaymentGateway,
         idempotency: IdempotencyRepository,
         publisher: EventPublisher,
+        metrics: Metrics | None = None,
     ) -> None:
         self.verifier = verifier
         self.gateway = gateway
         self.idempotency = idempotency
         self.publisher = publisher
+        self.metrics = metrics or NoMetrics()
 
     def receive(self, payload: bytes, signature: str | None, *, received_at: int) -> WebhookOutcome:
         """Raises InvalidWebhookError for anything not signed by Stripe within the tolerance."""
@@ -77,6 +80,7 @@ class WebhookIntake:
         )
         if not self.idempotency.claim(claim):
             logger.info("duplicate webhook dropped", extra={"stripe_event_id": event.id})
+            self.metrics.record(Metric.WEBHOOK_DUPLICATES)
             return WebhookOutcome.DUPLICATE
         try:
             self.publisher.publish([domain_event])
@@ -84,6 +88,10 @@ class WebhookIntake:
             # Let Stripe redeliver: forget the claim so the retry is not taken for a duplicate.
             self.idempotency.release(claim.key)
             raise
+        logger.info(
+            "webhook published",
+            extra={"stripe_event_id": event.id, "order_id": domain_event.order_id, "type": event.type},
+        )
         return WebhookOutcome.PUBLISHED
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from mangum import Mangum
 
+from commerce.adapters.invocation import observed
 from commerce.bootstrap import bootstrap
 from graphql_api.app import create_app
 
 # lifespan="off": Strawberry's app has no lifespan support and Mangum's "auto" logs a traceback per call.
-handler = Mangum(create_app(bootstrap()), lifespan="off")
+handler = observed()(Mangum(create_app(bootstrap()), lifespan="off"))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from commerce.adapters.invocation import observed
 from commerce.events import OrderStatusChanged
 from commerce.order_status import OrderStatus
-from handlers.runtime import services
+from handlers.runtime import from_bus, services
 
 
+@observed(from_bus)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     change = OrderStatusChanged(**event["detail"])
     order = services().repositories.orders.get(change.order_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from botocore.exceptions import ClientError, ConnectionError, EndpointConnectionError, ReadTimeoutError
 
@@ -31,6 +32,11 @@ class TransientStepError(Exception):
 @cache
 def services() -> Services:
     return bootstrap()
+
+
+def from_bus(event: dict[str, Any]) -> dict[str, object]:
+    """The correlation keys of an EventBridge event: the order it is about and its own id."""
+    return {"order_id": event["detail"]["order_id"], "event_id": event.get("id")}
 
 
 def is_transient(error: BaseException) -> bool:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from commerce.adapters.invocation import observed
+from commerce.metrics import Metric
 from commerce.timeline import OrderEvent
 from handlers.runtime import TransientStepError, is_transient, services
 
@@ -18,7 +20,11 @@ StepHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 def saga_step(step: str) -> Callable[[Callable[[str], dict[str, Any]]], StepHandler]:
     """Records each attempt in the order's timeline and names transient AWS failures for the Retry."""
 
+    def correlate(event: dict[str, Any]) -> dict[str, object]:
+        return {"order_id": event["order_id"], "execution": event.get("execution"), "step": step}
+
     def decorate(run: Callable[[str], dict[str, Any]]) -> StepHandler:
+        @observed(correlate)
         @wraps(run)
         def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             order_id = str(event["order_id"])
@@ -34,7 +40,11 @@ def saga_step(step: str) -> Callable[[Callable[[str], dict[str, Any]]], StepHand
                 events.append(
                     OrderEvent.new(order_id, clock(), "STEP_FAILED", message, step=step, attempt=attempt, detail=detail)
                 )
-                logger.warning("saga step failed", extra={"order_id": order_id, "step": step, "attempt": attempt})
+                logger.warning(
+                    "saga step failed",
+                    extra={"order_id": order_id, "step": step, "attempt": attempt, "error": type(exc).__name__},
+                )
+                services().metrics.record(Metric.SAGA_STEP_FAILED, step=step)
                 if transient:
                     raise TransientStepError(str(exc)) from exc
                 raise

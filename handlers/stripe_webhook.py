@@ -5,17 +5,25 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import time
 from typing import Any
 
+from commerce.adapters.invocation import bind, observed
 from commerce.webhooks import InvalidWebhookError
 from handlers.runtime import services
 
 logger = logging.getLogger(__name__)
 
+_EVENT_ID = re.compile(rb'"id"\s*:\s*"(evt_[A-Za-z0-9]{1,64})"')
+
 
 def handle(body: bytes, signature: str | None) -> tuple[int, dict[str, str]]:
     """The webhook's whole behaviour, shared by the Lambda and the local server: (HTTP status, JSON body)."""
+    # Only the event id is read before verification, for correlation: the body itself is never logged (an intent
+    # in it carries its client secret).
+    event_id = _EVENT_ID.search(body)
+    bind(stripe_event_id=event_id.group(1).decode() if event_id else None)
     try:
         outcome = services().webhooks.receive(body, signature, received_at=int(time.time()))
     except InvalidWebhookError as exc:
@@ -24,6 +32,7 @@ def handle(body: bytes, signature: str | None) -> tuple[int, dict[str, str]]:
     return 200, {"received": outcome.value}
 
 
+@observed()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     raw = event.get("body") or ""
     body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()

@@ -8,6 +8,7 @@ from commerce.allocation import allocate
 from commerce.clock import Clock, to_iso
 from commerce.errors import OutOfStockError
 from commerce.geo import locate
+from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.orders import Order
 from commerce.ports import InventoryRepository, WarehouseRepository
 from commerce.reservations import Reservation, ReservationRepository, ReservationState, StockConflictError
@@ -24,6 +25,7 @@ class InventoryService:
         clock: Clock,
         *,
         max_attempts: int = 5,
+        metrics: Metrics | None = None,
     ) -> None:
         self.inventory = inventory
         self.warehouses = warehouses
@@ -32,6 +34,7 @@ class InventoryService:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self.max_attempts = max_attempts
+        self.metrics = metrics or NoMetrics()
 
     def reserve_for(self, order: Order) -> Reservation:
         """The order's reservation: the one already made (in whatever state it is now), or a new one.
@@ -56,6 +59,7 @@ class InventoryService:
             try:
                 return self.reservations.reserve(reservation)
             except StockConflictError as exc:
+                self.metrics.record(Metric.STOCK_CONFLICTS)
                 if attempt >= self.max_attempts:
                     raise self._out_of_stock(order, exc) from exc
                 logger.info("order %s lost %s in %s to another order", order.id, exc.product_id, exc.warehouse_id)

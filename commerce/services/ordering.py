@@ -12,6 +12,7 @@ from commerce.catalog import Product
 from commerce.clock import Clock, to_iso
 from commerce.errors import OrderNotFoundError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord, fingerprint
+from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.money import Money
 from commerce.order_status import OrderStatus
 from commerce.orders import Address, Order, OrderLine
@@ -58,6 +59,7 @@ class OrderPlacement:
         idempotency: IdempotencyRepository,
         tokens: OrderAccessTokens,
         clock: Clock,
+        metrics: Metrics | None = None,
     ) -> None:
         self.products = products
         self.inventory = inventory
@@ -65,6 +67,7 @@ class OrderPlacement:
         self.idempotency = idempotency
         self.tokens = tokens
         self.clock = clock
+        self.metrics = metrics or NoMetrics()
 
     def place(self, command: PlaceOrder) -> PlacedOrder:
         """Raises OrderRejectedError with every problem found; replays the first result for a reused key."""
@@ -95,6 +98,7 @@ class OrderPlacement:
         except DuplicateRequestError as duplicate:  # the same key raced us between our read and our write
             return self._replay(duplicate.existing, request_hash)
         logger.info("order placed", extra={"order_id": order.id, "total": order.total.amount})
+        self.metrics.record(Metric.ORDERS_PLACED)
         return PlacedOrder(order, self.tokens.issue(order.id), replayed=False)
 
     def _replay(self, previous: IdempotencyRecord, request_hash: str) -> PlacedOrder:

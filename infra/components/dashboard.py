@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from infra.components.business_monitoring import business_widgets
+
 if TYPE_CHECKING:
     from infra.components.monitoring import MonitoringArgs
 
@@ -11,7 +13,8 @@ FIVE_MINUTES = 300
 
 
 def dashboard(args: MonitoringArgs) -> dict[str, Any]:
-    """Two widgets a row: sagas and API, Lambda errors and throttles, durations and latency, tables and queues."""
+    """Two widgets a row: sagas and API, Lambda errors and throttles, durations and latency, tables and queues,
+    then the business: orders, what went wrong, saga step failures, payment to shipment."""
 
     def widget(title: str, metrics: list[list[Any]], *, stat: str = "Sum", y: int = 0, x: int = 0) -> dict[str, Any]:
         return {
@@ -76,5 +79,6 @@ def dashboard(args: MonitoringArgs) -> dict[str, Any]:
                 y=18,
                 x=12,
             ),
+            *business_widgets(widget, y=24),
         ]
     }

@@ -1,13 +1,19 @@
-"""Monitoring: an SNS topic for alarm mail, the alarms that mean someone should look, and one dashboard."""
+"""Monitoring: an SNS topic for alarm mail, the alarms that mean someone should look, and one dashboard.
+
+AWS's service metrics (Lambda, Step Functions, API Gateway, DynamoDB, SQS) and the business metrics the handlers
+publish (infra.components.business_monitoring) side by side.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
+from commerce.metrics import NAMESPACE
+from infra.components.business_monitoring import BusinessAlarm, BusinessThresholds, business_alarms
 from infra.components.dashboard import FIVE_MINUTES, dashboard
 
 # ThrottledRequests is published per table *and operation* only: the alarm adds up the operations the code uses.
@@ -34,6 +40,7 @@ class MonitoringArgs:
     dead_letter_queues: Mapping[str, pulumi.Input[str]]  # target → queue name
     alarm_email: str | None = None
     api_p99_latency_ms: int = 3000
+    business: BusinessThresholds = field(default_factory=BusinessThresholds)
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -101,6 +108,8 @@ class Monitoring(pulumi.ComponentResource):
                 threshold=0,
                 comparison_operator="GreaterThanThreshold",
             )
+        for business_alarm in business_alarms(args.business):
+            self._business_alarm(business_alarm)
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-overview",
             dashboard_name=f"{name}-overview",
@@ -136,6 +145,39 @@ class Monitoring(pulumi.ComponentResource):
             threshold=threshold,
             comparison_operator=comparison_operator,
             treat_missing_data="notBreaching",  # no traffic is not an incident
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _business_alarm(self, spec: BusinessAlarm) -> None:
+        queries = [
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id=query_id,
+                return_data=False,
+                metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                    namespace=NAMESPACE,
+                    metric_name=query.metric.value,
+                    dimensions=dict(query.dimensions) or None,
+                    period=FIVE_MINUTES,
+                    stat=query.stat,
+                ),
+            )
+            for query_id, query in spec.queries.items()
+        ]
+        queries.append(
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id="alarmed", expression=spec.expression, label=spec.key, return_data=True
+            )
+        )
+        self.alarms[spec.key] = aws.cloudwatch.MetricAlarm(
+            f"{self._name}-{spec.key}",
+            alarm_description=spec.description,
+            metric_queries=queries,
+            evaluation_periods=spec.evaluation_periods,
+            threshold=spec.threshold,
+            comparison_operator=spec.comparison,
+            treat_missing_data="notBreaching",
             alarm_actions=[self.topic.arn],
             ok_actions=[self.topic.arn],
             opts=pulumi.ResourceOptions(parent=self),

@@ -24,6 +24,7 @@ from moto.events.models import Rule
 from infra.local.background import Failure
 from infra.local.event_envelope import envelope, target_input
 from infra.local.lambda_runtime import LocalLambdaRuntime
+from infra.local.xray import incoming_header
 
 if TYPE_CHECKING:
     from moto.events.utils import EventMessageType
@@ -65,19 +66,34 @@ class EventDelivery:
         """Wait until no delivery is queued or running and no Lambda invocation is in flight."""
         self._runtime.wait_idle(timeout)
 
-    def deliver_later(self, rule_name: str, targets: list[dict[str, Any]], moto_event: EventMessageType) -> None:
+    def deliver_later(
+        self,
+        rule_name: str,
+        targets: list[dict[str, Any]],
+        moto_event: EventMessageType,
+        trace_header: str | None = None,
+    ) -> None:
         event = envelope(moto_event)
         for target in targets:
             # One execution name per delivery, kept across its retries, so a retry cannot start a second saga.
-            attempt = functools.partial(self._deliver, rule_name, target, event, uuid.uuid4().hex)
+            attempt = functools.partial(self._deliver, rule_name, target, event, uuid.uuid4().hex, trace_header)
             self._runtime.work.submit(f"rule {rule_name} -> {target['Arn']} (event {event['id']})", attempt)
 
-    def _deliver(self, rule_name: str, target: dict[str, Any], event: dict[str, Any], execution_name: str) -> None:
+    def _deliver(
+        self,
+        rule_name: str,
+        target: dict[str, Any],
+        event: dict[str, Any],
+        execution_name: str,
+        trace_header: str | None = None,
+    ) -> None:
         arn: str = target["Arn"]
         payload = target_input(target, event)
         if _service(arn) == "lambda":
-            self._runtime.invoke(arn, payload, invocation_type="Event")
+            self._runtime.invoke(arn, payload, invocation_type="Event", trace_header=trace_header)
         else:
+            if self._runtime.xray is not None:
+                self._runtime.xray.remember_execution(execution_name, trace_header)
             try:
                 self._states.start_execution(stateMachineArn=arn, name=execution_name, input=json.dumps(payload))
             except self._states.exceptions.ExecutionAlreadyExists:
@@ -109,7 +125,8 @@ def _send_to_targets(rule: Rule, event: EventMessageType, transform_input: bool 
     ours = [target for target in rule.targets if _is_local_target(target)]
     theirs = [target for target in rule.targets if not _is_local_target(target)]
     if ours and _fires_on_events(rule) and rule.event_pattern.matches_event(event):
-        delivery.deliver_later(rule.name, ours, event)
+        # EventBridge hands the PutEvents caller's trace on to the targets; moto serves the call on this thread.
+        delivery.deliver_later(rule.name, ours, event, incoming_header())
     if theirs:
         moto_view = copy.copy(rule)
         moto_view.targets = theirs

@@ -14,9 +14,10 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import boto3
 
@@ -32,6 +33,9 @@ from infra.local.lambda_invoke_api import (
     parse_invoke_request,
     unqualified_function_name,
 )
+
+if TYPE_CHECKING:
+    from infra.local.xray import LocalXRay
 
 logger = logging.getLogger(__name__)
 
@@ -83,14 +87,23 @@ class LocalLambdaRuntime:
         self._handlers = Handlers()
         self._invocations: deque[Invocation] = deque(maxlen=history)
         self.faults = Faults()
+        self.xray: LocalXRay | None = None  # set when the local cloud traces: a segment per invocation
 
     @property
     def function_names(self) -> list[str]:
         return sorted(self._functions)
 
-    def invoke(self, function_name: str, event: Any, *, invocation_type: InvocationType = "RequestResponse") -> Any:
+    def invoke(
+        self,
+        function_name: str,
+        event: Any,
+        *,
+        invocation_type: InvocationType = "RequestResponse",
+        trace_header: str | None = None,
+    ) -> Any:
         """Run the handler on this thread with `event` as JSON would deliver it; raise what the handler raised."""
-        outcome = self._run(self._function(function_name), json.dumps(event).encode(), invocation_type, _request_id())
+        function = self._function(function_name)
+        outcome = self._run(function, json.dumps(event).encode(), invocation_type, _request_id(), trace_header)
         if outcome.error is not None:
             raise outcome.error
         return json.loads(outcome.payload)
@@ -150,7 +163,12 @@ class LocalLambdaRuntime:
         return request_id
 
     def _run(
-        self, function: LocalFunction, payload: bytes, invocation_type: InvocationType, request_id: str
+        self,
+        function: LocalFunction,
+        payload: bytes,
+        invocation_type: InvocationType,
+        request_id: str,
+        trace_header: str | None = None,
     ) -> Outcome:
         context = LambdaContext(
             function_name=function.name,
@@ -162,7 +180,7 @@ class LocalLambdaRuntime:
         started_at = datetime.now(UTC)
         start = time.perf_counter()
         self.faults.wait_if_held(function.name, payload)
-        with self.work.tracking():
+        with self.work.tracking(), self._segment(function, payload, trace_header):
             injected = self.faults.take(function.name, payload)
             if injected is not None:
                 outcome = Outcome(error_document(injected, request_id), injected)
@@ -181,6 +199,15 @@ class LocalLambdaRuntime:
                 function.timeout_s,
             )
         return outcome
+
+    def _segment(
+        self, function: LocalFunction, payload: bytes, trace_header: str | None
+    ) -> AbstractContextManager[Any]:
+        if self.xray is None:
+            return nullcontext()
+        # Lambda continues the caller's trace; a saga Task's caller is its execution (see infra.local.xray).
+        header = trace_header or self.xray.current_header() or self.xray.header_for_task(payload)
+        return self.xray.segment(function.name, header)
 
 
 def _request_id() -> str:

@@ -11,10 +11,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from graphql_api.app import create_app
 from handlers.stripe_webhook import handle as handle_stripe_webhook
 from infra.local.mailbox import sent_mail
+from infra.local.observed_routes import ObservedRoutes
 
 if TYPE_CHECKING:
     from infra.local.cloud import LocalCloud
@@ -56,7 +58,7 @@ async def mailbox(_: Request) -> JSONResponse:
     return JSONResponse([asdict(message) for message in messages])
 
 
-def local_app(cloud: LocalCloud) -> Starlette:
+def local_app(cloud: LocalCloud) -> ASGIApp:
     settings = cloud.services.settings
 
     async def holds(request: Request) -> Response:
@@ -76,7 +78,8 @@ def local_app(cloud: LocalCloud) -> Starlette:
             {"stripePublishableKey": settings.stripe.publishable_key, "stripeJsUrl": settings.stripe.js_url}
         )
 
-    return Starlette(
+    observability = cloud.observability
+    app = Starlette(
         routes=[
             Route("/health", health),
             # A Route, not a Mount: a Mount would redirect /graphql to /graphql/.
@@ -85,6 +88,9 @@ def local_app(cloud: LocalCloud) -> Starlette:
             Route("/config.json", client_config),
             Route("/_local/mail", mailbox),
             Route("/_local/holds", holds, methods=["POST", "DELETE"]),
+            *(observability.routes() if observability else []),
             Route("/{path:path}", spa),
         ]
     )
+    lambdas = {"/graphql": cloud.function_name("api"), "/webhooks/stripe": cloud.function_name("stripe-webhook")}
+    return ObservedRoutes(app, lambdas, observability.xray if observability else None)
