@@ -38,10 +38,16 @@ class ProductRepository(ABC):
 
 class WarehouseRepository(ABC):
     @abstractmethod
-    def add(self, warehouse: Warehouse) -> None: ...
+    def add(self, warehouse: Warehouse) -> None:
+        """Write the warehouse as it is (seeding, tests); admins create warehouses through `create`."""
 
     @abstractmethod
-    def all(self) -> list[Warehouse]: ...
+    def create(self, warehouse: Warehouse) -> None:
+        """Save a new warehouse; raises DuplicateWarehouseError, having written nothing, if its id is taken."""
+
+    @abstractmethod
+    def all(self) -> list[Warehouse]:
+        """Every warehouse, a just-created one included (allocation and stock checks rely on it)."""
 
 
 class InventoryRepository(ABC):

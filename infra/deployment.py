@@ -180,12 +180,14 @@ FUNCTIONS = (
         "api",
         handler="graphql_api.lambda_handler.handler",
         description="GraphQL API (Strawberry behind Mangum)",
-        # Admins edit products and stock (with its audit trail), and cancel orders: the compensation runs here.
+        # Admins edit products, warehouses and stock (with its audit trail), and cancel orders: the compensation
+        # runs here.
         tables={
             **_ALL_TABLES_READ,
             **_ORDER_WRITES,
             **_STOCK_WRITES,
             "products": "write",
+            "warehouses": "write",
             "stock_adjustments": "write",
         },
         memory_mb=1024,

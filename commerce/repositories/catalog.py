@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from botocore.exceptions import ClientError
 
+from commerce.admin.warehouses import DuplicateWarehouseError
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
 from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import Page
@@ -75,11 +76,24 @@ class DynamoWarehouseRepository(WarehouseRepository):
     def add(self, warehouse: Warehouse) -> None:
         self.table.put(items.warehouse_to_item(warehouse, self.PARTITION))
 
+    def create(self, warehouse: Warehouse) -> None:
+        try:
+            self.table.put(
+                items.warehouse_to_item(warehouse, self.PARTITION), ConditionExpression="attribute_not_exists(id)"
+            )
+        except ClientError as exc:
+            if is_condition_failure(exc):
+                raise DuplicateWarehouseError(warehouse.id) from exc
+            raise
+
     def all(self) -> list[Warehouse]:
+        # Strongly consistent: an admin stocks a warehouse, and orders ship from it, right after creating it.
+        # An eventually consistent Query could miss it for a moment after the write (DynamoDB read consistency).
         found = self.table.query_all(
             key_condition="#partition = :partition",
             values={":partition": self.PARTITION},
             names={"#partition": "partition"},
+            consistent=True,
         )
         return [items.warehouse_from_item(item) for item in found]
 

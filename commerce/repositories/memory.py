@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import threading
 import time
 from collections.abc import Iterable
 from typing import TypeVar
 
+from commerce.admin.warehouses import DuplicateWarehouseError
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
 from commerce.errors import ConcurrentUpdateError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
@@ -77,9 +79,16 @@ class InMemoryProductRepository(ProductRepository):
 class InMemoryWarehouseRepository(WarehouseRepository):
     def __init__(self) -> None:
         self.warehouses: dict[str, Warehouse] = {}
+        self._lock = threading.Lock()  # check and write as one step, as DynamoDB's condition does
 
     def add(self, warehouse: Warehouse) -> None:
         self.warehouses[warehouse.id] = warehouse
+
+    def create(self, warehouse: Warehouse) -> None:
+        with self._lock:
+            if warehouse.id in self.warehouses:
+                raise DuplicateWarehouseError(warehouse.id)
+            self.warehouses[warehouse.id] = warehouse
 
     def all(self) -> list[Warehouse]:
         return sorted(self.warehouses.values(), key=lambda w: w.id)

@@ -19,9 +19,9 @@ test('an admin creates, edits and deactivates a product, and the shop follows', 
   await page.getByRole('button', { name: 'Create product' }).click();
   await expect(page.getByText('Created Trekking poles.')).toBeVisible();
 
-  // Straight to its stock: give Reno some poles
+  // Straight to its stock: give Reno some poles (no warehouse has any yet)
   await expect(page.getByRole('heading', { name: 'Trekking poles' })).toBeVisible();
-  await page.getByRole('button', { name: 'Edit available units in Reno fulfillment center' }).click();
+  await page.getByRole('button', { name: 'Add stock in Reno fulfillment center' }).click();
   await page.getByLabel('Available units in Reno fulfillment center').fill('12');
   await page.keyboard.press('Enter');
   await expect(page.getByText('Reno fulfillment center: 0 → 12 units.')).toBeVisible();

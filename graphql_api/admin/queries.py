@@ -13,7 +13,7 @@ from graphql_api.admin.inventory_types import ProductInventory
 from graphql_api.admin.order_types import AdminOrder, AdminOrderFilter, AdminOrderSummary
 from graphql_api.admin.permissions import ADMIN_ONLY
 from graphql_api.admin.product_types import AdminProduct
-from graphql_api.admin.stock_types import Warehouse
+from graphql_api.admin.warehouse_types import Warehouse
 from graphql_api.context import Context, run_sync
 from graphql_api.errors import BadRequestError
 from graphql_api.pagination import Connection, page_size
@@ -50,10 +50,10 @@ class AdminQuery:
             return None
         return AdminOrder.of_order(found, await run_sync(search.timeline, found.id))
 
-    @strawberry.field(permission_classes=ADMIN_ONLY)
+    @strawberry.field(permission_classes=ADMIN_ONLY, description="Every warehouse, by id; createWarehouse adds one.")
     async def warehouses(self, info: Info) -> list[Warehouse]:
-        found = await run_sync(info.context.services.repositories.warehouses.all)
-        return [Warehouse.of(warehouse) for warehouse in sorted(found, key=lambda w: w.id)]
+        found = await run_sync(info.context.services.warehouse_admin.list)
+        return [Warehouse.of(warehouse) for warehouse in found]
 
     @strawberry.field(
         permission_classes=ADMIN_ONLY, description="A product's stock in every warehouse; null for an unknown product."

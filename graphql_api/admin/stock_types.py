@@ -8,25 +8,6 @@ from graphql_api.errors import UserError
 from graphql_api.scalars import DateTime
 
 
-@strawberry.type
-class Warehouse:
-    id: strawberry.ID
-    name: str
-    region: str
-    latitude: float
-    longitude: float
-
-    @classmethod
-    def of(cls, warehouse: catalog.Warehouse) -> Warehouse:
-        return cls(
-            id=strawberry.ID(warehouse.id),
-            name=warehouse.name,
-            region=warehouse.region,
-            latitude=warehouse.location.latitude,
-            longitude=warehouse.location.longitude,
-        )
-
-
 @strawberry.type(
     description="One product's stock in one warehouse. Send `version` back as adjustStock's expectedVersion."
 )

@@ -30,6 +30,8 @@ ADMIN_QUERIES = {
     "updateProduct": 'mutation { updateProduct(id: "p", input: {name: "n"}) { errors { code } } }',
     "deactivateProduct": 'mutation { deactivateProduct(id: "p") { errors { code } } }',
     "reactivateProduct": 'mutation { reactivateProduct(id: "p") { errors { code } } }',
+    "createWarehouse": 'mutation { createWarehouse(input: {id: "wh-x", name: "n", region: "r", latitude: 0, '
+    "longitude: 0}) { errors { code } } }",
 }
 PUBLIC = {"products", "product", "order", "orderUpdates", "placeOrder", "payOrder", "adminLogin"}
 

@@ -2,6 +2,9 @@ import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /** Shortcuts through the public API, for specs whose subject is not the shopper's pages. */
 type Line = { productId: string; quantity: number };
+type Address = { name: string; line1: string; city: string; region: string; postalCode: string; country: string };
+
+const ARLINGTON: Address = { name: 'Grace Hopper', line1: '2 Compiler Row', city: 'Arlington', region: 'VA', postalCode: '22201', country: 'US' };
 
 async function graphql<T>(request: APIRequestContext, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const response = await request.post('/graphql', {
@@ -14,7 +17,12 @@ async function graphql<T>(request: APIRequestContext, query: string, variables: 
   return body.data as T;
 }
 
-export async function placeOrder(request: APIRequestContext, email: string, lines: Line[]): Promise<{ id: string; accessToken: string }> {
+export async function placeOrder(
+  request: APIRequestContext,
+  email: string,
+  lines: Line[],
+  shippingAddress: Address = ARLINGTON,
+): Promise<{ id: string; accessToken: string }> {
   const data = await graphql<{ placeOrder: { accessToken: string; order: { id: string }; errors: unknown[] } }>(
     request,
     `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { accessToken order { id } errors { field message } } }`,
@@ -23,7 +31,7 @@ export async function placeOrder(request: APIRequestContext, email: string, line
         idempotencyKey: crypto.randomUUID(),
         email,
         lines,
-        shippingAddress: { name: 'Grace Hopper', line1: '2 Compiler Row', city: 'Arlington', region: 'VA', postalCode: '22201', country: 'US' },
+        shippingAddress,
       },
     },
   );

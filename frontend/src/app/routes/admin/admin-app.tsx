@@ -11,6 +11,8 @@ import { AdminOrderDetail } from '@/features/admin-orders/components/admin-order
 import { OrdersTable } from '@/features/admin-orders/components/orders-table';
 import { ProductEditor, ProductForm } from '@/features/admin-products/components/product-form';
 import { ProductList } from '@/features/admin-products/components/product-list';
+import { WarehouseForm } from '@/features/admin-warehouses/components/warehouse-form';
+import { WarehouseList } from '@/features/admin-warehouses/components/warehouse-list';
 import { createGraphqlClient } from '@/lib/graphql-client';
 import { hasLiveSession, useAdminSession } from '@/stores/admin-session';
 
@@ -43,6 +45,7 @@ export function AdminApp() {
             <Route path="products" element={<ProductList />} />
             <Route path="products/new" element={<NewProductRoute />} />
             <Route path="products/:productId" element={<EditProductRoute />} />
+            <Route path="warehouses" element={<WarehousesRoute />} />
             <Route path="analytics" element={<AnalyticsDashboard />} />
             <Route path="*" element={<NotFoundRoute />} />
           </Route>
@@ -83,6 +86,7 @@ const links = [
   { to: 'orders', label: 'Orders' },
   { to: 'inventory', label: 'Inventory' },
   { to: 'products', label: 'Products' },
+  { to: 'warehouses', label: 'Warehouses' },
   { to: 'analytics', label: 'Analytics' },
 ];
 
@@ -141,6 +145,17 @@ function InventoryRoute() {
       <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
         <ProductPicker />
         {productId ? <StockEditor key={productId} productId={productId} /> : <p className="text-stone-600">Pick a product to see and edit its stock per warehouse.</p>}
+      </div>
+    </Page>
+  );
+}
+
+function WarehousesRoute() {
+  return (
+    <Page title="Warehouses">
+      <div className="grid items-start gap-6 lg:grid-cols-[1fr_26rem]">
+        <WarehouseList />
+        <WarehouseForm />
       </div>
     </Page>
   );

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { toast } from 'sonner';
 import { useMutation, useQuery } from 'urql';
 
@@ -15,6 +16,9 @@ import { AdjustStockMutation } from '../api/adjust-stock';
 import { InventoryQuery } from '../api/get-inventory';
 
 type Level = NonNullable<InventoryResult['inventory']>['levels'][number];
+
+/** A warehouse that never held the product (the API gives it version 0 and no units): its first stock is added. */
+const isUnstocked = (level: Level) => level.version === 0 && level.available === 0 && level.reserved === 0 && level.shipped === 0;
 
 export function StockEditor({ productId }: { productId: string }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: InventoryQuery, variables: { productId }, requestPolicy: 'cache-and-network' });
@@ -70,6 +74,12 @@ export function StockEditor({ productId }: { productId: string }) {
           </tbody>
         </table>
       </div>
+      <p className="-mt-4 text-xs text-stone-500">
+        Every warehouse is listed, including those that never held this product.{' '}
+        <Link to="/admin/warehouses" className="text-emerald-800 underline">
+          Add a warehouse
+        </Link>
+      </p>
       <section aria-labelledby="adjustments-title" className="flex flex-col gap-2">
         <h3 id="adjustments-title" className="font-semibold">
           Recent changes
@@ -155,11 +165,12 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
   };
 
   const inputId = `stock-${level.warehouseId}`;
+  const unstocked = isUnstocked(level);
   return (
     <tr className="align-top">
       <th scope="row" className="px-4 py-3 font-medium">
         {warehouse}
-        {level.lowStock ? (
+        {level.lowStock && !unstocked ? (
           <Badge tone="amber" className="ml-2">
             low
           </Badge>
@@ -211,11 +222,17 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
             ) : null}
           </form>
         ) : (
-          <div className="flex items-center gap-3">
+          <div className="flex flex-wrap items-center gap-3">
             <span className="w-10 tabular-nums">{level.available}</span>
-            <Button size="sm" variant="secondary" aria-label={`Edit available units in ${warehouse}`} onClick={startEditing}>
-              Edit
+            <Button
+              size="sm"
+              variant="secondary"
+              aria-label={unstocked ? `Add stock in ${warehouse}` : `Edit available units in ${warehouse}`}
+              onClick={startEditing}
+            >
+              {unstocked ? 'Add stock' : 'Edit'}
             </Button>
+            {unstocked ? <span className="text-xs text-stone-500">none here yet</span> : null}
           </div>
         )}
       </td>
