@@ -6,6 +6,7 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -19,11 +20,13 @@ from strawberry.schema.config import StrawberryConfig
 from graphql_api.admin.mutations import AdminMutation
 from graphql_api.admin.product_mutations import ProductMutation
 from graphql_api.admin.queries import AdminQuery
+from graphql_api.admin.warehouse_mutations import WarehouseMutation
 from graphql_api.catalog.queries import CatalogQuery
 from graphql_api.orders.mutations import OrderMutation
 from graphql_api.orders.payments import PaymentMutation
 from graphql_api.orders.queries import OrderQuery
 from graphql_api.scalars import SCALARS
+from graphql_api.telemetry import OperationTelemetry
 
 
 @strawberry.type
@@ -32,7 +35,7 @@ class Query(CatalogQuery, OrderQuery, AdminQuery):
 
 
 @strawberry.type
-class Mutation(OrderMutation, PaymentMutation, AdminMutation, ProductMutation):
+class Mutation(OrderMutation, PaymentMutation, AdminMutation, ProductMutation, WarehouseMutation):
     pass
 
 
@@ -43,16 +46,19 @@ def _is_unexpected(error: Exception) -> bool:
 
 
 def build_schema(*, production: bool) -> strawberry.Schema:
-    """Production masks unexpected errors; limits on depth, aliases and tokens hold everywhere."""
+    """Production masks unexpected errors and refuses introspection; limits on depth, aliases and tokens hold
+    everywhere."""
     extensions: list[Callable[[], SchemaExtension]] = [
         partial(QueryDepthLimiter, max_depth=10),
         partial(MaxAliasesLimiter, max_alias_count=15),
         partial(MaxTokensLimiter, max_token_count=2000),
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
+        OperationTelemetry,
     ]
     if production:
-        extensions.append(partial(MaskErrors, should_mask_error=_is_unexpected))
+        # The SPA is typed from the committed schema.graphql; nobody else needs to map the API from outside.
+        extensions += [partial(MaskErrors, should_mask_error=_is_unexpected), DisableIntrospection]
     return strawberry.Schema(
         query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(scalar_map=SCALARS)
     )

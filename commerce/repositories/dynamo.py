@@ -38,6 +38,12 @@ def _decimals(value: Any) -> Any:
     return value
 
 
+def _impossible(key: Item) -> bool:
+    """DynamoDB refuses an empty string as a key value (ValidationException): no item has one, so none is found.
+    A client's `product(id: "")` is an unknown product, not a server error."""
+    return any(value == "" for value in key.values())
+
+
 def is_condition_failure(error: Exception) -> bool:
     code = getattr(error, "response", {}).get("Error", {}).get("Code")
     return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
@@ -55,6 +61,8 @@ class DynamoTable:
         self.name = name
 
     def get(self, key: Item, *, consistent: bool = True) -> Item | None:
+        if _impossible(key):
+            return None
         response = self.client.get_item(TableName=self.name, Key=to_wire(key), ConsistentRead=consistent)
         raw = response.get("Item")
         return from_wire(raw) if raw else None
@@ -64,6 +72,7 @@ class DynamoTable:
 
     def batch_get(self, keys: list[Item]) -> list[Item]:
         items: list[Item] = []
+        keys = [key for key in keys if not _impossible(key)]
         # BatchGetItem takes at most 100 keys and may return some of them as UnprocessedKeys.
         for start in range(0, len(keys), 100):
             request: dict[str, Any] = {self.name: {"Keys": [to_wire(key) for key in keys[start : start + 100]]}}
@@ -117,12 +126,16 @@ class DynamoTable:
         cursors = [encode_cursor({key: raw[key] for key in cursor_keys}) for raw in raw_items[:limit]]
         return Page(found, cursors, has_next=len(raw_items) > limit)
 
-    def query_all(self, *, key_condition: str, values: Item, names: dict[str, str] | None = None) -> list[Item]:
+    def query_all(
+        self, *, key_condition: str, values: Item, names: dict[str, str] | None = None, consistent: bool = False
+    ) -> list[Item]:
         request: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": key_condition,
             "ExpressionAttributeValues": to_wire(values),
         }
+        if consistent:
+            request["ConsistentRead"] = True
         if names:
             request["ExpressionAttributeNames"] = names
         items: list[Item] = []

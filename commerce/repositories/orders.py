@@ -130,7 +130,7 @@ class DynamoOrderEventRepository(OrderEventRepository):
     def list(self, order_id: str, *, after: str | None = None, limit: int = 100) -> builtins.list[OrderEvent]:
         condition = "order_id = :order_id"
         values: dict[str, Any] = {":order_id": order_id}
-        if after is not None:
+        if after:  # "" is before every id, and DynamoDB refuses an empty string in a key condition
             condition += " AND id > :after"
             values[":after"] = after
         page = self.table.query_page(

@@ -7,6 +7,8 @@ import logging
 import os
 import threading
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +72,13 @@ _ORIGINAL_CALL_ACTION = DynamoHandler.call_action
 def _serialised_call_action(self: DynamoHandler) -> Any:
     with _DYNAMODB_LOCK:
         return _ORIGINAL_CALL_ACTION(self)
+
+
+@contextmanager
+def dynamodb_paused() -> Iterator[None]:
+    """No DynamoDB request runs meanwhile (a request arriving waits): every table as of one instant."""
+    with _DYNAMODB_LOCK:
+        yield
 
 
 def serialise_dynamodb() -> None:

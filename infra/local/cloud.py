@@ -21,10 +21,13 @@ from infra.local.functions import function_arns, local_functions, physical_name
 from infra.local.http import HttpServer
 from infra.local.lambda_runtime import MOTO_ACCOUNT_ID, LocalLambdaRuntime
 from infra.local.mailbox import verify_sender
+from infra.local.observability import LocalObservability, start_observability
+from infra.local.persistence import restore_tables, take_snapshot
 from infra.local.ports import free_port
 from infra.local.scheduler import LocalScheduler
 from infra.local.secrets import LOCAL_VALUES, create_secrets
 from infra.local.seed import seed
+from infra.local.state_dir import Snapshot, StateDir
 from infra.local.stripe_server import PUBLISHABLE_KEY, LocalStripe, start_localstripe
 from infra.local.tables import create_tables, table_environment
 from sagas.fulfillment import STATE_MACHINE, WORKFLOW_TYPE, render
@@ -51,6 +54,8 @@ class LocalCloud:
     environment: dict[str, str] = field(default_factory=dict)
     http: HttpServer | None = None
     scheduler: LocalScheduler = field(default_factory=LocalScheduler)
+    state: StateDir | None = None  # where stop() saves the tables and Stripe's store, for the next start
+    observability: LocalObservability | None = None  # the traces and metrics kept to read back
 
     @cached_property
     def services(self) -> Services:
@@ -64,20 +69,35 @@ class LocalCloud:
         self.delivery.wait_idle(timeout)
         self.runtime.wait_idle(timeout)
 
-    def run_schedules(self) -> None:
+    def run_schedules(self, every: float | None = None) -> None:
+        """Fire each described schedule at its rate, or every `every` seconds (tests)."""
         for schedule in self.deployment.schedules:
             function = self.function_name(schedule.target_function)
-            self.scheduler.every(schedule, lambda name=function: self.runtime.invoke_async(name, {}))
+            self.scheduler.every(schedule, lambda name=function: self.runtime.invoke_async(name, {}), every)
+
+    def snapshot(self) -> Snapshot | None:
+        """Save the state now (what a restart on the same state folder starts from); None without a folder."""
+        if self.state is None:
+            return None
+        return take_snapshot(self.state, self.deployment, self.prefix, self.stripe)
 
     def stop(self) -> None:
         self.scheduler.stop()
         if self.http is not None:
-            self.http.stop()
-        event_delivery.uninstall()
-        lambda_runtime.uninstall()
-        self.runtime.close()
-        self.stripe.stop()
-        self.aws.stop()
+            self.http.stop()  # lets requests in flight finish: a payment confirmed at Stripe is also recorded
+        try:
+            self.snapshot()  # while sagas may still run: the snapshot is one instant of them
+        finally:
+            self.runtime.faults.release()  # a saga step held for a test would keep the runtime's close() waiting
+            event_delivery.uninstall()
+            lambda_runtime.uninstall()
+            self.runtime.close()
+            self.stripe.stop()
+            self.aws.stop()
+            if self.observability is not None:
+                self.observability.stop()
+            if self.state is not None:
+                self.state.release()
 
 
 def start_local_cloud(
@@ -90,11 +110,16 @@ def start_local_cloud(
     deployment: Deployment = DEPLOYMENT,
     with_seed: bool = True,
     app_env: str = "development",
+    state: StateDir | None = None,
 ) -> LocalCloud:
-    """Everything runs in this process, so the environment it sets is the one every handler reads."""
+    """Everything runs in this process, so the environment it sets is the one every handler reads.
+
+    With a `state` folder that holds a snapshot, the tables and Stripe's store start from it instead of the seed.
+    """
+    snapshot = state.acquire().latest() if state is not None else None
     http_port = http_port or free_port()
     aws = start_moto(aws_port or free_port())
-    stripe = start_localstripe(stripe_port or free_port())
+    stripe = start_localstripe(stripe_port or free_port(), restore=str(snapshot.stripe_file) if snapshot else None)
     arns = function_arns(deployment, prefix)
     sfn = boto3.client("stepfunctions")
     machine = sfn.create_state_machine(
@@ -120,6 +145,7 @@ def start_local_cloud(
     verify_sender(boto3.client("ses"), environment["EMAIL_FROM"])
     runtime = lambda_runtime.install(local_functions(deployment, prefix))
     delivery = event_delivery.install(runtime, sfn)
+    observability = start_observability(runtime)
     webhook_secret = LOCAL_VALUES["stripe"]["webhook_secret"]
     stripe.register_webhook("local", f"http://{host}:{http_port}/webhooks/stripe", webhook_secret)
     cloud = LocalCloud(
@@ -131,8 +157,12 @@ def start_local_cloud(
         deployment=deployment,
         state_machine_arn=machine["stateMachineArn"],
         environment=environment,
+        state=state,
+        observability=observability,
     )
-    if with_seed:
+    if snapshot is not None:
+        restore_tables(boto3.client("dynamodb"), deployment, prefix, snapshot)
+    elif with_seed:
         seed(cloud.services.repositories)
     from infra.local.server import local_app  # the ASGI app imports the API; it needs the environment above
 

@@ -5,7 +5,8 @@ app in module globals, so two servers in one process would share everything (a t
 local cloud's data). A child also isolates its event loop and stops cleanly with SIGTERM.
 
 We do not run the `localstripe` console script: it listens on `::` (every interface, IPv4 and IPv6) and
-reloads whatever the last run pickled to /tmp/localstripe.pickle.
+reloads whatever the last run pickled to /tmp/localstripe.pickle. What the local cloud keeps across a restart is
+asked for (`snapshot`) and handed back (`start_localstripe(restore=...)`) explicitly: infra/local/persistence.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -32,6 +34,8 @@ SECRET_KEY = "sk_test_local_fake"  # noqa: S105 - a fake key for the fake server
 PUBLISHABLE_KEY = "pk_test_local_fake"
 
 _LOOPBACK = "127.0.0.1"
+# Under /_config/, where localstripe asks for no API key (like its own /_config/webhooks).
+SNAPSHOT_PATH = "/_config/local/snapshot"
 
 
 class LocalStripeError(RuntimeError):
@@ -60,6 +64,13 @@ class LocalStripe:
         fields += [("events[]", event) for event in events or ()]
         self._config_request("POST", f"/_config/webhooks/{urllib.parse.quote(webhook_id, safe='')}", fields)
 
+    def snapshot(self) -> bytes:
+        """Every object of the store as one pickle, taken between two requests (localstripe has one event loop)."""
+        request = urllib.request.Request(f"{self.api_base}{SNAPSHOT_PATH}")  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - a fixed http URL on loopback
+            data: bytes = response.read()
+            return data
+
     def flush(self) -> None:
         """Forget every object (intents, charges, tokens…). Registered webhooks stay."""
         self._config_request("DELETE", "/_config/data", None)
@@ -86,11 +97,15 @@ class LocalStripe:
             raise LocalStripeError(f"localstripe refused {method} {path}: {exc.code} {exc.read()!r}") from exc
 
 
-def start_localstripe(port: int, startup_timeout: float = 15.0) -> LocalStripe:
-    """Start localstripe on 127.0.0.1:port and return once it answers HTTP requests."""
+def start_localstripe(port: int, startup_timeout: float = 15.0, restore: str | None = None) -> LocalStripe:
+    """Start localstripe on 127.0.0.1:port and return once it answers HTTP requests.
+
+    `restore` names a file holding a `LocalStripe.snapshot()`: the store starts with its objects.
+    """
+    arguments = ["--port", str(port)] + (["--restore", restore] if restore else [])
     process = subprocess.Popen(  # noqa: S603 - our own interpreter running this very file
         # -P keeps this file's folder off the child's sys.path, where a sibling module could shadow the stdlib.
-        [sys.executable, "-P", os.path.abspath(__file__), "--port", str(port)],
+        [sys.executable, "-P", os.path.abspath(__file__), *arguments],
         # The child exits when this pipe reaches end of file, so it cannot outlive us even if we are killed.
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
@@ -151,15 +166,27 @@ def _fill_payment_intent_gaps(payment_intent: Any) -> None:
     payment_intent.amount_received = property(amount_received)
 
 
-def _serve(port: int) -> None:
+def _serve(port: int, restore: str | None) -> None:
     """The child process: localstripe's aiohttp app on 127.0.0.1:port until SIGTERM, SIGINT or end of stdin."""
     from aiohttp import web
     from localstripe import resources, server
 
     # localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write: slow as the
-    # store grows, and racy when two servers run on one machine. The store lives as long as the process.
+    # store grows, and racy when two servers run on one machine. The store lives as long as the process, unless
+    # the local cloud asks for a snapshot and hands it back at the next start.
     resources.store.dump_to_disk = lambda: None
     _fill_payment_intent_gaps(resources.PaymentIntent)
+    if restore:
+        with open(restore, "rb") as snapshot:
+            # Our own snapshot from the local cloud's state folder, written by the code below.
+            resources.store.update(pickle.load(snapshot))  # noqa: S301
+
+    async def take_snapshot(_: web.Request) -> web.Response:
+        # One coroutine, no await while pickling: no request changes the store meanwhile.
+        body = pickle.dumps(dict(resources.store), protocol=pickle.HIGHEST_PROTOCOL)
+        return web.Response(body=body, content_type="application/octet-stream")
+
+    server.app.router.add_get(SNAPSHOT_PATH, take_snapshot)
 
     def exit_when_parent_goes() -> None:
         # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader aborts interpreter shutdown.
@@ -177,4 +204,6 @@ def _serve(port: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=_serve.__doc__)
     parser.add_argument("--port", type=int, required=True)
-    _serve(parser.parse_args().port)
+    parser.add_argument("--restore", help="a snapshot file to start the store from")
+    arguments = parser.parse_args()
+    _serve(arguments.port, arguments.restore)
