@@ -6,7 +6,7 @@ Everything is built on first use: a Lambda pays at cold start only for the clien
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -21,8 +21,10 @@ from commerce.admin.order_search import AdminOrderSearch
 from commerce.admin.products import ProductAdmin
 from commerce.admin.stock import StockLedger
 from commerce.admin.stock_adjustments import StockAdjustments
+from commerce.admin.warehouses import WarehouseAdmin
 from commerce.clock import Clock, system_clock
 from commerce.events import EventPublisher
+from commerce.metrics import Metrics, NoMetrics
 from commerce.notifications import EmailSender, NotificationService
 from commerce.payments import PaymentGateway
 from commerce.ports import (
@@ -46,6 +48,7 @@ from commerce.repositories.orders import DynamoOrderEventRepository, DynamoOrder
 from commerce.repositories.reservations import DynamoReservationRepository
 from commerce.repositories.stock_ledger import DynamoStockLedger
 from commerce.reservations import ReservationRepository
+from commerce.services.authorizations import PaymentAuthorizations
 from commerce.services.catalog import CatalogService
 from commerce.services.compensation import CompensationService
 from commerce.services.customer_emails import CustomerEmails
@@ -53,6 +56,7 @@ from commerce.services.expiry import ExpiryService
 from commerce.services.fulfillment import FulfillmentSteps
 from commerce.services.inventory import InventoryService
 from commerce.services.order_changes import OrderChanges
+from commerce.services.order_metrics import OrderMetrics
 from commerce.services.ordering import OrderPlacement
 from commerce.services.payments import PaymentService
 from commerce.services.recovery import RecoveryService
@@ -91,6 +95,7 @@ class Adapters:
     publisher: Any  # Callable[[], EventPublisher]
     email_sender: Any  # Callable[[], EmailSender]
     saga_starter: Any  # Callable[[], SagaStarter]
+    metrics: Metrics = field(default_factory=NoMetrics)
 
 
 def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Repositories:
@@ -139,7 +144,15 @@ def aws_adapters(settings: Settings) -> Adapters:
             raise RuntimeError("FULFILLMENT_STATE_MACHINE_ARN is not set")
         return StepFunctionsSagaStarter(boto3.client("stepfunctions"), settings.state_machine_arn)
 
-    return Adapters(payment_gateway=gateway, publisher=publisher, email_sender=email_sender, saga_starter=saga_starter)
+    from commerce.adapters.emf_metrics import EmfMetrics  # the stdlib until the first flush imports Powertools
+
+    return Adapters(
+        payment_gateway=gateway,
+        publisher=publisher,
+        email_sender=email_sender,
+        saga_starter=saga_starter,
+        metrics=EmfMetrics(),
+    )
 
 
 class _LazyPublisher(EventPublisher):
@@ -162,6 +175,10 @@ class Services:
         self.adapters = adapters
         self.clock = clock
 
+    @property
+    def metrics(self) -> Metrics:
+        return self.adapters.metrics
+
     @cached_property
     def tokens(self) -> OrderAccessTokens:
         return OrderAccessTokens(self.settings.secrets.order_token_key)
@@ -174,6 +191,10 @@ class Services:
     def sagas(self) -> SagaLauncher:
         starter: SagaStarter = self.adapters.saga_starter()
         return SagaLauncher(claims=self.repositories.idempotency, starter=starter, clock=self.clock)
+
+    @cached_property
+    def authorizations(self) -> PaymentAuthorizations:
+        return PaymentAuthorizations(payments=self.payments, sagas=self.sagas, compensation=self.compensation)
 
     @cached_property
     def catalog(self) -> CatalogService:
@@ -189,6 +210,7 @@ class Services:
             idempotency=r.idempotency,
             tokens=self.tokens,
             clock=self.clock,
+            metrics=self.metrics,
         )
 
     @cached_property
@@ -197,9 +219,8 @@ class Services:
 
     @cached_property
     def changes(self) -> OrderChanges:
-        return OrderChanges(
-            self.repositories.orders, self.clock, self.publisher, observers=[self.analytics_recorder.record]
-        )
+        observers = [self.analytics_recorder.record, OrderMetrics(self.metrics, self.repositories.events).record]
+        return OrderChanges(self.repositories.orders, self.clock, self.publisher, observers=observers)
 
     @cached_property
     def analytics_recorder(self) -> AnalyticsRecorder:
@@ -220,7 +241,11 @@ class Services:
     def inventory(self) -> InventoryService:
         r = self.repositories
         return InventoryService(
-            inventory=r.inventory, warehouses=r.warehouses, reservations=r.reservations, clock=self.clock
+            inventory=r.inventory,
+            warehouses=r.warehouses,
+            reservations=r.reservations,
+            clock=self.clock,
+            metrics=self.metrics,
         )
 
     @cached_property
@@ -312,6 +337,10 @@ class Services:
         )
 
     @cached_property
+    def warehouse_admin(self) -> WarehouseAdmin:
+        return WarehouseAdmin(self.repositories.warehouses)
+
+    @cached_property
     def product_admin(self) -> ProductAdmin:
         return ProductAdmin(products=self.repositories.products, ledger=self.repositories.stock_ledger)
 
@@ -339,6 +368,7 @@ class Services:
             gateway=self.payments.gateway,
             idempotency=self.repositories.idempotency,
             publisher=self.publisher,
+            metrics=self.metrics,
         )
 
 

@@ -5,29 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from commerce.events import CompensationRequested, PaymentAuthorized, PaymentFailed
-from commerce.order_status import OrderStatus
-from handlers.runtime import services
+from commerce.adapters.invocation import observed
+from commerce.events import PaymentAuthorized, PaymentFailed
+from handlers.runtime import from_bus, services
 
 logger = logging.getLogger(__name__)
 
-_SAGA_STATUSES = frozenset({OrderStatus.AUTHORIZED, OrderStatus.RESERVED, OrderStatus.CAPTURED})
 
-
+@observed(from_bus)
 def on_payment_authorized(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    authorized = PaymentAuthorized(**event["detail"])
-    order = services().payments.record_authorization(authorized)
-    if order.status in _SAGA_STATUSES:
-        started = services().sagas.launch(order.id)
-        return {"order_id": order.id, "saga_started": started}
-    if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
-        # The money arrived for an order that is gone: give the authorization back.
-        services().compensation.compensate(
-            CompensationRequested(order.id, reason=f"payment authorized after the order was {order.status.value}")
-        )
-    return {"order_id": order.id, "saga_started": False}
+    handled = services().authorizations.handle(PaymentAuthorized(**event["detail"]))
+    return {"order_id": handled.order.id, "saga_started": handled.saga_started}
 
 
+@observed(from_bus)
 def on_payment_failed(event: dict[str, Any], context: Any) -> dict[str, Any]:
     order = services().payments.record_failure(PaymentFailed(**event["detail"]))
     return {"order_id": order.id, "status": order.status.value}

@@ -45,7 +45,7 @@ class RecoveryService:
         acted: dict[str, list[str]] = {}
         for status, act in (
             (OrderStatus.COMPENSATING, self._finish_compensation),
-            (OrderStatus.SHIPPED, lambda order: self.fulfillment.mark_fulfilled(order.id)),
+            (OrderStatus.SHIPPED, self._finish_saga),
             (OrderStatus.AUTHORIZED, self._resume_saga),
             (OrderStatus.RESERVED, self._resume_saga),
             (OrderStatus.CAPTURED, self._resume_saga),
@@ -70,6 +70,12 @@ class RecoveryService:
         No saga can still be running: an Express execution lasts at most five minutes, less than `stuck_after`.
         """
         self.sagas.relaunch(order.id)
+
+    def _finish_saga(self, order: Order) -> None:
+        """The saga's last steps after the hand-off: the shipping email (at most once, however often this runs),
+        then fulfilled."""
+        self.fulfillment.notify_customer(order.id)
+        self.fulfillment.mark_fulfilled(order.id)
 
     def _finish_compensation(self, order: Order) -> None:
         # The compensation reads how it was started (cancel or fail, and why) from the order's timeline.

@@ -16,6 +16,7 @@ from commerce.orders import Order
 from commerce.payments import PaymentStatus
 from handlers.runtime import TransientStepError
 from infra.local.cloud import LocalCloud
+from infra.local.mailbox import sent_mail
 from infra.local.secrets import LOCAL_VALUES
 from tests.integration.shop import PlacedOrder, Shop, intent_event, stripe_signature
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
@@ -325,3 +326,31 @@ def test_a_local_hold_pauses_the_saga_at_a_step_until_released(shop: Shop, produ
 
 def test_a_hold_for_an_unknown_function_is_refused(shop: Shop) -> None:
     assert shop.http.post("/_local/holds", json={"function": "nope", "orderId": "ord_x"}).status_code == 400
+
+
+def test_the_redrive_emails_and_fulfils_a_shipped_order_whose_last_steps_never_ran(shop: Shop, product: str) -> None:
+    cloud = shop.cloud
+    email = f"redrive-{secrets.token_hex(4)}@example.com"
+    order = shop.place([(product, 1)], email=email)
+    for function in ("notify-customer", "mark-fulfilled"):
+        cloud.runtime.faults.inject(
+            cloud.function_name(function), lambda: PermanentStepError("injected"), order_id=order.id
+        )
+    shop.pay(order, AUTHORIZES)
+    assert shop.wait_for_saga(order) == "FAILED"
+    assert shop.wait_until(order, OrderStatus.SHIPPED).status is OrderStatus.SHIPPED
+    cloud.runtime.faults.clear(order.id)
+
+    recovery = cloud.services.recovery
+    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
+    try:
+        first = recovery.redrive()
+        again = recovery.redrive()
+    finally:
+        recovery.stuck_after = saved
+
+    assert order.id in first.get("SHIPPED", [])
+    assert order.id not in again.get("SHIPPED", [])
+    assert shop.wait_until(order, OrderStatus.FULFILLED).status is OrderStatus.FULFILLED
+    shipped_mail = [mail for mail in sent_mail() if email in mail.to and "has shipped" in mail.subject]
+    assert len(shipped_mail) == 1
