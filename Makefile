@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: dev test install lint types test-unit test-integration test-infra test-proof proof schema clean \
+.PHONY: dev test install lint types test-unit test-integration test-infra test-proof proof bench schema clean \
 	frontend-install frontend-build frontend-check frontend-e2e test-frontend
 
 $(STAMP): pyproject.toml
@@ -50,10 +50,11 @@ frontend-e2e: install frontend-build
 
 test-frontend: frontend-check frontend-e2e
 
-## make dev: install what is missing, build the web app if its sources changed, start the local cloud, seed it
-## and serve the API and the web app on http://127.0.0.1:8000
+## make dev: install what is missing, build the web app if its sources changed, start the local cloud (from what
+## the last run left in .local/state, else seeded) and serve the API and the web app on http://127.0.0.1:8000.
+## `make dev ARGS=--fresh` starts over from the seed.
 dev: install frontend-build
-	$(BIN)/python -m infra.local
+	$(BIN)/python -m infra.local --state-dir .local/state $(ARGS)
 
 ## make test: install what is missing, then lint, types and every test layer in one run
 test: install lint types frontend-check frontend-e2e
@@ -81,6 +82,11 @@ test-proof: install
 ## make proof: the reliability scenarios at full size; prints a table and writes proof-results.json
 proof: install
 	$(BIN)/python -m tests.proof
+
+## make bench: performance on the local cloud (cold starts, warm API, order pipeline, cost per order on AWS, hot SKU);
+## prints tables and writes bench-results.json. Sizes and sections: `make bench ARGS="--orders 60 --only pipeline"`
+bench: install
+	$(BIN)/python -m bench $(ARGS)
 
 ## make schema: rewrite graphql_api/schema.graphql from the code (commit the result)
 schema: install

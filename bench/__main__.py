@@ -1,99 +1,127 @@
-"""`make bench`: prints the figures and writes bench-results.json (medians of repeated runs, with min and max)."""
+"""`make bench`: the figures a user of this system cares about, measured on the local cloud.
+
+Prints a table per figure and writes bench-results.json: cold starts, the warm API, the order pipeline (throughput,
+latency, where the CPU goes), the cost per million orders on AWS (Standard and Express workflows), and the hot SKU.
+Figures of repeated runs are medians with min and max. Other work on the machine slows everything down: the
+pipeline tables say how busy the machine was.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
+import os
+import platform
 import sys
+import time
+from contextlib import redirect_stdout
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, warm_api
+from bench import pipelines
+from bench.report import emit
+from bench.tables_cost import show_cost
+from bench.tables_local import show_coldstart, show_hot_sku, show_warm_api
+from bench.tables_pipeline import show_pipeline
 from infra.local.cloud import start_local_cloud
 
 RESULTS = Path("bench-results.json")
+SECTIONS = ("coldstart", "warm", "pipeline", "cost", "hot-sku")
+DEFAULT_STOCK_ITEM_BYTES = 100  # when no cost run measured the inventory items
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help=f"comma-separated sections to run, of: {', '.join(SECTIONS)}")
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per handler for cold starts")
-    parser.add_argument("--repeat", type=int, default=200, help="requests per warm operation")
-    args = parser.parse_args()
+    parser.add_argument("--repeat", type=int, default=100, help="requests per warm API operation")
+    parser.add_argument("--orders", type=int, default=24, help="orders per loaded pipeline run")
+    parser.add_argument("--shoppers", type=int, default=6, help="concurrent shoppers in a loaded pipeline run")
+    parser.add_argument("--pipeline-runs", type=int, default=3, help="loaded pipeline runs, each on a fresh cloud")
+    parser.add_argument("--cost-orders", type=int, default=10, help="orders placed one at a time for the cost model")
+    parser.add_argument("--request-samples", type=int, default=10, help="polls and page views metered for the cost")
+    parser.add_argument("--profile", action="store_true", help="one more loaded run with a stack sampler")
+    parser.add_argument("--hot-sku-reservations", type=int, default=150, help="reservations per hot SKU run")
+    parser.add_argument("--hot-sku-threads", type=int, default=8)
+    parser.add_argument("--hot-sku-repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    chosen = set(args.only.split(",")) if args.only else set(SECTIONS)
+    if unknown := chosen - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     logging.basicConfig(level=logging.ERROR)
-    cloud = start_local_cloud(app_env="production")
-    report: dict[str, Any] = {}
-    try:
-        print("Cold start (fresh process: imports + module-level setup), ms")
-        print(f"  {'function':24} {'median':>8} {'min':>8} {'max':>8} {'target':>8}  met")
-        starts = coldstart.measure(cloud.environment, runs=args.runs)
-        for start in starts:
-            target = f"{start.target_ms:.0f}" if start.target_ms else "-"
-            met = {True: "yes", False: "NO", None: ""}[start.meets_target]
-            print(
-                f"  {start.function:24} {start.median_ms:8.1f} {min(start.runs_ms):8.1f} {max(start.runs_ms):8.1f}"
-                f" {target:>8}  {met}"
-            )
-        report["cold_start_ms"] = [
-            {
-                "function": s.function,
-                "handler": s.handler,
-                "median": s.median_ms,
-                "min": min(s.runs_ms),
-                "max": max(s.runs_ms),
-                "target": s.target_ms,
-                "met": s.meets_target,
-            }
-            for s in starts
-        ]
-
-        handler = importlib.import_module("graphql_api.lambda_handler").handler
-        latencies = warm_api.measure(cloud.services, handler, repeat=args.repeat)
-        print("\nWarm API (API Gateway v2 event → Mangum → Strawberry → services), ms")
-        print(f"  {'operation':22} {'path':18} {'p50':>8} {'p99':>8} {'req/s':>8}")
-        for latency in latencies:
-            print(
-                f"  {latency.operation:22} {latency.path:18} {latency.p50:8.2f} {latency.p99:8.2f}"
-                f" {latency.per_second:8.0f}"
-            )
-        by_key = {(lat.operation, lat.path): lat for lat in latencies}
-        print("\nFramework overhead per cached query (p50): handler minus services, schema minus services")
-        overhead = []
-        for operation in ("products(first: 20)", "order(...)", "orderUpdates(...)"):
-            handler_ms = by_key[(operation, "mangum handler")].p50
-            schema_ms = by_key[(operation, "schema.execute")].p50
-            direct_ms = by_key[(operation, "services directly")].p50
-            overhead.append(
-                {
-                    "operation": operation,
-                    "handler_minus_services_ms": handler_ms - direct_ms,
-                    "schema_minus_services_ms": schema_ms - direct_ms,
-                    "handler_over_services": handler_ms / direct_ms,
-                }
-            )
-            print(
-                f"  {operation:22} {handler_ms - direct_ms:8.2f} {schema_ms - direct_ms:8.2f}"
-                f"   ratio {handler_ms / direct_ms:5.2f}x"
-            )
-        report["warm_api_ms"] = [
-            {
-                "operation": lat.operation,
-                "path": lat.path,
-                "p50": lat.p50,
-                "p99": lat.p99,
-                "min": min(lat.samples_ms),
-                "max": max(lat.samples_ms),
-                "per_second": lat.per_second,
-            }
-            for lat in latencies
-        ]
-        report["framework_overhead"] = overhead
-    finally:
-        cloud.stop()
-    RESULTS.write_text(json.dumps(report, indent=2))
-    print(f"\nwrote {RESULTS}")
+    with open(os.devnull, "w") as silence, redirect_stdout(silence):
+        report = run(chosen, args)
+    RESULTS.write_text(json.dumps(report, indent=2, default=str))
+    emit(f"\nwrote {RESULTS}")
     return 0
+
+
+def run(chosen: set[str], args: argparse.Namespace) -> dict[str, Any]:
+    report: dict[str, Any] = {"machine": machine(), "started_at": datetime.now(UTC).isoformat()}
+    seconds: dict[str, float] = report.setdefault("section_seconds", {})
+    started = time.monotonic()
+
+    def lap(section: str) -> None:
+        nonlocal started
+        seconds[section] = round(time.monotonic() - started, 1)
+        started = time.monotonic()
+
+    stock_item_bytes = DEFAULT_STOCK_ITEM_BYTES
+    if chosen & {"pipeline", "cost"}:
+        print("… pipeline runs, each in a process of its own on a fresh local cloud", file=sys.stderr, flush=True)
+        results = pipelines.measure(
+            orders=args.orders,
+            shoppers=args.shoppers,
+            runs=args.pipeline_runs if "pipeline" in chosen else 0,
+            cost_orders=args.cost_orders,
+            request_samples=args.request_samples,
+            profile=args.profile and "pipeline" in chosen,
+        )
+        if "pipeline" in chosen:
+            report["pipeline"] = show_pipeline(results)
+        if "cost" in chosen:
+            report["cost"] = show_cost(results.one_at_a_time)
+        inventory = results.one_at_a_time["dynamodb_tables"].get("inventory", {})
+        stock_item_bytes = round(inventory.get("mean_item_bytes") or DEFAULT_STOCK_ITEM_BYTES)
+        lap("pipeline and cost")
+
+    if chosen & {"coldstart", "warm", "hot-sku"}:
+        print("… starting a local cloud for cold starts, the warm API and the hot SKU", file=sys.stderr, flush=True)
+        cloud = start_local_cloud(app_env="production")
+        lap("local cloud start")
+        try:
+            if "coldstart" in chosen:
+                report["cold_start_ms"] = show_coldstart(cloud, args.runs)
+                lap("coldstart")
+            if "warm" in chosen:
+                report["warm_api"] = show_warm_api(cloud, args.repeat)
+                lap("warm")
+            if "hot-sku" in chosen:
+                report["hot_sku"] = show_hot_sku(
+                    cloud,
+                    reservations=args.hot_sku_reservations,
+                    threads=args.hot_sku_threads,
+                    repeats=args.hot_sku_repeats,
+                    item_bytes=stock_item_bytes,
+                )
+                lap("hot-sku")
+        finally:
+            cloud.stop()
+
+    report["finished_at"] = datetime.now(UTC).isoformat()
+    report["machine"]["load_average_at_end"] = os.getloadavg()
+    return report
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": os.getloadavg(),
+    }
 
 
 if __name__ == "__main__":

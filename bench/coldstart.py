@@ -2,6 +2,8 @@
 
 Each measurement is a new process with the local cloud's environment, so module-level code that needs
 configuration runs as it would in a Lambda's init phase. Bytecode is compiled first, as the bundle ships it.
+For each handler module, one more process runs with `python -X importtime`: the packages whose own import time
+(summed over their modules) is largest are where a cold start goes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import os
 import statistics
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.deployment import DEPLOYMENT
@@ -37,6 +40,7 @@ class ColdStart:
     handler: str
     runs_ms: list[float]
     target_ms: float | None
+    offenders: list[tuple[str, float]] = field(default_factory=list)  # (top-level package, ms of own imports)
 
     @property
     def median_ms(self) -> float:
@@ -53,22 +57,50 @@ def target_for(function: str, handler: str) -> float | None:
     return SAGA_STEP_TARGET_MS if handler.startswith("handlers.saga_steps.") else None
 
 
-def measure(environment: dict[str, str], runs: int = 5) -> list[ColdStart]:
+def measure(environment: dict[str, str], runs: int = 5, offenders: int = 5) -> list[ColdStart]:
     for package in ("commerce", "graphql_api", "handlers", "sagas"):
         compileall.compile_dir(ROOT / package, quiet=1)
     env = {**os.environ, **environment, "PYTHONDONTWRITEBYTECODE": "1"}
     results = []
+    by_module: dict[str, list[tuple[str, float]]] = {}
     for function in DEPLOYMENT.functions:
-        timings = []
-        for _ in range(runs):
-            completed = subprocess.run(  # noqa: S603 - our own interpreter on our own probe
-                [sys.executable, "-c", _PROBE, function.handler],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-                env=env,
-            )
-            timings.append(float(completed.stdout.strip().splitlines()[-1]))
-        results.append(ColdStart(function.name, function.handler, timings, target_for(function.name, function.handler)))
+        module = function.handler.rpartition(".")[0]
+        if module not in by_module:
+            by_module[module] = import_offenders(module, env)[:offenders]
+        timings = [float(in_fresh_interpreter(_PROBE, function.handler, env)) for _ in range(runs)]
+        target = target_for(function.name, function.handler)
+        results.append(ColdStart(function.name, function.handler, timings, target, by_module[module]))
     return results
+
+
+def in_fresh_interpreter(probe: str, handler: str, env: dict[str, str]) -> str:
+    """Run `probe` (Python source given the handler string as argv[1]) in a new process; its last line of output."""
+    completed = subprocess.run(  # noqa: S603 - our own interpreter on our own probe
+        [sys.executable, "-c", probe, handler], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    )
+    return completed.stdout.strip().splitlines()[-1]
+
+
+def import_offenders(module: str, env: dict[str, str]) -> list[tuple[str, float]]:
+    """Top-level packages by the time their own modules took to import (`-X importtime` self times), largest first."""
+    completed = subprocess.run(  # noqa: S603 - our own interpreter importing our own module
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    return package_import_times(completed.stderr)
+
+
+def package_import_times(importtime_output: str) -> list[tuple[str, float]]:
+    """From `-X importtime` lines ("import time: <self us> | <cumulative us> | <indented module>")."""
+    own: Counter[str] = Counter()
+    for line in importtime_output.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        self_us, _, name = line.removeprefix("import time:").split("|")
+        if self_us.strip().isdigit():
+            own[name.strip().split(".")[0]] += int(self_us)
+    return [(package, us / 1000) for package, us in own.most_common()]

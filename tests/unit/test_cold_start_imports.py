@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
+from bench.coldstart import in_fresh_interpreter
 from infra.deployment import DEPLOYMENT, Function
 from infra.local.tables import table_environment
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # Loaded on first use by every function: Stripe by the gateway, X-Ray only when tracing is on.
 NEVER_AT_INIT = {"stripe", "aws_xray_sdk", "moto", "pulumi"}
@@ -40,15 +36,7 @@ ENVIRONMENT = {
 
 
 def loaded_at_init(function: Function) -> set[str]:
-    completed = subprocess.run(  # noqa: S603 - our own interpreter on our own probe
-        [sys.executable, "-c", _PROBE, function.handler],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env=ENVIRONMENT,
-    )
-    return set(json.loads(completed.stdout.strip().splitlines()[-1]))
+    return set(json.loads(in_fresh_interpreter(_PROBE, function.handler, ENVIRONMENT)))
 
 
 @pytest.fixture(scope="module")
