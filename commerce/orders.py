@@ -55,6 +55,7 @@ class Payment:
     refunded: int = 0
     failure_reason: str | None = None
     last_failure_id: str | None = None  # the declined attempt last recorded, so a repeated report is ignored
+    authorized_at: str | None = None  # when the authorization was recorded: payment-to-shipment starts here
 
 
 @dataclass(frozen=True, slots=True)

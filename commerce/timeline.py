@@ -3,9 +3,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commerce.clock import to_iso
+
+if TYPE_CHECKING:
+    from commerce.orders import Order
+    from commerce.ports import OrderEventRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +55,11 @@ class OrderEvent:
             attempt=attempt,
             detail=detail or {},
         )
+
+
+def authorized_at(order: Order, events: OrderEventRepository) -> str | None:
+    """When the order's payment was authorized: recorded on the payment, or (orders authorized before it was)
+    found in the timeline."""
+    if order.payment.authorized_at is not None:
+        return order.payment.authorized_at
+    return next((event.at for event in events.list(order.id, limit=1000) if event.type == "PAYMENT_AUTHORIZED"), None)

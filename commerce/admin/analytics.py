@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
+from commerce import timeline
 from commerce.admin.figures import counted
 from commerce.admin.report import AnalyticsReport, report_of, summed
 from commerce.errors import DomainError
@@ -44,9 +45,7 @@ class AnalyticsRecorder:
     def record(self, before: Order, after: Order) -> None:
         authorized_at = None
         if after.status is OrderStatus.SHIPPED and before.status is not OrderStatus.SHIPPED:
-            authorized_at = next(
-                (event.at for event in self.events.list(after.id) if event.type == "PAYMENT_AUTHORIZED"), None
-            )
+            authorized_at = timeline.authorized_at(after, self.events)
         for day in counted(before, after, authorized_at=authorized_at):
             self.store.add(day.day, day.counters)
 

@@ -128,6 +128,7 @@ def order_to_item(order: Order) -> Item:
                 "refunded": order.payment.refunded,
                 "failure_reason": order.payment.failure_reason,
                 "last_failure_id": order.payment.last_failure_id,
+                "authorized_at": order.payment.authorized_at,
             }
         ),
         "shipments": [
@@ -181,6 +182,7 @@ def order_from_item(item: Item) -> Order:
             refunded=int(payment.get("refunded", 0)),
             failure_reason=payment.get("failure_reason"),
             last_failure_id=payment.get("last_failure_id"),
+            authorized_at=payment.get("authorized_at"),
         ),
         shipments=tuple(
             Shipment(

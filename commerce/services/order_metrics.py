@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from commerce import timeline
 from commerce.clock import from_iso
 from commerce.metrics import Metric, Metrics
 from commerce.order_status import OrderStatus
@@ -38,9 +39,6 @@ class OrderMetrics:
             self.metrics.record(Metric.PAYMENT_TO_SHIPMENT, self._since_authorization_ms(after))
 
     def _since_authorization_ms(self, shipped: Order) -> float:
-        authorized_at = next(
-            (event.at for event in self.events.list(shipped.id, limit=1000) if event.type == "PAYMENT_AUTHORIZED"),
-            shipped.created_at,
-        )
+        authorized_at = timeline.authorized_at(shipped, self.events) or shipped.created_at
         waited = from_iso(shipped.updated_at) - from_iso(authorized_at)
         return max(0.0, round(waited.total_seconds() * 1000, 3))

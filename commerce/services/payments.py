@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from commerce.clock import Clock
+from commerce.clock import Clock, to_iso
 from commerce.errors import DomainError, OrderNotFoundError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
 from commerce.order_status import AWAITING_PAYMENT, TERMINAL, OrderStatus
@@ -165,17 +165,19 @@ class PaymentService:
     def _authorized(self, order: Order, authorized: PaymentAuthorized) -> Change | None:
         if order.status not in AWAITING_PAYMENT:
             return None
+        now = self.clock()
         payment = replace(
             order.payment,
             intent_id=authorized.intent_id,
             status="AUTHORIZED",
             authorized=authorized.amount,
             failure_reason=None,
+            authorized_at=to_iso(now),
         )
-        moved = order.transitioned(OrderStatus.AUTHORIZED, self.clock(), payment=payment)
+        moved = order.transitioned(OrderStatus.AUTHORIZED, now, payment=payment)
         event = OrderEvent.new(
             order.id,
-            self.clock(),
+            now,
             "PAYMENT_AUTHORIZED",
             "Payment authorized",
             status=moved.status.value,
