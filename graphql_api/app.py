@@ -12,7 +12,7 @@ from graphql_api.schema import build_schema
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, one_request_at_a_time: bool = False) -> None:
         development = services.settings.is_development
         # GraphiQL and queries over GET only in development: GET queries invite CSRF-style abuse and caching leaks.
         super().__init__(
@@ -21,10 +21,12 @@ class GraphQLApp(GraphQL[Context, None]):
             allow_queries_via_get=development,
         )
         self.services = services
+        self.one_request_at_a_time = one_request_at_a_time
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return new_context(self.services, request)
+        return new_context(self.services, request, one_request_at_a_time=self.one_request_at_a_time)
 
 
-def create_app(services: Services) -> GraphQLApp:
-    return GraphQLApp(services)
+def create_app(services: Services, *, one_request_at_a_time: bool = False) -> GraphQLApp:
+    """`one_request_at_a_time`: the server never runs two requests at once (Lambda), so blocking calls run in place."""
+    return GraphQLApp(services, one_request_at_a_time=one_request_at_a_time)

@@ -9,4 +9,5 @@ from commerce.bootstrap import bootstrap
 from graphql_api.app import create_app
 
 # lifespan="off": Strawberry's app has no lifespan support and Mangum's "auto" logs a traceback per call.
-handler = observed()(Mangum(create_app(bootstrap()), lifespan="off"))
+# One request per execution environment at a time: resolvers' blocking calls need no thread of their own.
+handler = observed()(Mangum(create_app(bootstrap(), one_request_at_a_time=True), lifespan="off"))

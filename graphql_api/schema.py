@@ -6,15 +6,16 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from graphql_api.admin.mutations import AdminMutation
@@ -48,9 +49,11 @@ def _is_unexpected(error: Exception) -> bool:
 def build_schema(*, production: bool) -> strawberry.Schema:
     """Production masks unexpected errors and refuses introspection; limits on depth, aliases and tokens hold
     everywhere."""
+    # The limits' rule classes are made once: QueryDepthLimiter and MaxAliasesLimiter build new ones per request,
+    # and the validation cache is keyed by the rules as well as the document, so it never hit.
+    limits = [max_depth_rule(10, None, None), max_aliases_rule(15)]
     extensions: list[Callable[[], SchemaExtension]] = [
-        partial(QueryDepthLimiter, max_depth=10),
-        partial(MaxAliasesLimiter, max_alias_count=15),
+        partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=2000),
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
