@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -51,7 +51,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     everywhere."""
     # The limits' rule classes are made once: QueryDepthLimiter and MaxAliasesLimiter build new ones per request,
     # and the validation cache is keyed by the rules as well as the document, so it never hit.
-    limits = [max_depth_rule(10, None, None), max_aliases_rule(15)]
+    limits: list[type[ASTValidationRule]] = [max_depth_rule(10, None, None), max_aliases_rule(15)]
     extensions: list[Callable[[], SchemaExtension]] = [
         partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=2000),
