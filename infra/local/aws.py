@@ -15,6 +15,7 @@ from typing import Any
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
+from infra.local.moto_transactions import copy_only_touched_items
 from infra.local.ports import require_free
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     # moto's Werkzeug server logs every request at INFO; the local cloud prints its own one-line summaries.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     serialise_dynamodb()
+    copy_only_touched_items()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     cloud = MotoCloud(host=host, port=port, server=server)

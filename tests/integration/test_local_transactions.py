@@ -1,0 +1,94 @@
+"""The local cloud's TransactWriteItems: all or nothing, as on DynamoDB, backing up only the items it touches."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from infra.local.cloud import LocalCloud
+
+
+@pytest.fixture
+def tables(local_cloud: LocalCloud) -> Iterator[tuple[Any, str, str]]:
+    client = boto3.client("dynamodb")
+    suffix = secrets.token_hex(4)
+    ranged, plain = f"tx-ranged-{suffix}", f"tx-plain-{suffix}"
+    client.create_table(
+        TableName=ranged,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk")],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.create_table(
+        TableName=plain,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for key in ("a", "b"):
+        client.put_item(TableName=ranged, Item={"pk": {"S": "p"}, "sk": {"S": key}, "v": {"N": "1"}})
+    client.put_item(TableName=plain, Item={"pk": {"S": "x"}, "v": {"N": "1"}})
+    yield client, ranged, plain
+    client.delete_table(TableName=ranged)
+    client.delete_table(TableName=plain)
+
+
+def _writes(ranged: str, plain: str, *, condition: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "Update": {
+                "TableName": ranged,
+                "Key": {"pk": {"S": "p"}, "sk": {"S": "a"}},
+                "UpdateExpression": "SET v = :two",
+                "ExpressionAttributeValues": {":two": {"N": "2"}},
+            }
+        },
+        {"Delete": {"TableName": ranged, "Key": {"pk": {"S": "p"}, "sk": {"S": "b"}}}},
+        {"Put": {"TableName": ranged, "Item": {"pk": {"S": "p"}, "sk": {"S": "c"}, "v": {"N": "3"}}}},
+        {
+            "Update": {
+                "TableName": plain,
+                "Key": {"pk": {"S": "x"}},
+                "UpdateExpression": "SET v = :two",
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": {":two": {"N": "2"}},
+            }
+        },
+    ]
+
+
+def _state(client: Any, ranged: str, plain: str) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for key in ("a", "b", "c"):
+        item = client.get_item(TableName=ranged, Key={"pk": {"S": "p"}, "sk": {"S": key}}).get("Item")
+        found[key] = item["v"]["N"] if item else None
+    item = client.get_item(TableName=plain, Key={"pk": {"S": "x"}}).get("Item")
+    found["x"] = item["v"]["N"] if item else None
+    return found
+
+
+def test_a_cancelled_transaction_leaves_every_item_as_it_was(tables: tuple[Any, str, str]) -> None:
+    client, ranged, plain = tables
+    with pytest.raises(ClientError) as refused:
+        client.transact_write_items(TransactItems=_writes(ranged, plain, condition="attribute_not_exists(pk)"))
+    assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert _state(client, ranged, plain) == {"a": "1", "b": "1", "c": None, "x": "1"}
+
+
+def test_a_transaction_whose_conditions_hold_applies_every_write(tables: tuple[Any, str, str]) -> None:
+    client, ranged, plain = tables
+    client.transact_write_items(TransactItems=_writes(ranged, plain, condition="attribute_exists(pk)"))
+    assert _state(client, ranged, plain) == {"a": "2", "b": None, "c": "3", "x": "2"}
+
+
+def test_a_transaction_naming_a_missing_table_changes_nothing(tables: tuple[Any, str, str]) -> None:
+    client, ranged, plain = tables
+    writes = _writes(ranged, "no-such-table", condition="attribute_exists(pk)")
+    with pytest.raises(ClientError):
+        client.transact_write_items(TransactItems=writes)
+    assert _state(client, ranged, plain) == {"a": "1", "b": "1", "c": None, "x": "1"}
