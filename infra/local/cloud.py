@@ -24,6 +24,7 @@ from infra.local.mailbox import verify_sender
 from infra.local.observability import LocalObservability, start_observability
 from infra.local.persistence import restore_tables, take_snapshot
 from infra.local.ports import free_port
+from infra.local.saga_task_clients import reuse_task_clients
 from infra.local.scheduler import LocalScheduler
 from infra.local.secrets import LOCAL_VALUES, create_secrets
 from infra.local.seed import seed
@@ -144,6 +145,7 @@ def start_local_cloud(
     create_bus_and_rules(boto3.client("events"), deployment, {STATE_MACHINE: machine["stateMachineArn"]}, arns)
     verify_sender(boto3.client("ses"), environment["EMAIL_FROM"])
     runtime = lambda_runtime.install(local_functions(deployment, prefix))
+    reuse_task_clients()
     delivery = event_delivery.install(runtime, sfn)
     observability = start_observability(runtime)
     webhook_secret = LOCAL_VALUES["stripe"]["webhook_secret"]
