@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from moto import backends
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
@@ -59,6 +61,7 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     serialise_dynamodb()
     copy_only_touched_items()
+    list_moto_modules_once()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     cloud = MotoCloud(host=host, port=port, server=server)
@@ -92,6 +95,21 @@ def serialise_dynamodb() -> None:
     TransactWriteItems from other reads and writes; one lock around every DynamoDB request restores that.
     """
     DynamoHandler.call_action = _serialised_call_action  # type: ignore[method-assign]
+
+
+@functools.cache
+def _moto_modules() -> tuple[str, ...]:
+    return tuple(_LIST_MOTO_MODULES())
+
+
+_LIST_MOTO_MODULES = backends.list_of_moto_modules
+
+
+def list_moto_modules_once() -> None:
+    """moto's router lists its ~170 package folders (a directory read and a stat each) for every request to find
+    the service; the folders do not change while it runs."""
+    module: Any = backends
+    module.list_of_moto_modules = _moto_modules
 
 
 def _configure(cloud: MotoCloud, config: dict[str, object]) -> None:
