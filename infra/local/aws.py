@@ -17,6 +17,7 @@ from moto import backends
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
+from infra.local.moto_dynamodb_responses import write_item_responses_directly
 from infra.local.moto_transactions import copy_only_touched_items
 from infra.local.ports import require_free
 
@@ -62,6 +63,7 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     serialise_dynamodb()
     copy_only_touched_items()
     list_moto_modules_once()
+    write_item_responses_directly()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     cloud = MotoCloud(host=host, port=port, server=server)
