@@ -20,7 +20,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.responses import DynamoHandler
 
 from bench.dynamodb_requests import WRITE_ACTIONS, WriteTarget, decoded_answer, reads_of, write_targets
-from bench.dynamodb_units import WireItem, item_size, item_write_units
+from bench.dynamodb_units import IndexLayout, WireItem, item_size, item_write_units
 from infra.local.aws import _DYNAMODB_LOCK
 
 # Requests whose User-Agent carries this are the bench's own bookkeeping (waiting for orders), not the system's.
@@ -150,7 +150,10 @@ class DynamoDBMeter:
                 written = new if succeeded else old
                 is_delete = succeeded and written is None
                 units = item_write_units(
-                    old, None if is_delete else written, _index_keys(handler, target.table), transactional=transactional
+                    old,
+                    None if is_delete else written,
+                    _index_layouts(handler, target.table),
+                    transactional=transactional,
                 )
                 table = usage.table(self._display_name(target.table))
                 table.write_units += units.table
@@ -164,9 +167,18 @@ def _key_attributes(handler: DynamoHandler, table_name: str) -> list[str]:
     return [name for name in (table.hash_key_attr, table.range_key_attr) if name]
 
 
-def _index_keys(handler: DynamoHandler, table_name: str) -> list[list[str]]:
+def _index_layouts(handler: DynamoHandler, table_name: str) -> list[IndexLayout]:
+    """The table's global indexes as moto keeps them, with the projection each was created with."""
     table = handler.dynamodb_backend.get_table(table_name)
-    return [list(index.schema_key_attrs) for index in table.global_indexes]
+    table_keys = _key_attributes(handler, table_name)
+    layouts = []
+    for index in table.global_indexes:
+        projection = index.projection or {}
+        kind = projection.get("ProjectionType", "ALL")
+        included = projection.get("NonKeyAttributes", []) if kind == "INCLUDE" else []
+        projected = None if kind == "ALL" else frozenset([*table_keys, *index.schema_key_attrs, *included])
+        layouts.append(IndexLayout(tuple(index.schema_key_attrs), projected))
+    return layouts
 
 
 def _stored(handler: DynamoHandler, target: WriteTarget) -> WireItem | None:

@@ -7,9 +7,9 @@ Units follow the on-demand pricing page: a write request unit per started 1 KB w
 before and after images), a read request unit per started 4 KB read strongly consistent (half eventually
 consistent), twice that inside a transaction.
 
-Approximations, stated once: an index entry is the whole item (every index here projects ALL) plus 100 bytes, the
-overhead AWS documents for index entries; index writes are not doubled inside transactions; a write whose
-condition fails costs what it would have written.
+An index entry is the item's projection (the whole item for ALL; the table's and the index's keys for KEYS_ONLY)
+plus 100 bytes, the overhead AWS documents for index entries. Approximations, stated once: index writes are not
+doubled inside transactions; a write whose condition fails costs what it would have written.
 """
 
 from __future__ import annotations
@@ -86,24 +86,42 @@ def key_of(item: WireItem | None, attributes: Sequence[str]) -> tuple[str, ...] 
     return tuple(repr(sorted(item[name].items())) for name in attributes)
 
 
-def index_write_units(before: WireItem | None, after: WireItem | None, key_attributes: Sequence[str]) -> int:
-    """What one table write costs one global secondary index (ProjectionType ALL).
+@dataclass(frozen=True)
+class IndexLayout:
+    """A global secondary index as far as its write cost goes: its key, and which attributes an entry holds."""
+
+    key_attributes: tuple[str, ...]
+    projected: frozenset[str] | None = None  # None: ALL; else the table's keys, the index's keys and any INCLUDEd
+
+    def entry(self, item: WireItem | None) -> WireItem | None:
+        """The item's entry in the index, or None when it lacks a key attribute (it is not in the index)."""
+        if not item or key_of(item, self.key_attributes) is None:
+            return None
+        if self.projected is None:
+            return item
+        return {name: value for name, value in item.items() if name in self.projected}
+
+
+def index_write_units(before: WireItem | None, after: WireItem | None, index: IndexLayout) -> int:
+    """What one table write costs one global secondary index.
 
     Entering or leaving the index is one entry written; a changed index key is two (delete the old entry, put the
-    new one); any other change of an indexed item rewrites its entry; an unchanged item writes nothing.
+    new one); with the key unchanged, the entry is rewritten only when a projected attribute changed, so a
+    keys-only index costs nothing then (docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html
+    #GSI.ThroughputConsiderations.Writes).
     """
-    old_key, new_key = key_of(before, key_attributes), key_of(after, key_attributes)
-    if old_key is None and new_key is None:
+    old_entry, new_entry = index.entry(before), index.entry(after)
+    if old_entry is None and new_entry is None:
         return 0
-    old_entry = write_units(item_size(before) + INDEX_ENTRY_OVERHEAD_BYTES)
-    new_entry = write_units(item_size(after) + INDEX_ENTRY_OVERHEAD_BYTES)
-    if old_key is None:
-        return new_entry
-    if new_key is None:
-        return old_entry
-    if old_key != new_key:
-        return old_entry + new_entry
-    return 0 if before == after else new_entry
+    old_units = write_units(item_size(old_entry) + INDEX_ENTRY_OVERHEAD_BYTES)
+    new_units = write_units(item_size(new_entry) + INDEX_ENTRY_OVERHEAD_BYTES)
+    if old_entry is None:
+        return new_units
+    if new_entry is None:
+        return old_units
+    if key_of(before, index.key_attributes) != key_of(after, index.key_attributes):
+        return old_units + new_units
+    return 0 if old_entry == new_entry else new_units
 
 
 @dataclass(frozen=True)
@@ -119,11 +137,11 @@ class WriteUnits:
 def item_write_units(
     before: WireItem | None,
     after: WireItem | None,
-    index_keys: Sequence[Sequence[str]],
+    indexes: Sequence[IndexLayout],
     *,
     transactional: bool = False,
 ) -> WriteUnits:
     """One item written (put, update or delete; `after` None for a delete): table units plus index units."""
     factor = TRANSACTION_FACTOR if transactional else 1
     table = write_units(max(item_size(before), item_size(after))) * factor
-    return WriteUnits(table, sum(index_write_units(before, after, keys) for keys in index_keys))
+    return WriteUnits(table, sum(index_write_units(before, after, index) for index in indexes))

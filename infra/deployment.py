@@ -14,6 +14,8 @@ from commerce.secrets import ADMIN_USERS, APP_KEYS, STRIPE
 from commerce.settings import TableNames
 
 AttributeType = Literal["S", "N"]
+# What an index entry holds besides the keys: everything, or only the table's and the index's keys.
+Projection = Literal["ALL", "KEYS_ONLY"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Index:
     name: str
     hash_key: Key
     range_key: Key | None = None
+    projection: Projection = "ALL"
 
 
 @dataclass(frozen=True)
@@ -139,9 +142,14 @@ TABLES = (
     Table(
         "orders",
         hash_key=_S("id"),
+        # Keys only: with ALL every order write rewrote both index copies (23.5 of 89 WRU per order). An update
+        # that changes no index key and no projected attribute writes nothing to the index; a changed key writes
+        # it twice, "one to delete the previous item from the index and another write to put the new item into
+        # the index" (docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations
+        # .Writes). The readers (admin list, expiry and recovery sweeps) fetch the orders with BatchGetItem instead.
         indexes=(
-            Index("by_customer", hash_key=_S("email"), range_key=_S("created_at")),
-            Index("by_status", hash_key=_S("status"), range_key=_S("created_at")),
+            Index("by_customer", hash_key=_S("email"), range_key=_S("created_at"), projection="KEYS_ONLY"),
+            Index("by_status", hash_key=_S("status"), range_key=_S("created_at"), projection="KEYS_ONLY"),
         ),
     ),
     Table("order_events", hash_key=_S("order_id"), range_key=_S("id")),

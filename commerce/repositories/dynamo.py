@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +16,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 Item = dict[str, Any]
+
+_FIRST_BACKOFF_S = 0.05
+_MAX_BACKOFF_S = 1.6
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -73,13 +78,18 @@ class DynamoTable:
     def batch_get(self, keys: list[Item]) -> list[Item]:
         items: list[Item] = []
         keys = [key for key in keys if not _impossible(key)]
-        # BatchGetItem takes at most 100 keys and may return some of them as UnprocessedKeys.
+        # BatchGetItem takes at most 100 keys and may return some of them as UnprocessedKeys, which AWS asks to
+        # retry "using exponential backoff" (BatchGetItem API reference). Items come back in no particular order.
         for start in range(0, len(keys), 100):
             request: dict[str, Any] = {self.name: {"Keys": [to_wire(key) for key in keys[start : start + 100]]}}
-            while request:
+            for attempt in itertools.count():
+                if attempt:
+                    time.sleep(min(_MAX_BACKOFF_S, _FIRST_BACKOFF_S * 2 ** (attempt - 1)))
                 response = self.client.batch_get_item(RequestItems=request)
                 items += [from_wire(raw) for raw in response.get("Responses", {}).get(self.name, [])]
                 request = dict(response.get("UnprocessedKeys") or {})
+                if not request:
+                    break
         return items
 
     def query_page(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -110,11 +110,39 @@ class DynamoOrderRepository(OrderRepository):
             names={"#status": "status"},
             limit=limit,
             cursor=cursor,
+            still_listed=lambda order: order.status is status,
         )
 
-    def _page(self, *, limit: int, cursor: str | None, **query: Any) -> Page[Order]:
-        page = self.orders.query_page(limit=limit, cursor=cursor, forward=False, **query)
-        return Page([items.order_from_item(item) for item in page.items], page.cursors, page.has_next)
+    def _page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None,
+        still_listed: Callable[[Order], bool] = lambda order: True,
+        **query: Any,
+    ) -> Page[Order]:
+        """A page of orders through a keys-only index: the index gives ids in its order, BatchGetItem the orders.
+
+        The fetched order can be newer than its index entry (GSIs are updated asynchronously): one that has left
+        the listing since (another status) is skipped and the index read on until the page is full, so a page
+        never shows an order under a status it no longer has.
+        """
+        found: list[Order] = []
+        cursors: list[str] = []
+        while True:
+            page = self.orders.query_page(limit=limit - len(found), cursor=cursor, forward=False, **query)
+            fetched = {
+                order.id: order
+                for order in map(items.order_from_item, self.orders.batch_get([{"id": e["id"]} for e in page.items]))
+            }
+            for entry, position in zip(page.items, page.cursors, strict=True):
+                order = fetched.get(entry["id"])
+                if order is not None and still_listed(order):
+                    found.append(order)
+                    cursors.append(position)
+            if not page.has_next or len(found) == limit:
+                return Page(found, cursors, page.has_next)
+            cursor = page.end_cursor
 
     def _event_put(self, event: OrderEvent) -> TransactWriteItemTypeDef:
         return {"Put": {"TableName": self.events.name, "Item": to_wire(items.event_to_item(event))}}

@@ -39,7 +39,7 @@ class DataTables(pulumi.ComponentResource):
                     aws.dynamodb.TableGlobalSecondaryIndexArgs(
                         name=index.name,
                         key_schemas=_key_schema(index.hash_key, index.range_key),
-                        projection_type="ALL",
+                        projection_type=index.projection,
                     )
                     for index in table.indexes
                 ],

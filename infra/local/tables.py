@@ -35,7 +35,7 @@ def create_tables(client: DynamoDBClient, deployment: Deployment, prefix: str) -
                 {
                     "IndexName": index.name,
                     "KeySchema": _key_schema(index.hash_key.name, index.range_key.name if index.range_key else None),
-                    "Projection": {"ProjectionType": "ALL"},
+                    "Projection": {"ProjectionType": index.projection},
                 }
                 for index in table.indexes
             ]

@@ -6,6 +6,7 @@ so the program's cross-references (role → policy, rule → target → permissi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import runpy
 from collections.abc import Iterable, Mapping
@@ -111,6 +112,9 @@ def run_program(
     config: Mapping[str, str], secrets: Iterable[str], bundle: packaging.Bundle, stack: str = "test"
 ) -> Program:
     """Runs `infra/__main__.py` as `pulumi up` would, but against the mocks and with a prepared bundle."""
+    # Pulumi's mocks create futures on the current loop; an earlier asyncio.run (unit tests of async code, run in
+    # the same session) leaves the main thread with none.
+    asyncio.set_event_loop(asyncio.new_event_loop())
     cloud = AwsMocks()
     monitor = pulumi_mocks.MockMonitor(cloud)
     warnings: list[str] = []

@@ -88,11 +88,19 @@ def test_every_described_index_and_ttl_is_deployed(program: Program, table: Tabl
         if index.range_key:
             expected.append({"attributeName": index.range_key.name, "keyType": "RANGE"})
         assert deployed[index.name]["keySchemas"] == expected, f"{resource} index {index.name}"
-        assert deployed[index.name]["projectionType"] == "ALL", f"{resource} index {index.name}"
+        assert deployed[index.name]["projectionType"] == index.projection, f"{resource} index {index.name}"
     if table.ttl_attribute:
         assert resource.inputs["ttl"] == {"attributeName": table.ttl_attribute, "enabled": True}, resource
     else:
         assert not resource.inputs.get("ttl"), resource
+
+
+def test_the_order_indexes_hold_keys_only_so_an_order_update_that_keeps_its_keys_writes_no_index(
+    program: Program,
+) -> None:
+    resource = program.one(TABLE, f"{APP}-orders")
+    projections = {index["name"]: index["projectionType"] for index in resource.inputs["globalSecondaryIndexes"]}
+    assert projections == {"by_customer": "KEYS_ONLY", "by_status": "KEYS_ONLY"}, resource
 
 
 # --- Secrets -------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import secrets
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,10 @@ from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
 from commerce.order_status import OrderStatus
-from commerce.pagination import InvalidCursorError
+from commerce.pagination import InvalidCursorError, Page
+from commerce.repositories.analytics import DynamoAnalyticsRepository, shard_key
+from commerce.repositories.dynamo import DynamoTable, Item
+from commerce.repositories.orders import DynamoOrderRepository
 from commerce.timeline import OrderEvent
 from infra.local.seed import WAREHOUSES
 from tests.unit.builders import a_product, an_order
@@ -162,6 +166,92 @@ def test_orders_by_status_are_filtered_by_creation_time(services: Services) -> N
         status, limit=10, cursor=None, created_from="2026-10-11T00:00:00.000Z", created_to="2026-10-12T23:59:59.999Z"
     )
     assert [o.created_at[:10] for o in page.items] == ["2026-10-12", "2026-10-11"]
+
+
+class RacedOrdersTable(DynamoTable):
+    """The orders table with the race a keys-only index meets: between the index read and BatchGetItem, an order
+    moves on to another status; and BatchGetItem answers in another order than asked, as AWS may."""
+
+    def __init__(self, table: DynamoTable, moves: dict[str, OrderStatus]) -> None:
+        super().__init__(table.client, table.name)
+        self.moves = moves
+
+    def query_page(self, **query: Any) -> Page[Item]:
+        page = super().query_page(**query)
+        for order_id, status in self.moves.items():
+            stored = self.get({"id": order_id})
+            assert stored is not None
+            self.put({**stored, "status": status.value})
+        self.moves = {}
+        return page
+
+    def batch_get(self, keys: list[Item]) -> list[Item]:
+        return list(reversed(super().batch_get(keys)))
+
+
+def raced(services: Services, moves: dict[str, OrderStatus]) -> DynamoOrderRepository:
+    repo = services.repositories.orders
+    assert isinstance(repo, DynamoOrderRepository)
+    return DynamoOrderRepository(RacedOrdersTable(repo.orders, moves), repo.events, repo.idempotency)
+
+
+def a_day_of_its_own() -> str:
+    """A day in the 1900s no other test places orders on, so a status listing of that day holds only ours."""
+    return (datetime(1900, 1, 1) + timedelta(days=secrets.randbelow(36_000))).date().isoformat()
+
+
+def whole(day: str) -> dict[str, str]:
+    return {"created_from": f"{day}T00:00:00.000Z", "created_to": f"{day}T23:59:59.999Z"}
+
+
+def orders_placed(services: Services, status: OrderStatus, day: str, count: int) -> list[str]:
+    repo = services.repositories.orders
+    ids = []
+    for minute in range(count):
+        order = replace(an_order(order_id=unique("ord"), status=status), created_at=f"{day}T12:{minute:02d}:00.000Z")
+        repo.create(order, OrderEvent.new(order.id, NOW, "ORDER_PLACED", "placed"), a_claim(unique("k"), order.id))
+        ids.append(order.id)
+    return ids
+
+
+def test_orders_read_through_a_keys_only_index_come_whole_and_in_the_index_order(services: Services) -> None:
+    repo = services.repositories.orders
+    day = a_day_of_its_own()
+    ids = orders_placed(services, OrderStatus.CANCELLED, day, 3)
+
+    page = raced(services, {}).by_status(OrderStatus.CANCELLED, limit=3, cursor=None, **whole(day))
+
+    assert [order.id for order in page.items] == list(reversed(ids))
+    assert page.items == [repo.get(order_id) for order_id in reversed(ids)]
+
+
+def test_an_order_that_left_the_status_after_the_index_read_is_skipped_and_the_page_still_filled(
+    services: Services,
+) -> None:
+    day = a_day_of_its_own()
+    oldest, middle, newest = orders_placed(services, OrderStatus.CANCELLED, day, 3)
+
+    page = raced(services, {middle: OrderStatus.FAILED}).by_status(
+        OrderStatus.CANCELLED, limit=2, cursor=None, **whole(day)
+    )
+
+    assert [order.id for order in page.items] == [newest, oldest]
+    assert not page.has_next
+
+
+def test_a_day_spread_over_analytics_shards_reads_back_as_one_sum(services: Services) -> None:
+    shared = services.repositories.analytics
+    assert isinstance(shared, DynamoAnalyticsRepository)
+    next_shard = iter([0, 1, 2, 2])
+    store = DynamoAnalyticsRepository(shared.table, shards=3, pick_shard=lambda shards: next(next_shard))
+    day, other_day = a_day_of_its_own(), a_day_of_its_own()
+    for counters in ({"placed": 1, "status#PENDING_PAYMENT": 1}, {"placed": 1}, {"status#PENDING_PAYMENT": -1}):
+        store.add(day, counters)
+    store.add(other_day, {"placed": 5})
+
+    assert {shard_key(day, shard) for shard in range(3)} == {day, f"{day}#1", f"{day}#2"}
+    assert all(shared.table.get({"day": shard_key(day, shard)}) for shard in range(3))
+    assert store.days([day, other_day, "1899-12-31"]) == [{"placed": 2, "status#PENDING_PAYMENT": 0}, {"placed": 5}]
 
 
 def test_timeline_events_come_in_time_order_and_after_a_cursor_only_newer_ones(services: Services) -> None:

@@ -7,6 +7,7 @@ import pytest
 from bench.dynamodb_requests import reads_of, write_targets
 from bench.dynamodb_units import (
     INDEX_ENTRY_OVERHEAD_BYTES,
+    IndexLayout,
     index_write_units,
     item_size,
     item_write_units,
@@ -15,7 +16,8 @@ from bench.dynamodb_units import (
     write_units,
 )
 
-BY_STATUS = ("status", "created_at")
+BY_STATUS = IndexLayout(("status", "created_at"))
+BY_STATUS_KEYS_ONLY = IndexLayout(("status", "created_at"), projected=frozenset({"id", "status", "created_at"}))
 
 
 def an_order(status: str, note: str = "") -> dict[str, dict[str, str]]:
@@ -95,6 +97,37 @@ def test_an_index_entry_carries_a_hundred_bytes_of_overhead() -> None:
     assert item_size(just_fits) == 1024
 
     assert item_write_units(None, just_fits, [BY_STATUS]).indexes == write_units(1024 + INDEX_ENTRY_OVERHEAD_BYTES) == 2
+
+
+def test_a_keys_only_index_writes_nothing_when_only_other_attributes_change() -> None:
+    before, after = an_order("AUTHORIZED"), an_order("AUTHORIZED", note="gift")
+
+    assert index_write_units(before, after, BY_STATUS_KEYS_ONLY) == 0
+    assert item_write_units(before, after, [BY_STATUS_KEYS_ONLY, BY_STATUS]).indexes == 1  # only the ALL one
+
+
+def test_a_keys_only_entry_weighs_the_table_and_index_keys_not_the_item() -> None:
+    big = an_order("AUTHORIZED", note="x" * 3000)
+
+    assert index_write_units(None, big, BY_STATUS) == 4  # ALL: the 3 KB item and its overhead
+    assert index_write_units(None, big, BY_STATUS_KEYS_ONLY) == 1
+    assert index_write_units(big, an_order("RESERVED", note="x" * 3000), BY_STATUS_KEYS_ONLY) == 1 + 1
+
+
+def test_a_keys_only_entry_counts_the_table_key_too() -> None:
+    # Index keys alone are ~60 bytes; with a 1,000-byte order id the entry passes 1 KB and costs 2 units.
+    long_id = {**an_order("AUTHORIZED"), "id": {"S": "o" * 1000}}
+    keys_only = {name: long_id[name] for name in ("id", "status", "created_at")}
+    assert item_size(keys_only) + INDEX_ENTRY_OVERHEAD_BYTES > 1024
+
+    assert index_write_units(None, long_id, BY_STATUS_KEYS_ONLY) == 2
+
+
+def test_an_included_attribute_rewrites_a_keys_only_style_entry_when_it_changes() -> None:
+    with_note = IndexLayout(("status", "created_at"), projected=frozenset({"id", "status", "created_at", "note"}))
+
+    assert index_write_units(an_order("AUTHORIZED"), an_order("AUTHORIZED", note="gift"), with_note) == 1
+    assert index_write_units(an_order("AUTHORIZED"), an_order("AUTHORIZED"), with_note) == 0
 
 
 def test_a_transaction_writes_each_of_its_items_a_put_known_from_the_request() -> None:
