@@ -1,8 +1,8 @@
 """One pipeline run on a fresh local cloud, in a process of its own; writes its summary as JSON.
 
-A fresh process per run, because the local cloud's cost per order grows with what it stores (moto's
-TransactWriteItems deep-copies every table it touches, README, Performance) and one process hosts one local cloud
-(its environment is the process's). `python -m bench.pipeline_process --orders 30 --shoppers 6 --out run.json`
+A fresh process per run, so that every run starts from the same empty tables, and because one process hosts one
+local cloud (its environment is the process's).
+`python -m bench.pipeline_process --orders 30 --shoppers 6 --out run.json`
 """
 
 from __future__ import annotations
