@@ -1,76 +1,86 @@
 """The composition root: configuration in, real adapters and services out.
 
-Everything is built on first use: a Lambda pays at cold start only for the clients its path needs
-(the webhook never builds the catalog; the catalog never imports Stripe; only the API imports PyJWT and argon2).
+Everything is built, and its module imported, on first use: a Lambda pays at cold start only for the code and
+clients its path needs. A saga step never imports Stripe, SES's adapter, the admin desk or the shopper's ordering,
+and reads no secret it does not use; the webhook never builds the order services; only the API imports PyJWT and
+argon2 (tests/unit/test_cold_start_imports.py holds each function to that).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import boto3
 
-from commerce.access import OrderAccessTokens
-from commerce.admin.analytics import AnalyticsQueries, AnalyticsRecorder, AnalyticsRepository
-from commerce.admin.cancellation import OrderCancellation
-from commerce.admin.lockout import LoginFailureRepository
-from commerce.admin.order_search import AdminOrderSearch
-from commerce.admin.products import ProductAdmin
-from commerce.admin.stock import StockLedger
-from commerce.admin.stock_adjustments import StockAdjustments
-from commerce.admin.warehouses import WarehouseAdmin
 from commerce.clock import Clock, system_clock
 from commerce.events import EventPublisher
 from commerce.metrics import Metrics, NoMetrics
-from commerce.notifications import EmailSender, NotificationService
-from commerce.payments import PaymentGateway
-from commerce.ports import (
-    IdempotencyRepository,
-    InventoryRepository,
-    OrderEventRepository,
-    OrderRepository,
-    ProductRepository,
-    WarehouseRepository,
-)
-from commerce.repositories.analytics import DynamoAnalyticsRepository
-from commerce.repositories.catalog import (
-    DynamoInventoryRepository,
-    DynamoProductRepository,
-    DynamoWarehouseRepository,
-)
-from commerce.repositories.dynamo import DynamoTable
-from commerce.repositories.idempotency import DynamoIdempotencyRepository
-from commerce.repositories.login_failures import DynamoLoginFailureRepository
-from commerce.repositories.orders import DynamoOrderEventRepository, DynamoOrderRepository
-from commerce.repositories.reservations import DynamoReservationRepository
-from commerce.repositories.stock_ledger import DynamoStockLedger
-from commerce.reservations import ReservationRepository
-from commerce.services.authorizations import PaymentAuthorizations
-from commerce.services.catalog import CatalogService
-from commerce.services.compensation import CompensationService
-from commerce.services.customer_emails import CustomerEmails
-from commerce.services.expiry import ExpiryService
-from commerce.services.fulfillment import FulfillmentSteps
-from commerce.services.inventory import InventoryService
-from commerce.services.order_changes import OrderChanges
-from commerce.services.order_metrics import OrderMetrics
-from commerce.services.ordering import OrderPlacement
-from commerce.services.payments import PaymentService
-from commerce.services.recovery import RecoveryService
-from commerce.services.saga_launch import SagaLauncher
-from commerce.services.tracking import OrderTracking
 from commerce.settings import Settings
-from commerce.webhooks import WebhookIntake
-from commerce.workflows import SagaStarter
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from commerce.access import OrderAccessTokens
+    from commerce.admin.analytics import AnalyticsQueries, AnalyticsRecorder, AnalyticsRepository
+    from commerce.admin.cancellation import OrderCancellation
+    from commerce.admin.lockout import LoginFailureRepository
     from commerce.admin.login import AdminLogin
+    from commerce.admin.order_search import AdminOrderSearch
+    from commerce.admin.products import ProductAdmin
+    from commerce.admin.stock import StockLedger
+    from commerce.admin.stock_adjustments import StockAdjustments
     from commerce.admin.tokens import AdminTokens
+    from commerce.admin.warehouses import WarehouseAdmin
+    from commerce.events import DomainEvent
+    from commerce.notifications import EmailSender, NotificationService
+    from commerce.payments import PaymentGateway
+    from commerce.ports import (
+        IdempotencyRepository,
+        InventoryRepository,
+        OrderEventRepository,
+        OrderRepository,
+        ProductRepository,
+        WarehouseRepository,
+    )
+    from commerce.reservations import ReservationRepository
+    from commerce.services.authorizations import PaymentAuthorizations
+    from commerce.services.catalog import CatalogService
+    from commerce.services.compensation import CompensationService
+    from commerce.services.customer_emails import CustomerEmails
+    from commerce.services.expiry import ExpiryService
+    from commerce.services.fulfillment import FulfillmentSteps
+    from commerce.services.inventory import InventoryService
+    from commerce.services.order_changes import OrderChanges
+    from commerce.services.ordering import OrderPlacement
+    from commerce.services.payments import PaymentService
+    from commerce.services.recovery import RecoveryService
+    from commerce.services.saga_launch import SagaLauncher
+    from commerce.services.tracking import OrderTracking
+    from commerce.webhooks import WebhookIntake
+    from commerce.workflows import SagaStarter
+
+T = TypeVar("T")
+
+
+class _OnFirstUse(Generic[T]):
+    """Stands in for the object `build` returns, building it on the first attribute anyone reads."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._built: list[T] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name in {"_build", "_built"}:  # asked before __init__ ran (copy, pickle): not the target's to answer
+            raise AttributeError(name)
+        if not self._built:
+            self._built.append(self._build())
+        return getattr(self._built[0], name)
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,27 @@ class Adapters:
 
 
 def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Repositories:
+    from commerce.repositories.analytics import DynamoAnalyticsRepository
+    from commerce.repositories.catalog import (
+        DynamoInventoryRepository,
+        DynamoProductRepository,
+        DynamoWarehouseRepository,
+    )
+    from commerce.repositories.dynamo import DynamoTable
+    from commerce.repositories.idempotency import DynamoIdempotencyRepository
+    from commerce.repositories.orders import DynamoOrderEventRepository, DynamoOrderRepository
+    from commerce.repositories.reservations import DynamoReservationRepository
+
+    def stock_ledger() -> StockLedger:
+        from commerce.repositories.stock_ledger import DynamoStockLedger  # the admin desk's stock module with it
+
+        return DynamoStockLedger(inventory_table, DynamoTable(client, tables.stock_adjustments))
+
+    def login_failures() -> LoginFailureRepository:
+        from commerce.repositories.login_failures import DynamoLoginFailureRepository  # only where admins log in
+
+        return DynamoLoginFailureRepository(DynamoTable(client, tables.idempotency))
+
     tables = settings.tables
     idempotency = DynamoIdempotencyRepository(DynamoTable(client, tables.idempotency))
     inventory_table = DynamoTable(client, tables.inventory)
@@ -112,9 +143,9 @@ def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Reposit
         events=DynamoOrderEventRepository(DynamoTable(client, tables.order_events)),
         idempotency=idempotency,
         reservations=DynamoReservationRepository(inventory_table, DynamoTable(client, tables.reservations)),
-        stock_ledger=DynamoStockLedger(inventory_table, DynamoTable(client, tables.stock_adjustments)),
+        stock_ledger=cast("StockLedger", _OnFirstUse(stock_ledger)),
         analytics=DynamoAnalyticsRepository(DynamoTable(client, tables.analytics)),
-        login_failures=DynamoLoginFailureRepository(DynamoTable(client, tables.idempotency)),
+        login_failures=cast("LoginFailureRepository", _OnFirstUse(login_failures)),
     )
 
 
@@ -160,13 +191,15 @@ class _LazyPublisher(EventPublisher):
         self._factory = factory
         self._publisher: EventPublisher | None = None
 
-    def publish(self, events: Any) -> None:
+    def publish(self, events: Sequence[DomainEvent]) -> None:
         if self._publisher is None:
             self._publisher = self._factory()
         self._publisher.publish(events)
 
 
 class Services:
+    """Each service is built on first use, its module imported then: a function imports only what it calls."""
+
     def __init__(
         self, settings: Settings, repositories: Repositories, adapters: Adapters, clock: Clock = system_clock
     ) -> None:
@@ -181,27 +214,44 @@ class Services:
 
     @cached_property
     def tokens(self) -> OrderAccessTokens:
-        return OrderAccessTokens(self.settings.secrets.order_token_key)
+        from commerce.access import OrderAccessTokens
+
+        # The key is a secret: fetched when a shopper's token is first issued or checked, not by every function
+        # that wires the payment service (a saga step would otherwise read Secrets Manager on its first call).
+        return cast("OrderAccessTokens", _OnFirstUse(lambda: OrderAccessTokens(self.settings.secrets.order_token_key)))
 
     @cached_property
     def publisher(self) -> EventPublisher:
         return _LazyPublisher(self.adapters.publisher)
 
     @cached_property
+    def payment_gateway(self) -> PaymentGateway:
+        gateway: PaymentGateway = self.adapters.payment_gateway()
+        return gateway
+
+    @cached_property
     def sagas(self) -> SagaLauncher:
+        from commerce.services.saga_launch import SagaLauncher
+
         starter: SagaStarter = self.adapters.saga_starter()
         return SagaLauncher(claims=self.repositories.idempotency, starter=starter, clock=self.clock)
 
     @cached_property
     def authorizations(self) -> PaymentAuthorizations:
+        from commerce.services.authorizations import PaymentAuthorizations
+
         return PaymentAuthorizations(payments=self.payments, sagas=self.sagas, compensation=self.compensation)
 
     @cached_property
     def catalog(self) -> CatalogService:
+        from commerce.services.catalog import CatalogService
+
         return CatalogService(products=self.repositories.products, inventory=self.repositories.inventory)
 
     @cached_property
     def placement(self) -> OrderPlacement:
+        from commerce.services.ordering import OrderPlacement
+
         r = self.repositories
         return OrderPlacement(
             products=r.products,
@@ -215,30 +265,41 @@ class Services:
 
     @cached_property
     def tracking(self) -> OrderTracking:
+        from commerce.services.tracking import OrderTracking
+
         return OrderTracking(orders=self.repositories.orders, events=self.repositories.events, tokens=self.tokens)
 
     @cached_property
     def changes(self) -> OrderChanges:
+        from commerce.services.order_changes import OrderChanges
+        from commerce.services.order_metrics import OrderMetrics
+
         observers = [self.analytics_recorder.record, OrderMetrics(self.metrics, self.repositories.events).record]
         return OrderChanges(self.repositories.orders, self.clock, self.publisher, observers=observers)
 
     @cached_property
     def analytics_recorder(self) -> AnalyticsRecorder:
+        from commerce.admin.analytics import AnalyticsRecorder
+
         return AnalyticsRecorder(self.repositories.analytics, self.repositories.events)
 
     @cached_property
     def payments(self) -> PaymentService:
+        from commerce.services.payments import PaymentService
+
         return PaymentService(
             orders=self.repositories.orders,
             changes=self.changes,
             tracking=self.tracking,
-            gateway=self.adapters.payment_gateway,
+            gateway=lambda: self.payment_gateway,
             publisher=self.publisher,
             clock=self.clock,
         )
 
     @cached_property
     def inventory(self) -> InventoryService:
+        from commerce.services.inventory import InventoryService
+
         r = self.repositories
         return InventoryService(
             inventory=r.inventory,
@@ -250,14 +311,22 @@ class Services:
 
     @cached_property
     def emails(self) -> CustomerEmails:
+        from commerce.services.customer_emails import CustomerEmails
+
         return CustomerEmails(self.repositories.idempotency, self.clock)
 
     @cached_property
     def notifications(self) -> NotificationService:
-        return NotificationService(self.adapters.email_sender(), self.settings.email_from)
+        from commerce.notifications import NotificationService
+
+        # The SES client on the first email: most saga steps wire notifications and never send one.
+        sender = cast("EmailSender", _OnFirstUse(self.adapters.email_sender))
+        return NotificationService(sender, self.settings.email_from)
 
     @cached_property
     def fulfillment(self) -> FulfillmentSteps:
+        from commerce.services.fulfillment import FulfillmentSteps
+
         r = self.repositories
         return FulfillmentSteps(
             orders=r.orders,
@@ -273,6 +342,8 @@ class Services:
 
     @cached_property
     def compensation(self) -> CompensationService:
+        from commerce.services.compensation import CompensationService
+
         r = self.repositories
         return CompensationService(
             orders=r.orders,
@@ -287,6 +358,8 @@ class Services:
 
     @cached_property
     def expiry(self) -> ExpiryService:
+        from commerce.services.expiry import ExpiryService
+
         return ExpiryService(
             orders=self.repositories.orders,
             changes=self.changes,
@@ -317,10 +390,14 @@ class Services:
 
     @cached_property
     def order_search(self) -> AdminOrderSearch:
+        from commerce.admin.order_search import AdminOrderSearch
+
         return AdminOrderSearch(self.repositories.orders, self.repositories.events)
 
     @cached_property
     def cancellation(self) -> OrderCancellation:
+        from commerce.admin.cancellation import OrderCancellation
+
         return OrderCancellation(
             orders=self.repositories.orders,
             events=self.repositories.events,
@@ -331,6 +408,8 @@ class Services:
 
     @cached_property
     def stock(self) -> StockAdjustments:
+        from commerce.admin.stock_adjustments import StockAdjustments
+
         r = self.repositories
         return StockAdjustments(
             products=r.products, warehouses=r.warehouses, inventory=r.inventory, ledger=r.stock_ledger, clock=self.clock
@@ -338,18 +417,26 @@ class Services:
 
     @cached_property
     def warehouse_admin(self) -> WarehouseAdmin:
+        from commerce.admin.warehouses import WarehouseAdmin
+
         return WarehouseAdmin(self.repositories.warehouses)
 
     @cached_property
     def product_admin(self) -> ProductAdmin:
+        from commerce.admin.products import ProductAdmin
+
         return ProductAdmin(products=self.repositories.products, ledger=self.repositories.stock_ledger)
 
     @cached_property
     def analytics(self) -> AnalyticsQueries:
+        from commerce.admin.analytics import AnalyticsQueries
+
         return AnalyticsQueries(self.repositories.analytics)
 
     @cached_property
     def recovery(self) -> RecoveryService:
+        from commerce.services.recovery import RecoveryService
+
         return RecoveryService(
             orders=self.repositories.orders,
             compensation=self.compensation,
@@ -362,10 +449,12 @@ class Services:
     @cached_property
     def webhooks(self) -> WebhookIntake:
         from commerce.adapters.stripe_webhook import StripeWebhookVerifier
+        from commerce.webhooks import WebhookIntake
 
+        # The gateway itself, not the payment service: the webhook re-fetches intents and changes no order.
         return WebhookIntake(
             verifier=StripeWebhookVerifier(self.settings.secrets.stripe_webhook_secret),
-            gateway=self.payments.gateway,
+            gateway=self.payment_gateway,
             idempotency=self.repositories.idempotency,
             publisher=self.publisher,
             metrics=self.metrics,

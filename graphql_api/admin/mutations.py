@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import strawberry
 
 from commerce.admin.cancellation import CancellationDeferredError, OrderNotCancellableError, check_reason
-from commerce.admin.login import LoginRefusedError
 from commerce.admin.rejection import RequestRejectedError
 from commerce.admin.stock import NegativeStockError, StockVersionConflictError, WarehouseNotFoundError
 from commerce.admin.stock_adjustments import AdjustStock
@@ -15,6 +16,9 @@ from graphql_api.admin.stock_types import AdjustStockInput, AdjustStockPayload, 
 from graphql_api.context import Context, run_sync
 from graphql_api.errors import UserError, user_errors
 from graphql_api.scalars import DateTime
+
+if TYPE_CHECKING:
+    from commerce.admin.login import LoginRefusedError
 
 Info = strawberry.Info[Context, None]
 
@@ -36,6 +40,9 @@ class AdminMutation:
         "username for a while; an unknown username and a wrong password get the same answer."
     )
     async def admin_login(self, info: Info, username: str, password: str) -> AdminLoginPayload:
+        # Here, not at the top: the login module imports argon2, which no shopper's request needs at cold start.
+        from commerce.admin.login import LoginRefusedError
+
         try:
             logged_in = await run_sync(info.context.services.admin_login.login, username, password)
         except LoginRefusedError as refused:

@@ -57,3 +57,58 @@ def test_the_api_does_load_graphql_at_init_so_the_probe_sees_what_a_handler_impo
     loaded: dict[str, set[str]],
 ) -> None:
     assert {"strawberry", "mangum"} <= loaded["api"]
+
+
+# The first call builds the services a handler uses: that is cold start too, and must not drag in other paths.
+_WIRING_PROBE = """
+import importlib, json, sys
+module, _, attribute = sys.argv[1].rpartition(".")
+getattr(importlib.import_module(module), attribute)
+from handlers.runtime import services
+for name in {services}:
+    getattr(services(), name)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+ADMIN_DESK = {
+    "commerce.admin.login",
+    "commerce.admin.tokens",
+    "commerce.admin.lockout",
+    "commerce.admin.stock",
+    "commerce.admin.stock_adjustments",
+    "commerce.admin.order_search",
+    "commerce.admin.products",
+    "commerce.admin.cancellation",
+}
+
+
+def loaded_by_first_call(handler: str, services: tuple[str, ...], environment: dict[str, str]) -> set[str]:
+    probe = _WIRING_PROBE.replace("{services}", repr(services))
+    return set(json.loads(in_fresh_interpreter(probe, handler, environment)))
+
+
+def test_a_saga_step_wires_its_services_without_stripe_ses_a_secret_or_the_admin_desk() -> None:
+    loaded = loaded_by_first_call("handlers.saga_steps.reserve_inventory", ("fulfillment",), ENVIRONMENT)
+    assert "commerce.services.fulfillment" in loaded
+    not_needed = ADMIN_DESK | {
+        "stripe",
+        "commerce.adapters.stripe_gateway",
+        "commerce.adapters.ses_email",
+        "commerce.services.ordering",
+        "commerce.webhooks",
+        # Secrets Manager through Powertools: no step reads the order-token key it never uses.
+        "aws_lambda_powertools.utilities.parameters",
+    }
+    assert not loaded & not_needed, f"a saga step's first call imports {sorted(loaded & not_needed)}"
+
+
+def test_the_webhook_wires_its_intake_without_the_order_services() -> None:
+    environment = {**ENVIRONMENT, "STRIPE_WEBHOOK_SECRET": "whsec_probe", "STRIPE_SECRET_KEY": "sk_test_probe"}
+    loaded = loaded_by_first_call("handlers.stripe_webhook.handler", ("webhooks",), environment)
+    assert "commerce.webhooks" in loaded
+    not_needed = ADMIN_DESK | {
+        "commerce.services.payments",
+        "commerce.services.order_changes",
+        "commerce.notifications",
+    }
+    assert not loaded & not_needed, f"the webhook's first call imports {sorted(loaded & not_needed)}"
