@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-import jwt
-
 from commerce.clock import Clock
 
 ISSUER = "fulfillment-api"
@@ -79,6 +77,8 @@ class AdminTokens:
             "jti": secrets.token_urlsafe(16),
             "scope": ADMIN_SCOPE,
         }
+        import jwt  # here, not at the top: PyJWT brings `cryptography`, and only admins' requests carry tokens
+
         return IssuedToken(jwt.encode(claims, self._key, algorithm=ALGORITHM), expires_at)
 
     def check_authorization(self, header: str | None) -> TokenCheck:
@@ -94,6 +94,8 @@ class AdminTokens:
         """What the token proves, checked against the real time (PyJWT reads the system clock)."""
         if not token:
             return TokenCheck.missing()
+        import jwt
+
         try:
             claims = jwt.decode(
                 token,

@@ -13,10 +13,11 @@ from bench.coldstart import in_fresh_interpreter
 from infra.deployment import DEPLOYMENT, Function
 from infra.local.tables import table_environment
 
-# Loaded on first use by every function: Stripe by the gateway, X-Ray only when tracing is on.
-NEVER_AT_INIT = {"stripe", "aws_xray_sdk", "moto", "pulumi"}
-# Only the GraphQL API serves admins and GraphQL.
-API_ONLY = {"strawberry", "graphql", "mangum", "jwt", "argon2"}
+# Loaded on first use by every function: Stripe by the gateway, X-Ray only when tracing is on, PyJWT and argon2
+# when an admin's token is checked or an admin logs in (the API; shoppers' requests never need them).
+NEVER_AT_INIT = {"stripe", "aws_xray_sdk", "moto", "pulumi", "jwt", "cryptography", "argon2"}
+# Only the GraphQL API serves GraphQL.
+API_ONLY = {"strawberry", "graphql", "mangum"}
 
 _PROBE = """
 import importlib, json, sys
