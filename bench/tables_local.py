@@ -16,7 +16,7 @@ def show_coldstart(cloud: LocalCloud, runs: int) -> list[dict[str, Any]]:
     starts = coldstart.measure(cloud.environment, runs=runs)
     print_table(
         f"Cold start: a fresh process imports the handler module (median of {runs}), ms",
-        ["function", "median", "min", "max", "target", "met", "largest own imports (ms)"],
+        ["function", "median", "min", "max", "target", "met", "init + first call", "largest own imports (ms)"],
         [
             [
                 s.function,
@@ -25,10 +25,13 @@ def show_coldstart(cloud: LocalCloud, runs: int) -> list[dict[str, Any]]:
                 f"{max(s.runs_ms):.0f}",
                 f"{s.target_ms:.0f}" if s.target_ms else "-",
                 {True: "yes", False: "NO", None: ""}[s.meets_target],
+                f"{s.first_call_median_ms:.0f}" if s.first_call_median_ms is not None else "-",
                 ", ".join(f"{package} {ms:.0f}" for package, ms in s.offenders[:4]),
             ]
             for s in starts
         ],
+        note="target: the module's init, as the issue defines it; 'init + first call' adds the first invocation "
+        "(services built on first use, a real request to the local cloud), the wait a first caller sees.",
     )
     return [
         {
@@ -38,6 +41,7 @@ def show_coldstart(cloud: LocalCloud, runs: int) -> list[dict[str, Any]]:
             "target": s.target_ms,
             "met": s.meets_target,
             "largest_own_imports_ms": dict(s.offenders),
+            "init_and_first_call_ms": Spread.of(s.first_call_ms).as_json(1) if s.first_call_ms else None,
         }
         for s in starts
     ]
