@@ -51,6 +51,16 @@ print(json.dumps([init, first_call]))
 """
 
 
+def as_on_lambda(function: str) -> dict[str, str]:
+    """What Lambda's environment tells the libraries: the X-Ray SDK then samples per the invocation's trace header
+    (its LocalSampler) instead of building clients to poll sampling rules, as it does off Lambda (~0.6 s here)."""
+    return {
+        "LAMBDA_TASK_ROOT": str(ROOT),
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "_X_AMZN_TRACE_ID": "Root=1-67a1b2c3-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1",
+    }
+
+
 def first_event(kind: str) -> dict[str, Any]:
     """The first invocation's event, by kind: what each targeted function receives on its busiest path."""
     from tests.integration.graphql_transport import http_api_event
@@ -110,8 +120,9 @@ def measure(environment: dict[str, str], runs: int = 5, offenders: int = 5) -> l
         if module not in by_module:
             by_module[module] = import_offenders(module, env)[:offenders]
         kind = first_call_kind(function.name, function.handler)
+        lambda_env = {**env, **as_on_lambda(function.name)}
         probes = [
-            json.loads(in_fresh_interpreter(_PROBE, function.handler, env, *([kind] if kind else [])))
+            json.loads(in_fresh_interpreter(_PROBE, function.handler, lambda_env, *([kind] if kind else [])))
             for _ in range(runs)
         ]
         target = target_for(function.name, function.handler)
