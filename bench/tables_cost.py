@@ -86,9 +86,9 @@ def show_usage(run: dict[str, Any], usage: OrderUsage, polls: float) -> None:
     tables.append(["total, polls included", "", f"{usage.read_units:.2f}", f"{usage.write_units:.1f}", "", ""])
     print_table(
         "DynamoDB per order, from the items really read and written",
-        ["table", "requests", "read units", "write units", "of which indexes", "mean item B"],
+        ["table", "requests", "read units", "item write units", "index write units", "mean item B"],
         tables,
-        note="'write units' includes the index writes; transactions count double.",
+        note="the total adds the items' and the indexes' write units; transactions count the items' double.",
     )
     functions = [
         [

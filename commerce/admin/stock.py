@@ -68,8 +68,8 @@ class StockLedger(ABC):
         """The product's adjustments, newest first."""
 
     @abstractmethod
-    def low_stock(self, warehouse_id: str) -> list[StockLevel]:
-        """Items of the warehouse at or below their product's low-stock threshold, read from an index."""
+    def low_stock(self) -> list[StockLevel]:
+        """Items of every warehouse at or below their product's low-stock threshold, in one read of the stock."""
 
     @abstractmethod
     def apply_threshold(self, product_id: str, threshold: int) -> None:

@@ -124,7 +124,7 @@ class StockAdjustments:
 
     def low_stock(self) -> list[LowStockItem]:
         """Items at or below their product's threshold in every warehouse, for products still sold."""
-        levels = [level for warehouse in self.warehouses.all() for level in self.ledger.low_stock(warehouse.id)]
+        levels = self.ledger.low_stock()
         products = self.products.get_many(level.product_id for level in levels)
         found = [
             LowStockItem(products[level.product_id], level)

@@ -79,8 +79,9 @@ def stock_to_item(level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOC
         "reserved": level.reserved,
         "shipped": level.shipped,
         "version": level.version,
-        # Units above the product's low-stock threshold: the low_stock index's sort key, so "which items are
-        # low" is a range read (headroom <= 0). Every change of `available` changes it by the same amount.
+        # Units above the product's low-stock threshold, so "which items are low" is a filter (headroom <= 0)
+        # without the product at hand. A plain attribute, in no index: every change of `available` changes it by
+        # the same amount in the same write, at no extra unit (DynamoStockLedger.low_stock says why no index).
         "headroom": level.available - low_stock_threshold,
     }
 

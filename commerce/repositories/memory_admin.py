@@ -52,12 +52,12 @@ class InMemoryStockLedger(StockLedger):
         mine = sorted((a for a in self.adjustments if a.product_id == product_id), key=lambda a: a.id, reverse=True)
         return _page(mine, (a.id for a in mine), limit, cursor)
 
-    def low_stock(self, warehouse_id: str) -> list[StockLevel]:
+    def low_stock(self) -> list[StockLevel]:
         thresholds = self.inventory.thresholds
         return [
             level
-            for (_, warehouse), level in sorted(self.inventory.stock.items())
-            if warehouse == warehouse_id and level.is_low(thresholds.get(level.product_id, DEFAULT_LOW_STOCK_THRESHOLD))
+            for _, level in sorted(self.inventory.stock.items())
+            if level.is_low(thresholds.get(level.product_id, DEFAULT_LOW_STOCK_THRESHOLD))
         ]
 
     def apply_threshold(self, product_id: str, threshold: int) -> None:

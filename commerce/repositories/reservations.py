@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# `headroom` (available minus the product's low-stock threshold, the low_stock index's sort key) moves with
-# `available`. An item written without it starts from `available`, as if its threshold were 0, rather than
-# failing the reservation: a sale matters more than a low-stock flag.
+# `headroom` (available minus the product's low-stock threshold, what the admin's low-stock Scan filters on) moves
+# with `available`: same item, same write, no extra unit, and no index write since it keys none. An item written
+# without it starts from `available`, as if its threshold were 0, rather than failing the reservation: a sale
+# matters more than a low-stock flag.
 _TAKE = (
     "SET available = available - :quantity, reserved = reserved + :quantity, version = version + :one,"
     " headroom = if_not_exists(headroom, available) - :quantity"

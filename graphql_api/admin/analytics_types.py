@@ -117,7 +117,7 @@ class Analytics:
             for product_id, units in top
         ]
 
-    @strawberry.field(description="Items low on stock now (not about the period), from the low_stock index.")
+    @strawberry.field(description="Items low on stock now (not about the period), read from the stock table.")
     async def low_stock(self, info: strawberry.Info[Context, None]) -> list[LowStockItem]:
         found = await run_sync(info.context.services.stock.low_stock)
         return [

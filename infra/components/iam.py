@@ -17,7 +17,8 @@ from infra.deployment import Deployment, Function
 POLICY_VERSION = "2012-10-17"
 
 DYNAMODB_READ = ("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query")
-# No Scan anywhere: every listing is a Query by design (one partition for warehouses, GSIs for orders).
+# Scan only where a function is described to scan a table (`Function.scans`): every other listing is a Query.
+DYNAMODB_SCAN = "dynamodb:Scan"
 DYNAMODB_WRITE = ("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 LAMBDA_TRACING = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 STATES_TRACING = (*LAMBDA_TRACING, "xray:GetSamplingRules", "xray:GetSamplingTargets")
@@ -114,6 +115,8 @@ def function_policy(function: Function, deployment: Deployment, grants: Function
             if deployment.table(table_name).indexes:
                 read_resources.append(suffixed(grants.tables[table_name], "/index/*"))
         statements.append(allow("ReadTables", DYNAMODB_READ, read_resources))
+    if function.scans:
+        statements.append(allow("ScanTables", (DYNAMODB_SCAN,), [grants.tables[name] for name in function.scans]))
     written = [table_name for table_name in accessed if function.tables[table_name] == "write"]
     if written:
         statements.append(allow("WriteTables", DYNAMODB_WRITE, [grants.tables[name] for name in written]))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra.components.iam import DYNAMODB_READ, DYNAMODB_WRITE, WILDCARD_RESOURCE_ACTIONS
+from infra.components.iam import DYNAMODB_READ, DYNAMODB_SCAN, DYNAMODB_WRITE, WILDCARD_RESOURCE_ACTIONS
 from infra.deployment import DEPLOYMENT, Function
 from sagas.fulfillment import STEPS
 from tests.infra.program import Program, Resource
@@ -124,8 +124,17 @@ def test_a_function_reaches_exactly_its_described_tables_and_their_indexes(
         assert allowed(granted, action) == expected_reads, f"{role} ({function.name}): {action}"
     for action in DYNAMODB_WRITE:
         assert allowed(granted, action) == expected_writes, f"{role} ({function.name}): {action}"
+    assert allowed(granted, DYNAMODB_SCAN) == {table_arn[name] for name in function.scans}, role
     dynamodb = {action for s in granted for action in s.actions if action.startswith("dynamodb:")}
-    assert dynamodb <= set(DYNAMODB_READ) | set(DYNAMODB_WRITE), f"{role}: unexpected {dynamodb}"
+    assert dynamodb <= {*DYNAMODB_READ, *DYNAMODB_WRITE, DYNAMODB_SCAN}, f"{role}: unexpected {dynamodb}"
+
+
+def test_only_the_api_scans_and_only_the_stock_table() -> None:
+    assert {function.name: function.scans for function in DEPLOYMENT.functions if function.scans} == {
+        "api": ("inventory",)
+    }
+    for function in DEPLOYMENT.functions:
+        assert set(function.scans) <= set(function.tables), function.name
 
 
 @pytest.mark.parametrize("function", DEPLOYMENT.functions, ids=lambda function: function.name)
