@@ -1,10 +1,10 @@
 """Bytes the functions would send to CloudWatch Logs: their log records at INFO (the level the deployment sets) as
-Powertools' JSON lines, their EMF metric documents (one line each on Lambda's stdout), and Lambda's own START, END
-and REPORT lines.
+Powertools' JSON lines, their EMF metric documents (one line each on Lambda's stdout), and Lambda's own platform
+lines where the deployment's system log level lets them through.
 
 Locally the handlers log through the standard library with no Lambda formatter, so each record is formatted here as
-Powertools would (without the invocation's correlation keys, which add some tens of bytes); Lambda's three platform
-lines are an estimate per invocation. For one process that hosts the local cloud and nothing else (a pipeline run):
+Powertools would (without the invocation's correlation keys, which add some tens of bytes); Lambda's platform lines
+are an estimate per invocation. For one process that hosts the local cloud and nothing else (a pipeline run):
 it takes over stdout.
 """
 
@@ -21,11 +21,13 @@ from typing import Any, TextIO
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from commerce.adapters import emf_metrics
+from infra.deployment import LAMBDA_LOGGING
 
 # The application's loggers; libraries log at WARNING on Lambda (commerce/adapters/log_format.py).
 APPLICATION_LOGGERS = ("commerce", "handlers", "graphql_api")
-# START RequestId: … Version: $LATEST / END RequestId: … / REPORT RequestId: … Duration … XRAY TraceId: …
-PLATFORM_BYTES_PER_INVOCATION = 420
+# Lambda's own lines per invocation (start, report), sent only when the system log level lets INFO through.
+_PLATFORM_LINE_BYTES = 420
+PLATFORM_BYTES_PER_INVOCATION = _PLATFORM_LINE_BYTES if LAMBDA_LOGGING["system_log_level"] in {"INFO", "DEBUG"} else 0
 
 
 class _Counter:

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from infra.components.iam import FunctionGrants, function_policy, trust
 from infra.components.packaging import PLATFORM, Bundle
-from infra.deployment import Deployment, Function
+from infra.deployment import LAMBDA_LOGGING, Deployment, Function
 
 MAX_FUNCTION_NAME = 64
 
@@ -123,10 +123,10 @@ class Functions(pulumi.ComponentResource):
             environment={"variables": function_environment(function, args)},
             tracing_config={"mode": "Active"},
             logging_config={
-                "log_format": "JSON",
+                "log_format": LAMBDA_LOGGING["log_format"],
                 "log_group": log_group.name,
-                "application_log_level": "INFO",
-                "system_log_level": "WARN",
+                "application_log_level": LAMBDA_LOGGING["application_log_level"],
+                "system_log_level": LAMBDA_LOGGING["system_log_level"],
             },
             # The role's policy and the log group exist before the first invocation can need them; a name change
             # must delete the old function first, as the name is fixed.
