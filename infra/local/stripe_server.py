@@ -109,6 +109,9 @@ def start_localstripe(port: int, startup_timeout: float = 15.0, restore: str | N
         # The child exits when this pipe reaches end of file, so it cannot outlive us even if we are killed.
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
+        # Its own session: Ctrl-C in `make dev` signals the terminal's whole process group, and localstripe must
+        # still be up while the stopping system saves Stripe's store; we stop it ourselves afterwards.
+        start_new_session=True,
     )
     server = LocalStripe(host=_LOOPBACK, port=port, process=process)
     try:
