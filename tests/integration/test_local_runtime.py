@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
 from infra.deployment import Deployment, Function, Rule
 from infra.local import event_delivery, lambda_runtime
@@ -21,6 +22,7 @@ from infra.local.event_bus import create_bus_and_rules
 from infra.local.event_delivery import EventDelivery
 from infra.local.functions import function_arns, local_functions
 from infra.local.lambda_runtime import LocalFunction, LocalLambdaRuntime
+from infra.local.saga_task_clients import reuse_task_clients
 from tests.integration import sample_handlers as handlers
 
 if TYPE_CHECKING:
@@ -385,3 +387,23 @@ def test_uninstalling_a_runtime_installed_on_top_restores_the_one_before(cloud: 
     assert handlers.received_with("order_id", order_id) == [{"order_id": order_id}]
     answer = boto3.client("lambda", region_name=REGION).invoke(FunctionName=f"{PREFIX}-echo", Payload=b"{}")
     assert json.loads(answer["Payload"].read())["echo"] == {}
+
+
+def test_step_functions_tasks_share_one_lambda_client_per_runtime_and_reach_the_runtime_installed_now(
+    cloud: Cloud,
+) -> None:
+    reuse_task_clients()
+    task_client: Any = getattr(lambda_eval_utils, "boto_client_for")  # noqa: B009 - the name moto's Lambda Task calls
+    first = task_client(region=REGION, service="lambda")
+    assert task_client(region=REGION, service="lambda") is first
+    order_id = uuid.uuid4().hex
+    lambda_runtime.install([LocalFunction(f"{PREFIX}-echo", handler=f"{handlers.__name__}.record")])
+    try:
+        on_top = task_client(region=REGION, service="lambda")
+        on_top.invoke(FunctionName=f"{PREFIX}-echo", Payload=json.dumps({"order_id": order_id}))
+    finally:
+        lambda_runtime.uninstall()
+
+    assert on_top is not first  # a client made for the runtime below would carry that runtime's hook
+    assert handlers.received_with("order_id", order_id) == [{"order_id": order_id}]
+    assert task_client(region=REGION, service="lambda") is first
