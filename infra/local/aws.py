@@ -18,6 +18,7 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
 from infra.local.moto_dynamodb_responses import write_item_responses_directly
+from infra.local.moto_state_machines import parse_each_definition_once
 from infra.local.moto_transactions import copy_only_touched_items
 from infra.local.ports import require_free
 
@@ -64,6 +65,7 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     copy_only_touched_items()
     list_moto_modules_once()
     write_item_responses_directly()
+    parse_each_definition_once()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     cloud = MotoCloud(host=host, port=port, server=server)
