@@ -133,10 +133,11 @@ def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Reposit
     tables = settings.tables
     idempotency = DynamoIdempotencyRepository(DynamoTable(client, tables.idempotency))
     inventory_table = DynamoTable(client, tables.inventory)
+    warehouses = DynamoWarehouseRepository(DynamoTable(client, tables.warehouses))
     return Repositories(
         products=DynamoProductRepository(DynamoTable(client, tables.products)),
-        warehouses=DynamoWarehouseRepository(DynamoTable(client, tables.warehouses)),
-        inventory=DynamoInventoryRepository(inventory_table),
+        warehouses=warehouses,
+        inventory=DynamoInventoryRepository(inventory_table, warehouses),
         orders=DynamoOrderRepository(
             DynamoTable(client, tables.orders), DynamoTable(client, tables.order_events), idempotency
         ),

@@ -10,7 +10,7 @@ from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import Page
 from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
 from commerce.repositories import items
-from commerce.repositories.dynamo import DynamoTable, is_condition_failure, to_wire
+from commerce.repositories.dynamo import BATCH_GET_MAX_KEYS, DynamoTable, is_condition_failure, to_wire
 
 
 class DynamoProductRepository(ProductRepository):
@@ -99,8 +99,17 @@ class DynamoWarehouseRepository(WarehouseRepository):
 
 
 class DynamoInventoryRepository(InventoryRepository):
-    def __init__(self, table: DynamoTable) -> None:
+    """Stock items keyed by product and warehouse.
+
+    With the warehouses at hand, the levels of several products are one BatchGetItem (every product-and-warehouse
+    key) instead of a Query per product: a storefront page of 20 products makes 2 requests instead of 20. Each item
+    a BatchGetItem reads is priced on its own (0.5 read units, against one 0.5 per product for a Query), so a page
+    of 20 products in 3 warehouses reads 30 units instead of 10: ~$2.50 per million pages, for 18 fewer round trips.
+    """
+
+    def __init__(self, table: DynamoTable, warehouses: WarehouseRepository | None = None) -> None:
         self.table = table
+        self.warehouses = warehouses
 
     def put(self, level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD) -> None:
         self.table.put(items.stock_to_item(level, low_stock_threshold))
@@ -108,3 +117,18 @@ class DynamoInventoryRepository(InventoryRepository):
     def levels(self, product_id: str) -> list[StockLevel]:
         found = self.table.query_all(key_condition="product_id = :product_id", values={":product_id": product_id})
         return [items.stock_from_item(item) for item in found]
+
+    def levels_for_many(self, product_ids: Iterable[str]) -> dict[str, list[StockLevel]]:
+        wanted = list(dict.fromkeys(product_ids))
+        # The batch costs two requests (the warehouses, then the items): worth it from three products on, and only
+        # while one BatchGetItem (100 keys at most) holds them all.
+        if self.warehouses is None or len(wanted) < 3:
+            return super().levels_for_many(wanted)
+        warehouse_ids = sorted(warehouse.id for warehouse in self.warehouses.all())
+        if len(wanted) * len(warehouse_ids) > BATCH_GET_MAX_KEYS:
+            return super().levels_for_many(wanted)
+        keys = [{"product_id": product, "warehouse_id": warehouse} for product in wanted for warehouse in warehouse_ids]
+        found: dict[str, list[StockLevel]] = {product: [] for product in wanted}
+        for level in sorted(map(items.stock_from_item, self.table.batch_get(keys)), key=lambda lv: lv.warehouse_id):
+            found[level.product_id].append(level)
+        return found

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 Item = dict[str, Any]
 
+BATCH_GET_MAX_KEYS = 100  # per BatchGetItem request (BatchGetItem API reference)
+
 _FIRST_BACKOFF_S = 0.05
 _MAX_BACKOFF_S = 1.6
 
@@ -78,10 +80,11 @@ class DynamoTable:
     def batch_get(self, keys: list[Item]) -> list[Item]:
         items: list[Item] = []
         keys = [key for key in keys if not _impossible(key)]
-        # BatchGetItem takes at most 100 keys and may return some of them as UnprocessedKeys, which AWS asks to
-        # retry "using exponential backoff" (BatchGetItem API reference). Items come back in no particular order.
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {self.name: {"Keys": [to_wire(key) for key in keys[start : start + 100]]}}
+        # BatchGetItem may return some keys as UnprocessedKeys, which AWS asks to retry "using exponential backoff"
+        # (BatchGetItem API reference). Items come back in no particular order.
+        for start in range(0, len(keys), BATCH_GET_MAX_KEYS):
+            chunk = keys[start : start + BATCH_GET_MAX_KEYS]
+            request: dict[str, Any] = {self.name: {"Keys": [to_wire(key) for key in chunk]}}
             for attempt in itertools.count():
                 if attempt:
                     time.sleep(min(_MAX_BACKOFF_S, _FIRST_BACKOFF_S * 2 ** (attempt - 1)))

@@ -15,6 +15,7 @@ from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
 from commerce.order_status import OrderStatus
 from commerce.pagination import InvalidCursorError, Page
 from commerce.repositories.analytics import DynamoAnalyticsRepository, shard_key
+from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable, Item
 from commerce.repositories.orders import DynamoOrderRepository
 from commerce.timeline import OrderEvent
@@ -107,6 +108,30 @@ def test_stock_of_many_products_comes_back_per_product(services: Services) -> No
     levels = repo.levels_for_many([product_id, "p-mug"])
     assert levels[product_id] == [StockLevel(product_id, "wh-east", available=4, reserved=1, shipped=2, version=3)]
     assert len(levels["p-mug"]) == 3
+
+
+def test_stock_of_a_page_of_products_is_two_requests_and_the_same_levels_as_a_query_each(services: Services) -> None:
+    repo = services.repositories.inventory
+    partly, unstocked = unique("p"), unique("p")
+    repo.put(StockLevel(partly, "wh-west", available=2, reserved=1, version=1))
+    repo.put(StockLevel(partly, "wh-east", available=5, version=2))
+    page = [partly, "p-mug", unstocked, "p-trail-runner", partly]
+    operations: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        operations.append(model.name)
+
+    assert isinstance(repo, DynamoInventoryRepository)
+    events = repo.table.client.meta.events
+    events.register("before-call.dynamodb", record, unique_id="count-stock-reads")
+    try:
+        levels = repo.levels_for_many(page)
+    finally:
+        events.unregister("before-call.dynamodb", unique_id="count-stock-reads")
+    assert operations == ["Query", "BatchGetItem"]  # the warehouses, then every product-and-warehouse key at once
+    assert levels == {product: repo.levels(product) for product in dict.fromkeys(page)}
+    assert [level.warehouse_id for level in levels[partly]] == ["wh-east", "wh-west"]
+    assert levels[unstocked] == []
 
 
 def test_an_order_round_trips_with_every_field(services: Services) -> None:
