@@ -70,8 +70,9 @@ export function OrderTracking({ orderId, accessToken, fastUntil = null, justPaid
       ) : null}
 
       <header className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
-        <div>
-          <h1 className="text-2xl font-bold tracking-tight">Order {order.id}</h1>
+        <div className="min-w-0">
+          {/* An order id is one long word: on a phone it must wrap, not widen the page */}
+          <h1 className="text-2xl font-bold tracking-tight wrap-anywhere">Order {order.id}</h1>
           <p className="text-sm text-stone-600">Placed {formatDateTime(order.createdAt)}</p>
         </div>
         <div className="flex flex-col items-start gap-1 sm:items-end">

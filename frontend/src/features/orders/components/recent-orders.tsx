@@ -26,7 +26,7 @@ export function RecentOrders() {
           {orders.map((order) => (
             <li key={order.orderId}>
               <Link to={`/orders/${order.orderId}`} className="flex flex-col gap-1 p-4 hover:bg-stone-50 sm:flex-row sm:items-center sm:justify-between">
-                <span className="font-medium">Order {order.orderId}</span>
+                <span className="font-medium wrap-anywhere">Order {order.orderId}</span>
                 <span className="text-sm text-stone-600">
                   {formatDateTime(order.placedAt)} · {formatMoney(order.total)}
                 </span>
