@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: dev test install lint types test-unit test-integration test-infra test-proof proof bench schema clean \
+.PHONY: dev test install lint types test-unit test-unit-shifted test-integration test-infra test-proof proof bench schema clean \
 	frontend-install frontend-build frontend-check frontend-e2e test-frontend
 
 $(STAMP): pyproject.toml
@@ -56,9 +56,18 @@ test-frontend: frontend-check frontend-e2e
 dev: install frontend-build
 	$(BIN)/python -m infra.local --state-dir .local/state $(ARGS)
 
-## make test: install what is missing, then lint, types and every test layer in one run
+## make test: install what is missing, then lint, types, every test layer in one run, and the unit layer again a
+## year ahead and a year back (no test may depend on the date it runs)
 test: install lint types frontend-check frontend-e2e
 	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory test-unit-shifted
+
+## make test-unit-shifted: the unit layer under Debian's faketime, 400 days ahead and 400 days back. Python's timed
+## waits hang when libfaketime fakes the monotonic clock too, so only the wall clock moves.
+test-unit-shifted: install
+	@command -v faketime >/dev/null || { echo "faketime is missing: on Debian run 'apt-get install faketime'"; exit 1; }
+	FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+400d' $(BIN)/pytest tests/unit -q -p no:cacheprovider
+	FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '-400d' $(BIN)/pytest tests/unit -q -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

@@ -17,6 +17,7 @@ from botocore.config import Config
 
 from bench.dynamodb_meter import UNMETERED
 from commerce.bootstrap import Repositories, dynamodb_repositories
+from commerce.clock import system_clock
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.settings import Settings
 
@@ -44,7 +45,7 @@ class OrderWatch:
     def __init__(self, settings: Settings) -> None:
         self._client: DynamoDBClient = unmetered_session().client("dynamodb", config=Config(user_agent_extra=UNMETERED))
         self._orders_table = settings.tables.orders
-        self.repositories: Repositories = dynamodb_repositories(self._client, settings)
+        self.repositories: Repositories = dynamodb_repositories(self._client, settings, system_clock)
 
     def wait_until_finished(self, order_ids: Collection[str], timeout_s: float, poll_s: float = 0.25) -> None:
         """Until every order is terminal; a few BatchGetItem calls a round, so watching costs the system little."""

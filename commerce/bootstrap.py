@@ -108,7 +108,7 @@ class Adapters:
     metrics: Metrics = field(default_factory=NoMetrics)
 
 
-def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Repositories:
+def dynamodb_repositories(client: DynamoDBClient, settings: Settings, clock: Clock) -> Repositories:
     from commerce.repositories.analytics import DynamoAnalyticsRepository
     from commerce.repositories.catalog import (
         DynamoInventoryRepository,
@@ -131,7 +131,7 @@ def dynamodb_repositories(client: DynamoDBClient, settings: Settings) -> Reposit
         return DynamoLoginFailureRepository(DynamoTable(client, tables.idempotency))
 
     tables = settings.tables
-    idempotency = DynamoIdempotencyRepository(DynamoTable(client, tables.idempotency))
+    idempotency = DynamoIdempotencyRepository(DynamoTable(client, tables.idempotency), clock)
     inventory_table = DynamoTable(client, tables.inventory)
     warehouses = DynamoWarehouseRepository(DynamoTable(client, tables.warehouses))
     return Repositories(
@@ -454,7 +454,7 @@ class Services:
 
         # The gateway itself, not the payment service: the webhook re-fetches intents and changes no order.
         return WebhookIntake(
-            verifier=StripeWebhookVerifier(self.settings.secrets.stripe_webhook_secret),
+            verifier=StripeWebhookVerifier(self.settings.secrets.stripe_webhook_secret, self.clock),
             gateway=self.payment_gateway,
             idempotency=self.repositories.idempotency,
             publisher=self.publisher,
@@ -462,8 +462,8 @@ class Services:
         )
 
 
-def bootstrap(settings: Settings | None = None) -> Services:
+def bootstrap(settings: Settings | None = None, clock: Clock = system_clock) -> Services:
     """Services wired to AWS as the environment describes (or to the local cloud via AWS_ENDPOINT_URL)."""
-    settings = settings or Settings.from_env()
+    settings = settings or Settings.from_env(clock=clock)
     client: DynamoDBClient = boto3.client("dynamodb")
-    return Services(settings, dynamodb_repositories(client, settings), aws_adapters(settings))
+    return Services(settings, dynamodb_repositories(client, settings, clock), aws_adapters(settings), clock)

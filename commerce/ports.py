@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
+from commerce.clock import Clock, epoch_seconds
 from commerce.idempotency import IdempotencyRecord
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
@@ -115,8 +116,24 @@ class OrderEventRepository(ABC):
 
 
 class IdempotencyRepository(ABC):
+    """Owns the expiry judgement: a record counts until its `expires_at`, by the clock it is given.
+
+    DynamoDB's TTL deletes expired items up to days late, so an expired record must read as absent, and a new claim
+    may take its key; both implementations ask `now()` here, never the machine's clock.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def now(self) -> int:
+        return epoch_seconds(self.clock)
+
+    def is_live(self, record: IdempotencyRecord) -> bool:
+        return record.expires_at > self.now()
+
     @abstractmethod
-    def get(self, key: str) -> IdempotencyRecord | None: ...
+    def get(self, key: str) -> IdempotencyRecord | None:
+        """The live record under `key`, or None when there is none or it has expired."""
 
     @abstractmethod
     def claim(self, record: IdempotencyRecord) -> bool:

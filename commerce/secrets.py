@@ -1,7 +1,8 @@
 """Secrets, read on first use from AWS Secrets Manager (locally: moto's), or from the environment in unit setups.
 
 Each secret is a JSON document named by an environment variable holding its id, so a function's IAM policy can
-grant exactly the secrets it reads. A value is fetched once per container and cached (Powertools parameters).
+grant exactly the secrets it reads. A value is cached for `MAX_AGE` by the clock the secrets are given, then fetched
+again: a rotated secret reaches warm containers without a redeploy.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from datetime import datetime, timedelta
 from typing import Any
+
+from commerce.clock import Clock
+
+MAX_AGE = timedelta(minutes=5)
 
 # Secret group → (environment variable with the secret's id, {field: fallback environment variable}).
 STRIPE = "STRIPE_SECRET_ID"
@@ -40,17 +45,30 @@ class AdminUser:
 def fetch_json_secret(secret_id: str) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.parameters import get_secret
 
-    # Cached for five minutes: a rotated secret reaches warm containers without a redeploy.
-    value: dict[str, Any] = get_secret(secret_id, transform="json", max_age=300)
+    # Always a fresh read: how long a value is kept is judged by `Secrets` with its own clock, not Powertools'.
+    value: dict[str, Any] = get_secret(secret_id, transform="json", force_fetch=True)
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    value: dict[str, Any]
+    at: datetime
 
 
 class Secrets:
     def __init__(
-        self, environ: Mapping[str, str] | None = None, fetch: Callable[[str], dict[str, Any]] = fetch_json_secret
+        self,
+        clock: Clock,
+        environ: Mapping[str, str] | None = None,
+        fetch: Callable[[str], dict[str, Any]] = fetch_json_secret,
+        max_age: timedelta = MAX_AGE,
     ) -> None:
         self._env = dict(os.environ if environ is None else environ)
         self._fetch = fetch
+        self._clock = clock
+        self._max_age = max_age
+        self._groups: dict[str, _Fetched] = {}
 
     @property
     def stripe_secret_key(self) -> str:
@@ -73,20 +91,18 @@ class Secrets:
         users = self._group(ADMIN_USERS).get("users", [])
         return [AdminUser(str(user["username"]), str(user["password_hash"])) for user in users]
 
-    @cached_property
-    def _groups(self) -> dict[str, dict[str, Any]]:
-        return {}
-
     def _group(self, group: str) -> dict[str, Any]:
-        if group not in self._groups:
-            secret_id = self._env.get(group)
-            if secret_id:
-                self._groups[group] = self._fetch(secret_id)
-            else:
-                self._groups[group] = {
-                    field: self._env[variable] for field, variable in _FALLBACKS[group].items() if variable in self._env
-                }
-        return self._groups[group]
+        now = self._clock()
+        fetched = self._groups.get(group)
+        if fetched is None or not timedelta(0) <= now - fetched.at < self._max_age:
+            fetched = self._groups[group] = _Fetched(self._load(group), now)
+        return fetched.value
+
+    def _load(self, group: str) -> dict[str, Any]:
+        secret_id = self._env.get(group)
+        if secret_id:
+            return self._fetch(secret_id)
+        return {field: self._env[variable] for field, variable in _FALLBACKS[group].items() if variable in self._env}
 
     def _field(self, group: str, field: str) -> str:
         value = self._group(group).get(field)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from commerce.clock import Clock, system_clock
 from commerce.secrets import Secrets
 
 
@@ -62,7 +63,7 @@ class Settings:
         return self.environment in {"development", "test"}
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, clock: Clock = system_clock) -> Settings:
         env = os.environ if environ is None else environ
 
         def required(name: str) -> str:
@@ -74,7 +75,7 @@ class Settings:
         return cls(
             tables=TableNames.from_env(env),
             environment=env.get("APP_ENV", "production"),
-            secrets=Secrets(env),
+            secrets=Secrets(clock, env),
             stripe=StripeSettings(
                 publishable_key=env.get("STRIPE_PUBLISHABLE_KEY", ""),
                 api_base=env.get("STRIPE_API_BASE") or None,

@@ -6,10 +6,10 @@ import base64
 import json
 import logging
 import re
-import time
 from typing import Any
 
 from commerce.adapters.invocation import bind, observed
+from commerce.clock import epoch_seconds
 from commerce.webhooks import InvalidWebhookError
 from handlers.runtime import services
 
@@ -25,7 +25,7 @@ def handle(body: bytes, signature: str | None) -> tuple[int, dict[str, str]]:
     event_id = _EVENT_ID.search(body)
     bind(stripe_event_id=event_id.group(1).decode() if event_id else None)
     try:
-        outcome = services().webhooks.receive(body, signature, received_at=int(time.time()))
+        outcome = services().webhooks.receive(body, signature, received_at=epoch_seconds(services().clock))
     except InvalidWebhookError as exc:
         logger.warning("webhook refused: %s", exc)
         return 400, {"error": "invalid webhook"}

@@ -1,30 +1,31 @@
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from commerce.clock import Clock
 from commerce.idempotency import IdempotencyRecord
 from commerce.ports import IdempotencyRepository
 from commerce.repositories.dynamo import DynamoTable, is_condition_failure, to_wire
 
 
 class DynamoIdempotencyRepository(IdempotencyRepository):
-    def __init__(self, table: DynamoTable) -> None:
+    def __init__(self, table: DynamoTable, clock: Clock) -> None:
+        super().__init__(clock)
         self.table = table
 
     def get(self, key: str) -> IdempotencyRecord | None:
         item = self.table.get({"key": key})
-        # DynamoDB deletes expired items up to days late: an expired record must read as absent.
-        if item is None or int(item["expires_at"]) <= int(time.time()):
+        if item is None:
             return None
-        return IdempotencyRecord(
+        record = IdempotencyRecord(
             key=item["key"],
             request_hash=item["request_hash"],
             result_id=item["result_id"],
             expires_at=int(item["expires_at"]),
         )
+        return record if self.is_live(record) else None
 
     def claim(self, record: IdempotencyRecord) -> bool:
         try:
@@ -52,5 +53,5 @@ class DynamoIdempotencyRepository(IdempotencyRepository):
             ),
             "ConditionExpression": "attribute_not_exists(#key) OR expires_at <= :now",
             "ExpressionAttributeNames": {"#key": "key"},
-            "ExpressionAttributeValues": to_wire({":now": int(time.time())}),
+            "ExpressionAttributeValues": to_wire({":now": self.now()}),
         }

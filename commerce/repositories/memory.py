@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import builtins
 import threading
-import time
 from collections.abc import Iterable
 from typing import TypeVar
 
 from commerce.admin.warehouses import DuplicateWarehouseError
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
+from commerce.clock import Clock
 from commerce.errors import ConcurrentUpdateError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
 from commerce.order_status import OrderStatus
@@ -122,12 +122,13 @@ class InMemoryOrderEventRepository(OrderEventRepository):
 
 
 class InMemoryIdempotencyRepository(IdempotencyRepository):
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock)
         self.records: dict[str, IdempotencyRecord] = {}
 
     def get(self, key: str) -> IdempotencyRecord | None:
         record = self.records.get(key)
-        return record if record and record.expires_at > time.time() else None
+        return record if record and self.is_live(record) else None
 
     def claim(self, record: IdempotencyRecord) -> bool:
         if self.get(record.key) is not None:

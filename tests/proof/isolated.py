@@ -63,7 +63,7 @@ def isolated_services(
     )
     publisher, starter, clock = RecordingPublisher(), sagas or RecordingSagaStarter(), ProofClock()
     adapters = replace(aws_adapters(settings), publisher=lambda: publisher, saga_starter=lambda: starter)
-    services = Services(settings, dynamodb_repositories(client, settings), adapters, clock)
+    services = Services(settings, dynamodb_repositories(client, settings, clock), adapters, clock)
     if seeded:
         seed(services.repositories)
     return IsolatedServices(services, publisher, starter, clock, prefix)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,9 +125,10 @@ class StandIns:
         self.outbox.append(OwedWebhook(f"evt_{secrets.token_hex(12)}", kind, intent_id))
 
     def send_webhook(self, owed: OwedWebhook, received_at: int) -> WebhookOutcome:
+        """Signed as Stripe sends it, at `received_at` by the services' clock (which judges its freshness)."""
         event = intent_event(owed.kind, owed.intent_id, event_id=owed.event_id)
         body = json.dumps(event).encode()
-        signature = stripe_signature(body, WEBHOOK_SECRET, int(time.time()))
+        signature = stripe_signature(body, WEBHOOK_SECRET, received_at)
         return self.services.webhooks.receive(body, signature, received_at=received_at)
 
 

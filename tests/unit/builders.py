@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from commerce.catalog import Product
+from commerce.clock import Clock
 from commerce.money import Money
 from commerce.order_status import OrderStatus
 from commerce.orders import Address, Order, OrderLine
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    return lambda: moment
+
+
+def epoch_clock(seconds: int) -> Clock:
+    """A clock stopped at `seconds` after the epoch: for tests that speak in DynamoDB TTLs and Stripe timestamps."""
+    return fixed_clock(datetime.fromtimestamp(seconds, UTC))
+
 
 AN_ADDRESS = Address(name="Ada Lovelace", line1="1 Analytical Way", city="Austin", postal_code="78701", country="US")
 

@@ -38,7 +38,7 @@ class Books:
     def __init__(self) -> None:
         self.now = MORNING
         self.events = InMemoryOrderEventRepository()
-        self.orders = InMemoryOrderRepository(self.events, InMemoryIdempotencyRepository())
+        self.orders = InMemoryOrderRepository(self.events, InMemoryIdempotencyRepository(lambda: self.now))
         self.store = InMemoryAnalyticsRepository()
         recorder = AnalyticsRecorder(self.store, self.events)
         self.changes = OrderChanges(self.orders, lambda: self.now, RecordingPublisher(), observers=[recorder.record])

@@ -32,7 +32,7 @@ class Desk:
         self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
         self.failures = InMemoryLoginFailureRepository()
         self.passwords = CountingVerifier()
-        self.tokens = AdminTokens("unit-test-signing-key-0123456789abcdef", lambda: datetime.now(UTC))
+        self.tokens = AdminTokens("unit-test-signing-key-0123456789abcdef", lambda: self.now)
         self.login = AdminLogin(
             users=lambda: [ALICE],
             passwords=self.passwords,

@@ -15,7 +15,7 @@ from commerce.repositories.memory import (
     InMemoryOrderRepository,
 )
 from commerce.timeline import OrderEvent
-from tests.unit.builders import an_order
+from tests.unit.builders import an_order, fixed_clock
 
 S = OrderStatus
 STATUSES = [S.FULFILLED, S.CANCELLED, S.PENDING_PAYMENT, S.FULFILLED, S.FAILED, S.SHIPPED, S.FULFILLED, S.AUTHORIZED]
@@ -31,7 +31,9 @@ class Listing:
 @pytest.fixture
 def shop() -> Listing:
     events = InMemoryOrderEventRepository()
-    orders = InMemoryOrderRepository(events, InMemoryIdempotencyRepository())
+    orders = InMemoryOrderRepository(
+        events, InMemoryIdempotencyRepository(fixed_clock(datetime(2026, 11, 24, 10, 0, tzinfo=UTC)))
+    )
     placed = []
     for minute, status in enumerate(STATUSES):
         email = "ada@example.com" if minute % 2 else "grace@example.com"

@@ -71,7 +71,7 @@ def test_an_admin_field_without_a_valid_token_is_refused_with_its_reason(
 
 @pytest.mark.parametrize("field", sorted(ADMIN_QUERIES))
 def test_a_valid_token_without_admin_access_is_forbidden(field: str) -> None:
-    principal = AdminPrincipal("viewer", "t1", datetime.now(UTC), frozenset({"viewer"}))
+    principal = AdminPrincipal("viewer", "t1", datetime(2026, 11, 24, 9, 45, tzinfo=UTC), frozenset({"viewer"}))
     result = run(ADMIN_QUERIES[field], TokenCheck(TokenState.VALID, principal))
     (error,) = result.errors
     assert error.extensions == {"code": "FORBIDDEN"}

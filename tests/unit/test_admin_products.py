@@ -20,7 +20,7 @@ from commerce.repositories.memory import (
 from commerce.repositories.memory_admin import InMemoryStockLedger
 from commerce.services.ordering import OrderPlacement, PlaceOrder
 from commerce.validation import IssueCode, OrderRejectedError
-from tests.unit.builders import AN_ADDRESS
+from tests.unit.builders import AN_ADDRESS, fixed_clock
 
 A_NEW_PRODUCT = ProductChanges(sku="LMP-01", name=" Lamp ", category="home", price=4900, currency="USD")
 
@@ -108,14 +108,15 @@ def test_a_deactivated_product_cannot_be_ordered_but_its_old_orders_still_show_i
     catalog.admin.create(A_NEW_PRODUCT)
     catalog.inventory.put(StockLevel("p-lamp", "wh-a", available=5))
     events = InMemoryOrderEventRepository()
-    idempotency = InMemoryIdempotencyRepository()
+    clock = fixed_clock(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    idempotency = InMemoryIdempotencyRepository(clock)
     placement = OrderPlacement(
         products=catalog.products,
         inventory=catalog.inventory,
         orders=InMemoryOrderRepository(events, idempotency),
         idempotency=idempotency,
         tokens=OrderAccessTokens("unit-test-key"),
-        clock=lambda: datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
+        clock=clock,
     )
     old = placement.place(PlaceOrder("checkout-0001", "ada@example.com", [("p-lamp", 1)], AN_ADDRESS)).order
 

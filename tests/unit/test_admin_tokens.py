@@ -8,17 +8,21 @@ import jwt
 import pytest
 
 from commerce.access import OrderAccessTokens
-from commerce.admin.tokens import ADMIN_SCOPE, AUDIENCE, ISSUER, MAX_LIFETIME, AdminTokens, TokenState
+from commerce.admin.tokens import ADMIN_SCOPE, AUDIENCE, ISSUER, LEEWAY, MAX_LIFETIME, AdminTokens, TokenState
+from tests.unit.builders import fixed_clock
 
 KEY = "unit-test-signing-key-0123456789abcdef"
+# The injected clock's time, far from any date this suite runs on: PyJWT's own reading of the machine's clock
+# would call every token here expired (or not yet issued), so these tests pass only if our clock is the judge.
+NOW = datetime(2031, 3, 14, 15, 9, 26, tzinfo=UTC)
 
 
-def tokens(at: datetime | None = None, key: str = KEY) -> AdminTokens:
-    return AdminTokens(key, lambda: at or datetime.now(UTC))
+def tokens(at: datetime = NOW, key: str = KEY) -> AdminTokens:
+    return AdminTokens(key, fixed_clock(at))
 
 
 def claims(**changes: object) -> dict[str, object]:
-    now = int(datetime.now(UTC).timestamp())
+    now = int(NOW.timestamp())
     value: dict[str, object] = {
         "iss": ISSUER,
         "aud": AUDIENCE,
@@ -38,8 +42,10 @@ def test_an_issued_token_names_its_admin_and_lives_at_most_fifteen_minutes() -> 
     assert check.state is TokenState.VALID and check.principal is not None
     assert check.principal.username == "alice"
     assert ADMIN_SCOPE in check.principal.scopes
-    assert issued.expires_at - datetime.now(UTC) <= MAX_LIFETIME
-    decoded = jwt.decode(issued.token, KEY, algorithms=["HS256"], audience=AUDIENCE)
+    assert issued.expires_at - NOW <= MAX_LIFETIME
+    decoded = jwt.decode(
+        issued.token, KEY, algorithms=["HS256"], audience=AUDIENCE, options={"verify_exp": False, "verify_iat": False}
+    )
     assert set(decoded) >= {"iss", "aud", "sub", "exp", "iat", "jti"}
 
 
@@ -50,12 +56,31 @@ def test_two_tokens_of_one_admin_have_different_ids() -> None:
 
 def test_a_token_lifetime_beyond_fifteen_minutes_is_refused_when_configured() -> None:
     with pytest.raises(ValueError, match="at most"):
-        AdminTokens(KEY, lambda: datetime.now(UTC), lifetime=timedelta(hours=1))
+        AdminTokens(KEY, fixed_clock(NOW), lifetime=timedelta(hours=1))
 
 
 def test_an_expired_token_is_reported_as_expired() -> None:
-    issued = tokens(at=datetime.now(UTC) - timedelta(minutes=20)).issue("alice")
+    issued = tokens(at=NOW - timedelta(minutes=20)).issue("alice")
     assert tokens().check(issued.token).state is TokenState.EXPIRED
+
+
+def test_a_token_expires_by_the_injected_clock_with_a_few_seconds_of_leeway() -> None:
+    issued = tokens().issue("alice")
+    assert tokens(at=issued.expires_at + LEEWAY - timedelta(seconds=1)).check(issued.token).state is TokenState.VALID
+    assert tokens(at=issued.expires_at + LEEWAY).check(issued.token).state is TokenState.EXPIRED
+
+
+@pytest.mark.parametrize("claim", ["iat", "nbf"])
+def test_a_token_issued_later_than_the_injected_clock_says_is_invalid(claim: str) -> None:
+    later = int((NOW + LEEWAY).timestamp()) + 1
+    future = jwt.encode(claims(**{claim: later}), KEY, algorithm="HS256")
+    assert tokens().check(future).state is TokenState.INVALID
+    assert tokens(at=NOW + 2 * LEEWAY).check(future).state is TokenState.VALID
+
+
+def test_a_token_with_a_time_that_is_not_a_number_is_invalid() -> None:
+    token = jwt.encode(claims(exp="soon"), KEY, algorithm="HS256")
+    assert tokens().check(token).state is TokenState.INVALID
 
 
 def test_no_token_is_missing_and_a_header_of_another_scheme_is_invalid() -> None:
@@ -90,7 +115,7 @@ def test_a_token_whose_payload_was_edited_is_invalid() -> None:
         {"sub": None},
         {"iat": None},
         {"exp": None},
-        {"exp": int(datetime.now(UTC).timestamp()) + 24 * 3600},  # longer than we ever issue
+        {"exp": int(NOW.timestamp()) + 24 * 3600},  # longer than we ever issue
     ],
 )
 def test_a_token_of_another_audience_issuer_or_shape_is_invalid(changes: dict[str, object]) -> None:

@@ -17,7 +17,7 @@ from commerce.repositories.memory import InMemoryIdempotencyRepository, InMemory
 from commerce.services.order_metrics import OrderMetrics
 from commerce.timeline import OrderEvent
 from commerce.webhooks import WebhookIntake
-from tests.unit.builders import an_order
+from tests.unit.builders import an_order, epoch_clock
 from tests.unit.test_inventory_service import AlwaysRaced, RacedOnce, Store, an_order_of
 from tests.unit.test_placing_orders import Shop, a_command
 from tests.unit.test_webhook_intake import StubGateway, TrustingVerifier, an_intent
@@ -125,7 +125,7 @@ def test_a_webhook_delivered_twice_counts_one_duplicate() -> None:
     intake = WebhookIntake(
         verifier=TrustingVerifier(),
         gateway=StubGateway(an_intent(PaymentStatus.REQUIRES_CAPTURE)),
-        idempotency=InMemoryIdempotencyRepository(),
+        idempotency=InMemoryIdempotencyRepository(clock=epoch_clock(1_800_000_000)),
         publisher=RecordingPublisher(),
         metrics=metrics,
     )

@@ -29,7 +29,7 @@ class Shop:
         self.products = InMemoryProductRepository()
         self.inventory = InMemoryInventoryRepository()
         self.events = InMemoryOrderEventRepository()
-        self.idempotency = InMemoryIdempotencyRepository()
+        self.idempotency = InMemoryIdempotencyRepository(lambda: NOW)
         self.orders = InMemoryOrderRepository(self.events, self.idempotency)
         self.tokens = OrderAccessTokens("unit-test-key")
         self.placement = OrderPlacement(

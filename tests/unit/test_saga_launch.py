@@ -25,7 +25,7 @@ class UnavailableStarter(RecordingSagaStarter):
 
 
 def launcher(starter: RecordingSagaStarter) -> SagaLauncher:
-    return SagaLauncher(claims=InMemoryIdempotencyRepository(), starter=starter, clock=lambda: NOW)
+    return SagaLauncher(claims=InMemoryIdempotencyRepository(lambda: NOW), starter=starter, clock=lambda: NOW)
 
 
 def test_launching_twice_for_one_order_starts_one_saga() -> None:

@@ -9,6 +9,7 @@ from commerce.money import Money
 from commerce.payments import PaymentGateway, PaymentIntentSnapshot, PaymentStatus
 from commerce.repositories.memory import InMemoryIdempotencyRepository
 from commerce.webhooks import InvalidWebhookError, WebhookEvent, WebhookIntake, WebhookOutcome, WebhookVerifier
+from tests.unit.builders import epoch_clock
 
 NOW = 1_800_000_000
 
@@ -68,7 +69,7 @@ def intake(intent: PaymentIntentSnapshot) -> tuple[WebhookIntake, RecordingPubli
         WebhookIntake(
             verifier=TrustingVerifier(),
             gateway=StubGateway(intent),
-            idempotency=InMemoryIdempotencyRepository(),
+            idempotency=InMemoryIdempotencyRepository(clock=epoch_clock(NOW)),
             publisher=publisher,
         ),
         publisher,
@@ -125,7 +126,7 @@ def test_a_failed_publish_gives_the_event_id_back_so_stripe_can_redeliver() -> N
         def publish(self, events: object) -> None:
             raise RuntimeError("bus down")
 
-    idempotency = InMemoryIdempotencyRepository()
+    idempotency = InMemoryIdempotencyRepository(clock=epoch_clock(NOW))
     webhooks = WebhookIntake(
         verifier=TrustingVerifier(),
         gateway=StubGateway(an_intent(PaymentStatus.REQUIRES_CAPTURE)),
