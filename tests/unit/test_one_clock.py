@@ -60,10 +60,10 @@ def wall_clock_reads(source: str) -> list[str]:
                 )
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
-                qualified = f"{node.module}.{alias.name}"
-                aliases[alias.asname or alias.name] = qualified
-                if qualified in WALL_CLOCK_READS:
-                    found.append(f"{node.lineno}: {qualified}")
+                imported = f"{node.module}.{alias.name}"
+                aliases[alias.asname or alias.name] = imported
+                if imported in WALL_CLOCK_READS:
+                    found.append(f"{node.lineno}: {imported}")
 
     def qualified(node: ast.expr) -> str | None:
         if isinstance(node, ast.Name):
