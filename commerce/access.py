@@ -10,13 +10,19 @@ import base64
 import hashlib
 import hmac
 
+from commerce.secrets import KeySource, key_source
+
 
 class OrderAccessTokens:
-    def __init__(self, key: str) -> None:
-        self._key = key.encode()
+    """`key` is read at every issue, so a rotated key is used as soon as the secrets hand it out. Rotating it voids
+    no shopper's token (only its hash is stored and checked); an idempotent `placeOrder` replayed after the rotation
+    hands back a token that no longer matches, so the shopper follows the order with the first one."""
+
+    def __init__(self, key: str | KeySource) -> None:
+        self._key = key_source(key)
 
     def issue(self, order_id: str) -> str:
-        digest = hmac.new(self._key, f"order-access:{order_id}".encode(), hashlib.sha256).digest()
+        digest = hmac.new(self._key().encode(), f"order-access:{order_id}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
     @staticmethod

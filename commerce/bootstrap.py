@@ -154,7 +154,9 @@ def aws_adapters(settings: Settings) -> Adapters:
     def gateway() -> PaymentGateway:
         from commerce.adapters.stripe_gateway import StripeGateway  # the Stripe SDK: only on payment paths
 
-        secret_key = settings.secrets.stripe_secret_key
+        def secret_key() -> str:  # read at every call: a rotated key reaches warm functions with the secrets' cache
+            return settings.secrets.stripe_secret_key
+
         if settings.stripe.api_base:
             return StripeGateway.connect(secret_key, api_base=settings.stripe.api_base)
         return StripeGateway.connect(secret_key)
@@ -217,9 +219,9 @@ class Services:
     def tokens(self) -> OrderAccessTokens:
         from commerce.access import OrderAccessTokens
 
-        # The key is a secret: fetched when a shopper's token is first issued or checked, not by every function
-        # that wires the payment service (a saga step would otherwise read Secrets Manager on its first call).
-        return cast("OrderAccessTokens", _OnFirstUse(lambda: OrderAccessTokens(self.settings.secrets.order_token_key)))
+        # The key is a secret, read when a shopper's token is issued, never by a function that only wires the
+        # payment service (a saga step would otherwise read Secrets Manager on its first call).
+        return OrderAccessTokens(lambda: self.settings.secrets.order_token_key)
 
     @cached_property
     def publisher(self) -> EventPublisher:
@@ -373,7 +375,7 @@ class Services:
     def admin_tokens(self) -> AdminTokens:
         from commerce.admin.tokens import AdminTokens  # PyJWT: only where admins are served
 
-        return AdminTokens(self.settings.secrets.jwt_signing_key, self.clock)
+        return AdminTokens(lambda: self.settings.secrets.jwt_signing_keys, self.clock)
 
     @cached_property
     def admin_login(self) -> AdminLogin:
@@ -454,7 +456,7 @@ class Services:
 
         # The gateway itself, not the payment service: the webhook re-fetches intents and changes no order.
         return WebhookIntake(
-            verifier=StripeWebhookVerifier(self.settings.secrets.stripe_webhook_secret, self.clock),
+            verifier=StripeWebhookVerifier(lambda: self.settings.secrets.stripe_webhook_secrets, self.clock),
             gateway=self.payment_gateway,
             idempotency=self.repositories.idempotency,
             publisher=self.publisher,

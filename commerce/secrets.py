@@ -8,7 +8,7 @@ again: a rotated secret reaches warm containers without a redeploy.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,10 +23,20 @@ APP_KEYS = "APP_KEYS_SECRET_ID"
 ADMIN_USERS = "ADMIN_USERS_SECRET_ID"
 
 _FALLBACKS: dict[str, dict[str, str]] = {
-    STRIPE: {"secret_key": "STRIPE_SECRET_KEY", "webhook_secret": "STRIPE_WEBHOOK_SECRET"},
-    APP_KEYS: {"order_token_key": "ORDER_TOKEN_KEY", "jwt_signing_key": "JWT_SIGNING_KEY"},
+    STRIPE: {
+        "secret_key": "STRIPE_SECRET_KEY",
+        "webhook_secret": "STRIPE_WEBHOOK_SECRET",
+        "webhook_secret_previous": "STRIPE_WEBHOOK_SECRET_PREVIOUS",
+    },
+    APP_KEYS: {
+        "order_token_key": "ORDER_TOKEN_KEY",
+        "jwt_signing_key": "JWT_SIGNING_KEY",
+        "jwt_signing_key_previous": "JWT_SIGNING_KEY_PREVIOUS",
+    },
     ADMIN_USERS: {},
 }
+# How long a function keeps a secret before reading it again: the longest a rotation takes to reach warm functions.
+MAX_AGE_VARIABLE = "SECRETS_MAX_AGE_SECONDS"
 
 
 class MissingSecretError(RuntimeError):
@@ -34,6 +44,23 @@ class MissingSecretError(RuntimeError):
         super().__init__(f"secret {field!r} is not configured: set {group} (or {_FALLBACKS[group].get(field, '-')})")
         self.group = group
         self.field = field
+
+
+KeySource = Callable[[], str]
+KeysSource = Callable[[], Sequence[str]]  # the current key first, then any still accepted during a rotation
+
+
+def key_source(key: str | KeySource) -> KeySource:
+    """What a key's user calls at every use: the services hand in a read of `Secrets`, tests and tools a value."""
+    if isinstance(key, str):
+        return lambda: key
+    return key
+
+
+def keys_source(keys: str | KeysSource) -> KeysSource:
+    if isinstance(keys, str):
+        return lambda: (keys,)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -75,16 +102,18 @@ class Secrets:
         return self._field(STRIPE, "secret_key")
 
     @property
-    def stripe_webhook_secret(self) -> str:
-        return self._field(STRIPE, "webhook_secret")
+    def stripe_webhook_secrets(self) -> tuple[str, ...]:
+        """The endpoint's signing secret, then the previous one while a rotation hands over (README, "Rotating")."""
+        return self._current_and_previous(STRIPE, "webhook_secret")
 
     @property
     def order_token_key(self) -> str:
         return self._field(APP_KEYS, "order_token_key")
 
     @property
-    def jwt_signing_key(self) -> str:
-        return self._field(APP_KEYS, "jwt_signing_key")
+    def jwt_signing_keys(self) -> tuple[str, ...]:
+        """The key new admin tokens are signed with, then the previous one while a rotation hands over."""
+        return self._current_and_previous(APP_KEYS, "jwt_signing_key")
 
     @property
     def admin_users(self) -> list[AdminUser]:
@@ -103,6 +132,10 @@ class Secrets:
         if secret_id:
             return self._fetch(secret_id)
         return {field: self._env[variable] for field, variable in _FALLBACKS[group].items() if variable in self._env}
+
+    def _current_and_previous(self, group: str, field: str) -> tuple[str, ...]:
+        current, previous = self._field(group, field), self._group(group).get(f"{field}_previous")
+        return (current, str(previous)) if previous and previous != current else (current,)
 
     def _field(self, group: str, field: str) -> str:
         value = self._group(group).get(field)

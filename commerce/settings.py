@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import timedelta
 
 from commerce.clock import Clock, system_clock
-from commerce.secrets import Secrets
+from commerce.secrets import MAX_AGE, MAX_AGE_VARIABLE, Secrets
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,9 @@ class Settings:
         return cls(
             tables=TableNames.from_env(env),
             environment=env.get("APP_ENV", "production"),
-            secrets=Secrets(clock, env),
+            secrets=Secrets(
+                clock, env, max_age=timedelta(seconds=int(env.get(MAX_AGE_VARIABLE, MAX_AGE.total_seconds())))
+            ),
             stripe=StripeSettings(
                 publishable_key=env.get("STRIPE_PUBLISHABLE_KEY", ""),
                 api_base=env.get("STRIPE_API_BASE") or None,

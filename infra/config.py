@@ -101,10 +101,14 @@ def _secret_values(config: pulumi.Config) -> dict[str, dict[str, pulumi.Input[An
             # Stripe issues the signing secret when the endpoint is registered, which needs this stack's URL: the
             # first `pulumi up` runs without it (the webhook then refuses every call) and the second one adds it.
             "webhook_secret": config.get_secret("stripeWebhookSecret") or pulumi.Output.secret(""),
+            # Set while a rotation hands over: signatures made with either secret are accepted.
+            "webhook_secret_previous": config.get_secret("stripeWebhookSecretPrevious") or pulumi.Output.secret(""),
         },
         "app-keys": {
             "order_token_key": config.require_secret("orderTokenKey").apply(_long_key("orderTokenKey")),
             "jwt_signing_key": config.require_secret("jwtSigningKey").apply(_long_key("jwtSigningKey")),
+            # Set while a rotation hands over: admin tokens signed with either key are accepted.
+            "jwt_signing_key_previous": config.get_secret("jwtSigningKeyPrevious") or pulumi.Output.secret(""),
         },
         "admin-users": {
             "users": [

@@ -310,12 +310,18 @@ RULES = (
 )
 
 SECRETS = (
-    Secret("stripe", STRIPE, "Stripe secret API key and webhook signing secret", ("secret_key", "webhook_secret")),
+    # The `*_previous` fields are empty but while a rotation hands over (README, "Rotating secrets").
+    Secret(
+        "stripe",
+        STRIPE,
+        "Stripe secret API key and webhook signing secret",
+        ("secret_key", "webhook_secret", "webhook_secret_previous"),
+    ),
     Secret(
         "app-keys",
         APP_KEYS,
         "Order access-token HMAC key and admin JWT signing key",
-        ("order_token_key", "jwt_signing_key"),
+        ("order_token_key", "jwt_signing_key", "jwt_signing_key_previous"),
     ),
     Secret("admin-users", ADMIN_USERS, "Admin users with argon2id password hashes", ("users",)),
 )

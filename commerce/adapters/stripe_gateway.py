@@ -22,6 +22,7 @@ from commerce.payments import (
     PaymentProviderUnavailableError,
     PaymentStatus,
 )
+from commerce.secrets import KeySource, key_source
 
 if TYPE_CHECKING:
     from commerce.money import Money
@@ -34,13 +35,23 @@ _AUTHORIZED_OR_LATER = {PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_CAPTURE
 
 
 class StripeGateway(PaymentGateway):
-    def __init__(self, client: stripe.StripeClient) -> None:
-        self._client = client
+    def __init__(self, api_key: KeySource, connect: Callable[[str], stripe.StripeClient]) -> None:
+        self._api_key = api_key
+        self._connect = connect
+        self._connected: tuple[str, stripe.StripeClient] | None = None
+
+    @property
+    def _client(self) -> stripe.StripeClient:
+        """A client for the current key: a rotated Stripe key is in use from the first call that reads it."""
+        key = self._api_key()
+        if self._connected is None or self._connected[0] != key:
+            self._connected = (key, self._connect(key))
+        return self._connected[1]
 
     @classmethod
     def connect(
         cls,
-        api_key: str,
+        api_key: str | KeySource,
         *,
         api_base: str = stripe.DEFAULT_API_BASE,
         timeout: float | tuple[float, float] = (2.0, 15.0),
@@ -52,13 +63,14 @@ class StripeGateway(PaymentGateway):
         `stripe.max_network_retries` (2): left unset it never retries. Its retries reuse our idempotency key, so
         one quick retry is safe on Stripe; longer outages are the saga's Retry to handle.
         """
-        client = stripe.StripeClient(
-            api_key,
-            base_addresses={"api": api_base},
-            http_client=stripe.RequestsClient(timeout=timeout),
-            max_network_retries=max_network_retries,
-        )
-        return cls(client)
+        http_client = stripe.RequestsClient(timeout=timeout)
+
+        def client(key: str) -> stripe.StripeClient:
+            return stripe.StripeClient(
+                key, base_addresses={"api": api_base}, http_client=http_client, max_network_retries=max_network_retries
+            )
+
+        return cls(key_source(api_key), client)
 
     def create_intent(self, order_id: str, amount: Money, idempotency_key: str) -> PaymentIntentSnapshot:
         with _translated("create_intent", None):

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from commerce.clock import Clock
+from commerce.secrets import KeysSource, keys_source
 
 ISSUER = "fulfillment-api"
 AUDIENCE = "fulfillment-admin"
@@ -59,10 +60,12 @@ class IssuedToken:
 
 
 class AdminTokens:
-    def __init__(self, signing_key: str, clock: Clock, *, lifetime: timedelta = MAX_LIFETIME) -> None:
+    """Signs with the first of `signing_keys`; accepts any of them, so a rotation voids no token in flight."""
+
+    def __init__(self, signing_keys: str | KeysSource, clock: Clock, *, lifetime: timedelta = MAX_LIFETIME) -> None:
         if not timedelta(0) < lifetime <= MAX_LIFETIME:
             raise ValueError(f"an admin token lives at most {MAX_LIFETIME}")
-        self._key = signing_key
+        self._keys = keys_source(signing_keys)
         self._clock = clock
         self._lifetime = lifetime
 
@@ -80,7 +83,7 @@ class AdminTokens:
         }
         import jwt  # here, not at the top: PyJWT brings `cryptography`, and only admins' requests carry tokens
 
-        return IssuedToken(jwt.encode(claims, self._key, algorithm=ALGORITHM), expires_at)
+        return IssuedToken(jwt.encode(claims, self._keys()[0], algorithm=ALGORITHM), expires_at)
 
     def check_authorization(self, header: str | None) -> TokenCheck:
         """What an `Authorization` header proves: only `Bearer <token>` can prove anything."""
@@ -97,16 +100,22 @@ class AdminTokens:
             return TokenCheck.missing()
         import jwt
 
-        try:
-            claims = jwt.decode(
-                token,
-                self._key,
-                algorithms=[ALGORITHM],  # never the algorithm the token names: "none" and key confusion stay out
-                audience=AUDIENCE,
-                issuer=ISSUER,
-                options={"require": REQUIRED_CLAIMS, "verify_exp": False, "verify_iat": False, "verify_nbf": False},
-            )
-        except jwt.InvalidTokenError:
+        for key in self._keys():
+            try:
+                claims = jwt.decode(
+                    token,
+                    key,
+                    algorithms=[ALGORITHM],  # never the algorithm the token names: "none" and key confusion stay out
+                    audience=AUDIENCE,
+                    issuer=ISSUER,
+                    options={"require": REQUIRED_CLAIMS, "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+                )
+                break
+            except jwt.InvalidSignatureError:
+                continue  # signed with the other key of a rotation, or forged: the next key decides
+            except jwt.InvalidTokenError:
+                return TokenCheck(TokenState.INVALID)
+        else:
             return TokenCheck(TokenState.INVALID)
         state = self._timely(claims)
         if state is not TokenState.VALID:

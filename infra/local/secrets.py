@@ -17,10 +17,15 @@ LOCAL_ADMIN_USERNAME = "admin"
 LOCAL_ADMIN_PASSWORD = "admin-dev-password"  # noqa: S105 - the documented local development password
 
 LOCAL_VALUES: dict[str, dict[str, Any]] = {
-    "stripe": {"secret_key": "sk_test_local_fake", "webhook_secret": "whsec_local_fake_not_a_secret"},
+    "stripe": {
+        "secret_key": "sk_test_local_fake",
+        "webhook_secret": "whsec_local_fake_not_a_secret",
+        "webhook_secret_previous": "",
+    },
     "app-keys": {
         "order_token_key": "local-order-token-key-not-a-secret",
         "jwt_signing_key": "local-jwt-signing-key-not-a-secret-0123456789",
+        "jwt_signing_key_previous": "",
     },
 }
 

@@ -143,3 +143,16 @@ def test_settings_aws_would_refuse_are_refused_at_preview(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         run_program({**STACK_CONFIG, key: value}, SECRET_KEYS, mocked_bundle, stack="refused")
+
+
+def test_during_a_rotation_the_previous_keys_reach_the_secrets_beside_the_new_ones(
+    tmp_path_factory: pytest.TempPathFactory, mocked_bundle: packaging.Bundle
+) -> None:
+    previous = {"jwtSigningKeyPrevious": "p" * 64, "stripeWebhookSecretPrevious": "whsec_previous_mocked"}
+    config = {**STACK_CONFIG, **previous, "webDist": str(tmp_path_factory.mktemp("not-built"))}
+    rotating = run_program(config, [*SECRET_KEYS, *previous], mocked_bundle)
+    stripe = rotating.one("aws:secretsmanager/secretVersion:SecretVersion", f"{APP}-stripe")
+    app_keys = rotating.one("aws:secretsmanager/secretVersion:SecretVersion", f"{APP}-app-keys")
+    assert "secretString" in stripe.secret_inputs and "secretString" in app_keys.secret_inputs
+    assert json.loads(stripe.inputs["secretString"])["webhook_secret_previous"] == "whsec_previous_mocked"
+    assert json.loads(app_keys.inputs["secretString"])["jwt_signing_key_previous"] == "p" * 64

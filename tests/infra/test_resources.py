@@ -123,8 +123,16 @@ def test_secret_values_come_from_the_stack_configuration(program: Program) -> No
         r.name: json.loads(r.inputs["secretString"])
         for r in program.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     }
-    assert value[f"{APP}-stripe"] == {"secret_key": "sk_test_mocked", "webhook_secret": "whsec_mocked"}
-    assert value[f"{APP}-app-keys"] == {"order_token_key": "o" * 64, "jwt_signing_key": "j" * 64}
+    assert value[f"{APP}-stripe"] == {
+        "secret_key": "sk_test_mocked",
+        "webhook_secret": "whsec_mocked",
+        "webhook_secret_previous": "",  # no rotation under way
+    }
+    assert value[f"{APP}-app-keys"] == {
+        "order_token_key": "o" * 64,
+        "jwt_signing_key": "j" * 64,
+        "jwt_signing_key_previous": "",
+    }
     assert value[f"{APP}-admin-users"] == {
         "users": [{"username": "admin", "password_hash": STACK_CONFIG["adminPasswordHash"]}]
     }

@@ -6,26 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from infra.local.ports import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the local system exited while starting"
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{url} never answered")
+from tests.integration.running_system import ROOT, wait_until_answering
 
 
 def test_ctrl_c_stops_the_local_system_after_saving_its_state(tmp_path: Path) -> None:
@@ -38,7 +22,7 @@ def test_ctrl_c_stops_the_local_system_after_saving_its_state(tmp_path: Path) ->
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
-        _wait_until_answering(f"http://127.0.0.1:{port}/", process)
+        wait_until_answering(f"http://127.0.0.1:{port}/", process)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole group, localstripe included
         output, _ = process.communicate(timeout=60)
     finally:

@@ -138,3 +138,24 @@ def test_a_valid_token_without_the_admin_scope_proves_identity_but_grants_nothin
     check = tokens().check(token)
     assert check.state is TokenState.VALID and check.principal is not None
     assert ADMIN_SCOPE not in check.principal.scopes
+
+
+def test_during_a_rotation_tokens_are_signed_with_the_new_key_and_those_of_the_old_one_still_count() -> None:
+    old_token = tokens().issue("alice").token
+    keys = ["a-new-signing-key-0123456789abcdef-rotated", KEY]
+    rotating = AdminTokens(lambda: keys, fixed_clock(NOW))
+    new_token = rotating.issue("alice").token
+    jwt.decode(
+        new_token, keys[0], algorithms=["HS256"], audience=AUDIENCE, options={"verify_exp": False, "verify_iat": False}
+    )
+    assert rotating.check(old_token).state is TokenState.VALID
+    assert rotating.check(new_token).state is TokenState.VALID
+    keys.pop()  # the handover is over: the old key is no longer configured
+    assert rotating.check(old_token).state is TokenState.INVALID
+    assert rotating.check(new_token).state is TokenState.VALID
+
+
+def test_an_expired_token_of_the_previous_key_is_still_expired() -> None:
+    old_token = tokens(at=NOW - timedelta(minutes=20)).issue("alice").token
+    rotating = AdminTokens(lambda: ["a-new-signing-key-0123456789abcdef-rotated", KEY], fixed_clock(NOW))
+    assert rotating.check(old_token).state is TokenState.EXPIRED

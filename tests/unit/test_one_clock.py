@@ -173,7 +173,7 @@ def test_a_secret_is_fetched_again_once_it_is_older_than_its_max_age_by_the_inje
     secrets = Secrets(clock, {"STRIPE_SECRET_ID": "stripe"}, fetch=fetch)
     assert secrets.stripe_secret_key == "sk_test_1"
     clock.at = NOW + MAX_AGE - timedelta(seconds=1)
-    assert (secrets.stripe_secret_key, secrets.stripe_webhook_secret) == ("sk_test_1", "whsec_test")
+    assert (secrets.stripe_secret_key, secrets.stripe_webhook_secrets) == ("sk_test_1", ("whsec_test",))
     clock.at = NOW + MAX_AGE
     assert secrets.stripe_secret_key == "sk_test_2"
     clock.at = NOW  # a clock set back: what was cached "in the future" is not trusted
@@ -205,3 +205,26 @@ def test_a_stale_signature_cannot_be_passed_off_as_fresh_with_a_second_timestamp
         StripeWebhookVerifier(WEBHOOK_SECRET, fixed_clock(NOW)).verify(
             EVENT.encode(), f"{signed(EVENT, stale)},t={now}"
         )
+
+
+def test_during_a_rotation_a_signature_with_either_secret_is_accepted_and_none_other() -> None:
+    now = int(NOW.timestamp())
+    verifier = StripeWebhookVerifier(lambda: ("whsec_new_unit_fake", WEBHOOK_SECRET), fixed_clock(NOW))
+    assert verifier.verify(EVENT.encode(), signed(EVENT, now)).id == "evt_1"
+    assert verifier.verify(EVENT.encode(), signed(EVENT, now, "whsec_new_unit_fake")).id == "evt_1"
+    # While Stripe rolls the endpoint's secret it sends one v1 signature per secret in one header.
+    both = f"{signed(EVENT, now, 'whsec_other_fake')},v1={signed(EVENT, now, 'whsec_new_unit_fake').split('v1=')[1]}"
+    assert verifier.verify(EVENT.encode(), both).id == "evt_1"
+    with pytest.raises(InvalidWebhookError):
+        verifier.verify(EVENT.encode(), signed(EVENT, now, "whsec_someone_else_fake"))
+
+
+def test_the_previous_value_of_a_rotated_secret_is_offered_only_while_it_is_configured() -> None:
+    values = {"jwt_signing_key": "new-key", "jwt_signing_key_previous": "old-key", "order_token_key": "o"}
+    secrets = Secrets(fixed_clock(NOW), {"APP_KEYS_SECRET_ID": "app-keys"}, fetch=lambda _: values)
+    assert secrets.jwt_signing_keys == ("new-key", "old-key")
+    for previous in ("", "new-key"):
+        values["jwt_signing_key_previous"] = previous
+        assert Secrets(
+            fixed_clock(NOW), {"APP_KEYS_SECRET_ID": "app-keys"}, fetch=lambda _: values
+        ).jwt_signing_keys == ("new-key",)
