@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: dev test install lint types test-unit test-unit-shifted test-integration test-infra test-proof proof bench schema clean \
+.PHONY: dev test install lint types smoke test-unit test-unit-shifted test-integration test-infra test-proof proof bench schema clean \
 	frontend-install frontend-build frontend-check frontend-e2e test-frontend
 
 $(STAMP): pyproject.toml
@@ -96,6 +96,14 @@ proof: install
 ## prints tables and writes bench-results.json. Sizes and sections: `make bench ARGS="--orders 60 --only pipeline"`
 bench: install
 	$(BIN)/python -m bench $(ARGS)
+
+## make smoke API=https://… : after `pulumi up`, one order end to end, one cancelled with its refund checked at Stripe,
+## one unsigned webhook refused (infra/smoke.py). Needs STRIPE_SECRET_KEY (sk_test_…) and ADMIN_PASSWORD in the
+## environment (ADMIN_USERNAME defaults to admin). Against `make dev`: make smoke API=http://127.0.0.1:8000
+## STRIPE_API_BASE=http://127.0.0.1:8420 STRIPE_SECRET_KEY=sk_test_local_fake ADMIN_PASSWORD=admin-dev-password
+smoke: install
+	@test -n "$(API)" || { echo "usage: make smoke API=https://<the stack's url> (with STRIPE_SECRET_KEY, ADMIN_PASSWORD)"; exit 2; }
+	$(BIN)/python -m infra.smoke --api $(API)
 
 ## make schema: rewrite graphql_api/schema.graphql from the code (commit the result)
 schema: install
