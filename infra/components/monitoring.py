@@ -78,7 +78,7 @@ class Monitoring(pulumi.ComponentResource):
         )
         self._alarm(
             "saga-aborted",
-            "A fulfillment saga was stopped (StopExecution, or Step Functions ended it): the recovery sweep resumes it",
+            "A fulfillment saga was aborted by Step Functions: its order waits for the recovery sweep",
             namespace="AWS/States",
             metric_name="ExecutionsAborted",
             dimensions={"StateMachineArn": args.state_machine_arn},
