@@ -41,7 +41,7 @@ class StackConfig:
     secret_values: Mapping[str, Mapping[str, pulumi.Input[Any]]]  # description secret → field → Pulumi secret
     alarm_email: str | None = None
     verify_sender: bool = True  # create the SES identity of `email_from` (AWS mails a confirmation link)
-    ses_sandbox_recipients: tuple[str, ...] = ()  # in the SES sandbox, verified recipients must be allowed too
+    ses_sandbox_recipients: tuple[str, ...] = ()  # in the SES sandbox: made identities AWS mails to verify
     deletion_protection: bool = True
     log_retention_days: int = 30
     secret_recovery_days: int = 7
@@ -58,6 +58,9 @@ class StackConfig:
         if not 0 <= self.secret_recovery_days <= 30 or 0 < self.secret_recovery_days < 7:
             raise ValueError("secretRecoveryDays must be 0 (delete at once) or 7 to 30")
         _ = self.email_domain
+        for recipient in self.ses_sandbox_recipients:
+            if not isinstance(recipient, str) or _EMAIL.match(recipient) is None:
+                raise ValueError(f"sesSandboxRecipients: {recipient!r} is not an email address")
 
     @property
     def email_domain(self) -> str:

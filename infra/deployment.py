@@ -12,6 +12,7 @@ from typing import Any, Literal
 from commerce.events import SOURCE, CompensationRequested, OrderStatusChanged, PaymentAuthorized, PaymentFailed
 from commerce.secrets import ADMIN_USERS, APP_KEYS, STRIPE
 from commerce.settings import TableNames
+from sagas.fulfillment import STEP_TIMEOUT_SECONDS
 
 AttributeType = Literal["S", "N"]
 # What an index entry holds besides the keys: everything, or only the table's and the index's keys.
@@ -182,6 +183,8 @@ def _saga_step(name: str, handler: str, description: str, **extra: Any) -> Funct
         handler=f"handlers.saga_steps.{handler}",
         description=description,
         tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **extra.pop("tables", {})},
+        # The saga's Task gives up on an attempt after the same time (sagas/fulfillment.py, its time budget).
+        timeout_s=STEP_TIMEOUT_SECONDS,
         **extra,
     )
 

@@ -23,9 +23,11 @@ STATE_MACHINE = "fulfillment"
 # - at-least-once: an execution, or a step, may run twice. Every step is idempotent (commerce/services/
 #   fulfillment.py), a reservation made twice for one order is made once, the capture carries an idempotency key.
 # - no de-duplication of starts by name: SagaLauncher claims "saga:<order>" in the idempotency table first.
-# - five minutes at most, no DescribeExecution: the retries below fit in it many times over, and recovery
+# - five minutes at most, no DescribeExecution, no status-change events, no redrive: the budgets below keep the
+#   worst case well inside it (tests/infra/test_time_budget.py walks the rendered definition), and recovery
 #   (redrive-stuck-orders) re-runs the saga for an order unchanged for longer, instead of asking the execution.
 WORKFLOW_TYPE: Final = "EXPRESS"
+EXPRESS_LIMIT_SECONDS: Final = 300  # "Maximum duration: 5 minutes" (Step Functions, Standard vs. Express)
 
 # Step name → the logical function (infra/deployment.py) that runs it.
 STEPS: dict[str, str] = {
@@ -51,29 +53,63 @@ TRANSIENT_ERRORS = [
     "States.Timeout",
 ]
 
+# RequestCompensation is the saga's last word: if it fails the execution fails with nobody told, and only the
+# recovery sweep finds the order. So it retries everything EventBridge may answer: `EventBridge.FailedEntry` is
+# what the optimized integration raises when PutEvents reports a failed entry (Step Functions developer guide,
+# "Add EventBridge events"), service errors arrive as `EventBridge.<exception>`; `States.TaskFailed` matches
+# every task error but a timeout, which `States.Timeout` adds.
+EVENTBRIDGE_ERRORS = [
+    "EventBridge.FailedEntry",
+    "EventBridge.EventBridgeException",
+    "States.TaskFailed",
+    "States.Timeout",
+]
+
+# Each saga step's Lambda timeout, and its Task's TimeoutSeconds: one number, so Step Functions never starts a
+# retry while the attempt it gave up on still runs (a shorter task timeout), nor waits for nothing (a longer one).
+# Eight seconds is generous for what a step does (a DynamoDB transaction, one Stripe call, one SES send) and
+# small enough for four attempts of all five steps to fit the Express limit (README, "The saga's time budget").
+STEP_TIMEOUT_SECONDS: Final = 8
+
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class TaskBudget:
+    """How long one Task may take: every attempt's timeout, and how many retries after how long a pause.
+
+    Worst case: (1 + max_attempts) * timeout_seconds plus every pause at its cap, since full jitter waits a
+    random time up to min(interval * rate^(n-1), max_delay) before retry n.
+    """
+
+    errors: tuple[str, ...]
+    timeout_seconds: int
+    max_attempts: int
     interval_seconds: int = 1
-    max_attempts: int = 4
     backoff_rate: float = 2.0
-    max_delay_seconds: int = 20
+    max_delay_seconds: int = 4
 
-    def as_asl(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "ErrorEquals": TRANSIENT_ERRORS,
-                "IntervalSeconds": self.interval_seconds,
-                "MaxAttempts": self.max_attempts,
-                "BackoffRate": self.backoff_rate,
-                "MaxDelaySeconds": self.max_delay_seconds,
-                # Full jitter spreads retries of many orders hitting the same outage (AWS Architecture Blog).
-                "JitterStrategy": "FULL",
-            }
-        ]
+    def as_asl(self) -> dict[str, Any]:
+        return {
+            "TimeoutSeconds": self.timeout_seconds,
+            "Retry": [
+                {
+                    "ErrorEquals": list(self.errors),
+                    "IntervalSeconds": self.interval_seconds,
+                    "MaxAttempts": self.max_attempts,
+                    "BackoffRate": self.backoff_rate,
+                    "MaxDelaySeconds": self.max_delay_seconds,
+                    # Full jitter spreads retries of many orders hitting the same outage (AWS Architecture Blog).
+                    "JitterStrategy": "FULL",
+                }
+            ],
+        }
 
 
-def definition(function_arns: Mapping[str, str], bus_name: str, retry: RetryPolicy = RetryPolicy()) -> dict[str, Any]:
+STEP_BUDGET = TaskBudget(tuple(TRANSIENT_ERRORS), timeout_seconds=STEP_TIMEOUT_SECONDS, max_attempts=3)
+# PutEvents answers in milliseconds; five seconds is a stuck call, not a slow one.
+COMPENSATION_REQUEST_BUDGET = TaskBudget(tuple(EVENTBRIDGE_ERRORS), timeout_seconds=5, max_attempts=4)
+
+
+def definition(function_arns: Mapping[str, str], bus_name: str) -> dict[str, Any]:
     """The state machine; `function_arns` maps each logical function name to the ARN deployed for it."""
     names = list(STEPS)
     states: dict[str, Any] = {}
@@ -94,7 +130,7 @@ def definition(function_arns: Mapping[str, str], bus_name: str, retry: RetryPoli
             },
             "ResultSelector": {"result.$": "$.Payload"},
             "ResultPath": f"$.steps.{step}",
-            "Retry": retry.as_asl(),
+            **STEP_BUDGET.as_asl(),
         }
         if step in COMPENSABLE:
             task["Catch"] = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{step}Failed"}]
@@ -133,7 +169,7 @@ def definition(function_arns: Mapping[str, str], bus_name: str, retry: RetryPoli
             ]
         },
         "ResultPath": None,
-        "Retry": retry.as_asl(),
+        **COMPENSATION_REQUEST_BUDGET.as_asl(),
         "Next": "SagaFailed",
     }
     states["SagaFailed"] = {"Type": "Fail", "Error": "FulfillmentFailed", "Cause": "compensation requested"}
@@ -144,6 +180,6 @@ def definition(function_arns: Mapping[str, str], bus_name: str, retry: RetryPoli
     }
 
 
-def render(function_arns: Mapping[str, str], bus_name: str, retry: RetryPolicy = RetryPolicy()) -> str:
+def render(function_arns: Mapping[str, str], bus_name: str) -> str:
     """The JSON deployed by Pulumi and run by the local cloud: deterministic for the same inputs."""
-    return json.dumps(definition(function_arns, bus_name, retry), indent=2, sort_keys=True)
+    return json.dumps(definition(function_arns, bus_name), indent=2, sort_keys=True)

@@ -43,7 +43,13 @@ def dashboard(args: MonitoringArgs) -> dict[str, Any]:
                 "Fulfillment sagas",
                 [
                     ["AWS/States", metric, "StateMachineArn", machine]
-                    for metric in ("ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed")
+                    for metric in (
+                        "ExecutionsStarted",
+                        "ExecutionsSucceeded",
+                        "ExecutionsFailed",
+                        "ExecutionsTimedOut",
+                        "ExecutionsAborted",
+                    )
                 ],
             ),
             widget(

@@ -66,6 +66,23 @@ class Monitoring(pulumi.ComponentResource):
             metric_name="ExecutionsFailed",
             dimensions={"StateMachineArn": args.state_machine_arn},
         )
+        # An Express execution that ends this way runs no Catch, asks for no compensation and, unlike a Standard
+        # one, emits no status-change event and cannot be redriven: only the recovery sweep (redrive-stuck-orders)
+        # finishes its order, and someone should know why it had to.
+        self._alarm(
+            "saga-timed-out",
+            "A fulfillment saga outlived Express's five minutes: its order waits for the recovery sweep",
+            namespace="AWS/States",
+            metric_name="ExecutionsTimedOut",
+            dimensions={"StateMachineArn": args.state_machine_arn},
+        )
+        self._alarm(
+            "saga-aborted",
+            "A fulfillment saga was aborted by Step Functions: its order waits for the recovery sweep",
+            namespace="AWS/States",
+            metric_name="ExecutionsAborted",
+            dimensions={"StateMachineArn": args.state_machine_arn},
+        )
         for logical, function_name in args.function_names.items():
             for metric in ("Errors", "Throttles"):
                 self._alarm(

@@ -88,3 +88,18 @@ def test_slow_shipping_alarms_on_the_p95_of_payment_to_shipment(program: Program
     (query,) = [q["metric"] for q in inputs["metricQueries"] if "metric" in q]
     assert (query["metricName"], query["stat"]) == ("PaymentToShipmentDuration", "p95")
     assert inputs["threshold"] == 120_000 and inputs["evaluationPeriods"] == 3
+
+
+@pytest.mark.parametrize(
+    ("key", "metric"), [("saga-timed-out", "ExecutionsTimedOut"), ("saga-aborted", "ExecutionsAborted")]
+)
+def test_a_saga_that_ends_without_its_catch_raises_an_alarm_on_the_deployed_state_machine(
+    program: Program, key: str, metric: str
+) -> None:
+    """Express emits no status-change event for these: the metric is the only way anyone hears of them."""
+    inputs = program.one(ALARM, f"{APP}-{key}").inputs
+    assert (inputs["namespace"], inputs["metricName"], inputs["statistic"]) == ("AWS/States", metric, "Sum")
+    assert inputs["dimensions"] == {"StateMachineArn": program.outputs["stateMachineArn"]}
+    assert inputs["threshold"] == 1 and inputs["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    topic = program.one("aws:sns/topic:Topic", f"{APP}-alarms").state["arn"]
+    assert inputs["alarmActions"] == [topic] and inputs["treatMissingData"] == "notBreaching"

@@ -7,8 +7,12 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
+import boto3
 import pytest
+from moto.stepfunctions.parser.backend.execution import Execution as InterpretedExecution
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
@@ -16,6 +20,7 @@ from commerce.orders import Order
 from commerce.payments import PaymentStatus
 from handlers.runtime import TransientStepError
 from infra.local.cloud import LocalCloud
+from infra.local.lambda_handlers import LambdaRuntimeError
 from infra.local.mailbox import sent_mail
 from infra.local.secrets import LOCAL_VALUES
 from tests.integration.shop import PlacedOrder, Shop, intent_event, stripe_signature
@@ -28,6 +33,18 @@ TERMINAL = (S.FULFILLED, S.FAILED, S.CANCELLED, S.EXPIRED)
 
 class PermanentStepError(Exception):
     """Not in the saga's Retry list: caught at once."""
+
+
+def time_out(execution_arn: str) -> None:
+    """End a running execution as Step Functions does at its time limit: whatever its state is doing, no Retry or
+    Catch runs after it. moto enforces no limit on an Express execution, and AWS refuses StopExecution for one."""
+    _, _, _, region, account, *_ = execution_arn.split(":")
+    backend = stepfunctions_parser_backends[account][region]
+    # moto's interpreter keeps its own Execution (with the worker running the definition) under the base type.
+    executions: list[Any] = [e for machine in backend.state_machines for e in machine.executions]
+    (execution,) = [e for e in executions if isinstance(e, InterpretedExecution) and e.exec_arn == execution_arn]
+    assert execution.exec_worker is not None and execution.exec_worker.env is not None, "not running"
+    execution.exec_worker.env.set_timed_out()
 
 
 @pytest.fixture(scope="module")
@@ -354,3 +371,99 @@ def test_the_redrive_emails_and_fulfils_a_shipped_order_whose_last_steps_never_r
     assert shop.wait_until(order, OrderStatus.FULFILLED).status is OrderStatus.FULFILLED
     shipped_mail = [mail for mail in sent_mail() if email in mail.to and "has shipped" in mail.subject]
     assert len(shipped_mail) == 1
+
+
+def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_recovery_sweep(
+    shop: Shop, product: str
+) -> None:
+    """AllocateShipment hangs past the limit: the execution ends with no Catch (no compensation is asked for, no
+    later step runs), while the attempt it abandoned goes on and ships, as a Lambda outliving its execution does."""
+    cloud = shop.cloud
+    before = stock(cloud, product)
+    order = shop.place([(product, 2)])
+    assert (
+        shop.http.post("/_local/holds", json={"function": "allocate-shipment", "orderId": order.id}).status_code == 204
+    )
+    shop.pay(order, AUTHORIZES)
+    assert shop.wait_until(order, S.CAPTURED).status is S.CAPTURED
+    (execution,) = shop.execution_arns(order)
+    time.sleep(1)  # AllocateShipment's first attempt is now held: the step hangs
+    time_out(execution)
+    assert shop.http.delete("/_local/holds", params={"orderId": order.id}).status_code == 204
+    sfn = boto3.client("stepfunctions")
+    deadline = time.monotonic() + 30
+    while (status := sfn.describe_execution(executionArn=execution)["status"]) == "RUNNING":
+        assert time.monotonic() < deadline, "the timed-out execution never ended"
+        time.sleep(0.1)
+    assert status == "TIMED_OUT"
+    cloud.wait_idle()
+    stranded = cloud.services.repositories.orders.get(order.id)
+    assert stranded is not None and stranded.status is S.SHIPPED
+    assert "COMPENSATION_STARTED" not in timeline(cloud, order) and "CUSTOMER_NOTIFIED" not in timeline(cloud, order)
+
+    recovery = cloud.services.recovery
+    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
+    try:
+        swept = recovery.redrive()
+    finally:
+        recovery.stuck_after = saved
+
+    assert order.id in swept.get("SHIPPED", [])
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert intent_of(cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
+    kinds = timeline(cloud, order)
+    assert kinds.count("PAYMENT_CAPTURED") == 1 and kinds.count("SHIPPED") == 1
+    assert kinds.count("CUSTOMER_NOTIFIED") == 1
+    after = stock(cloud, product)
+    assert conserved(after) == conserved(before)
+    assert sum(shipped for _, _, shipped in after.values()) == 2
+    assert sum(reserved for _, reserved, _ in after.values()) == 0
+
+
+def test_a_saga_whose_hung_step_dies_after_the_express_limit_is_re_run_by_the_recovery_sweep(
+    shop: Shop, product: str
+) -> None:
+    """The abandoned attempt of AllocateShipment ends at its Lambda timeout having done nothing: the order is left
+    CAPTURED, and the sweep runs the saga again, which skips what is done."""
+    cloud = shop.cloud
+    before = stock(cloud, product)
+    order = shop.place([(product, 2)])
+    assert (
+        shop.http.post("/_local/holds", json={"function": "allocate-shipment", "orderId": order.id}).status_code == 204
+    )
+    shop.pay(order, AUTHORIZES)
+    assert shop.wait_until(order, S.CAPTURED).status is S.CAPTURED
+    (execution,) = shop.execution_arns(order)
+    time.sleep(1)
+    time_out(execution)
+    hung = LambdaRuntimeError("Sandbox.Timedout", "Task timed out after 8.00 seconds")
+    cloud.runtime.faults.inject(cloud.function_name("allocate-shipment"), lambda: hung, order_id=order.id)
+    assert shop.http.delete("/_local/holds", params={"orderId": order.id}).status_code == 204
+    sfn = boto3.client("stepfunctions")
+    deadline = time.monotonic() + 30
+    # moto reports the late error as FAILED where AWS has already said TIMED_OUT; either way no Catch ran.
+    while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING":
+        assert time.monotonic() < deadline, "the timed-out execution never ended"
+        time.sleep(0.1)
+    cloud.wait_idle()
+    cloud.runtime.faults.clear(order.id)
+    stranded = cloud.services.repositories.orders.get(order.id)
+    assert stranded is not None and stranded.status is S.CAPTURED
+    assert "COMPENSATION_STARTED" not in timeline(cloud, order)
+
+    recovery = cloud.services.recovery
+    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
+    try:
+        swept = recovery.redrive()
+    finally:
+        recovery.stuck_after = saved
+
+    assert order.id in swept.get("CAPTURED", [])
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert len(shop.execution_arns(order)) == 2
+    assert intent_of(cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
+    assert timeline(cloud, order).count("PAYMENT_CAPTURED") == 1
+    after = stock(cloud, product)
+    assert conserved(after) == conserved(before)
+    assert sum(shipped for _, _, shipped in after.values()) == 2
+    assert sum(reserved for _, reserved, _ in after.values()) == 0

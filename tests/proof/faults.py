@@ -16,7 +16,7 @@ from commerce.order_status import OrderStatus
 from commerce.payments import PaymentStatus
 from infra.local.cloud import LocalCloud
 from infra.local.lambda_handlers import LambdaRuntimeError
-from sagas.fulfillment import STEPS
+from sagas.fulfillment import STEP_TIMEOUT_SECONDS, STEPS
 from tests.integration.shop import PlacedOrder, Shop
 from tests.integration.stripe_cards import AUTHORIZES
 from tests.proof.contention import TERMINAL, stock_product
@@ -28,7 +28,9 @@ class InjectedStepError(Exception):
 
 FAULT_KINDS: dict[str, Callable[[], Exception]] = {
     "exception": lambda: InjectedStepError("injected"),
-    "timeout": lambda: LambdaRuntimeError("Sandbox.Timedout", "Task timed out after 15.00 seconds"),
+    "timeout": lambda: LambdaRuntimeError(
+        "Sandbox.Timedout", f"Task timed out after {STEP_TIMEOUT_SECONDS:.2f} seconds"
+    ),
     "throttling": lambda: LambdaRuntimeError("Lambda.TooManyRequestsException", "Rate exceeded"),
 }
 TARGETS = [*STEPS.values(), "compensation"]
