@@ -138,7 +138,7 @@ def test_every_described_function_runs_its_handler_as_described(program: Program
     resource = function_resource(program, function)
     inputs = resource.inputs
     assert inputs["handler"] == function.handler, resource
-    assert inputs["runtime"] == "python3.11", resource
+    assert inputs["runtime"] == "python3.13", resource
     assert inputs["architectures"] == ["arm64"], resource
     assert inputs["memorySize"] == function.memory_mb, resource
     assert inputs["timeout"] == function.timeout_s, resource
@@ -162,7 +162,7 @@ def test_every_function_logs_json_to_its_own_log_group_with_retention(program: P
 def test_every_function_ships_the_code_zip_on_top_of_the_dependency_layer(program: Program) -> None:
     layer = program.one("aws:lambda/layerVersion:LayerVersion", f"{APP}-dependencies")
     assert layer.inputs["compatibleArchitectures"] == ["arm64"], layer
-    assert layer.inputs["compatibleRuntimes"] == ["python3.11"], layer
+    assert layer.inputs["compatibleRuntimes"] == ["python3.13"], layer
     assert layer.inputs["sourceCodeHash"], layer
     hashes = set()
     for function in DEPLOYMENT.functions:
