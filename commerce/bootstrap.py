@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 
@@ -65,10 +65,8 @@ if TYPE_CHECKING:
     from commerce.webhooks import WebhookIntake
     from commerce.workflows import SagaStarter
 
-T = TypeVar("T")
 
-
-class _OnFirstUse(Generic[T]):
+class _OnFirstUse[T]:
     """Stands in for the object `build` returns, building it on the first attribute anyone reads."""
 
     def __init__(self, build: Callable[[], T]) -> None:
