@@ -463,5 +463,8 @@ class Services:
 def bootstrap(settings: Settings | None = None, clock: Clock = system_clock) -> Services:
     """Services wired to AWS as the environment describes (or to the local cloud via AWS_ENDPOINT_URL)."""
     settings = settings or Settings.from_env(clock=clock)
-    client: DynamoDBClient = boto3.client("dynamodb")
+    # Made on first use: making a boto3 client resolves AWS credentials. The API builds its services at init, which
+    # SnapStart snapshots once and resumes in many environments: credentials fetched then (from the container
+    # endpoint, a connection) would be the publishing environment's, shared by all of them.
+    client = cast("DynamoDBClient", _OnFirstUse(lambda: boto3.client("dynamodb")))
     return Services(settings, dynamodb_repositories(client, settings, clock), aws_adapters(settings), clock)
