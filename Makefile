@@ -1,6 +1,14 @@
 # The two commands a developer needs: `make dev` and `make test`. Everything else is a step of those.
 SHELL := /bin/bash
-PYTHON ?= python3
+comma := ,
+# The venv runs the Lambda runtime's Python (python3.13), so the tests run the version that is deployed. A pyenv
+# install is found through its shim (.python-version selects it) or directly; `make PYTHON=/path/to/python3.13`
+# names another one.
+PYTHON_VERSION := 3.13
+PYTHON ?= $(firstword $(shell command -v python$(PYTHON_VERSION) 2>/dev/null) \
+	$(wildcard $(HOME)/.pyenv/versions/$(PYTHON_VERSION).*/bin/python$(PYTHON_VERSION)))
+MISSING_PYTHON := Python $(PYTHON_VERSION) is needed (PYTHON='$(PYTHON)' is not it): install it with 'pyenv install $(PYTHON_VERSION)' (or on Debian \
+	'apt-get install python$(PYTHON_VERSION) python$(PYTHON_VERSION)-venv'), or run make PYTHON=/path/to/python$(PYTHON_VERSION)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
@@ -9,8 +17,14 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 	frontend-install frontend-build frontend-check frontend-e2e test-frontend
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != ($(subst .,$(comma) ,$(PYTHON_VERSION))))' 2>/dev/null \
+		|| { echo "$(MISSING_PYTHON)"; exit 1; }
+	@# A venv left by another Python (3.11 before) is rebuilt rather than upgraded in place.
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != ($(subst .,$(comma) ,$(PYTHON_VERSION))))'; then \
+		echo "$(VENV) runs another Python: recreating it with $(PYTHON_VERSION)"; rm -rf $(VENV); \
+	fi
 	@if [ ! -x $(BIN)/python ]; then \
-		$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }; \
+		$(PYTHON) -m venv $(VENV) || { echo "$(PYTHON) -m venv failed: on Debian run 'apt-get install python$(PYTHON_VERSION)-venv'"; exit 1; }; \
 	fi
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[local,dev,infra]"

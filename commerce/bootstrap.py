@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 
@@ -65,10 +65,8 @@ if TYPE_CHECKING:
     from commerce.webhooks import WebhookIntake
     from commerce.workflows import SagaStarter
 
-T = TypeVar("T")
 
-
-class _OnFirstUse(Generic[T]):
+class _OnFirstUse[T]:
     """Stands in for the object `build` returns, building it on the first attribute anyone reads."""
 
     def __init__(self, build: Callable[[], T]) -> None:
@@ -467,5 +465,8 @@ class Services:
 def bootstrap(settings: Settings | None = None, clock: Clock = system_clock) -> Services:
     """Services wired to AWS as the environment describes (or to the local cloud via AWS_ENDPOINT_URL)."""
     settings = settings or Settings.from_env(clock=clock)
-    client: DynamoDBClient = boto3.client("dynamodb")
+    # Made on first use: making a boto3 client resolves AWS credentials. The API builds its services at init, which
+    # SnapStart snapshots once and resumes in many environments: credentials fetched then (from the container
+    # endpoint, a connection) would be the publishing environment's, shared by all of them.
+    client = cast("DynamoDBClient", _OnFirstUse(lambda: boto3.client("dynamodb")))
     return Services(settings, dynamodb_repositories(client, settings, clock), aws_adapters(settings), clock)

@@ -3,9 +3,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 
 class InvalidCursorError(ValueError):
@@ -15,7 +13,7 @@ class InvalidCursorError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class Page[T]:
     """One page of a listing; `cursors[i]` resumes the listing right after `items[i]`."""
 
     items: list[T]

@@ -4,16 +4,13 @@ import asyncio
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from commerce.admin.tokens import TokenCheck
 from commerce.bootstrap import Services
 from commerce.catalog import Availability, Product
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 # Set per request by the app: on Lambda an execution environment serves one request at a time, so a thread hop buys
 # no concurrency, only latency (~0.1 ms per resolver call, the larger part of a cached query's overhead).
@@ -53,7 +50,7 @@ def new_context(services: Services, request: Any = None, *, one_request_at_a_tim
     )
 
 
-async def run_sync(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+async def run_sync[**P, R](function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run blocking service code (boto3, Stripe) off the event loop, so one slow call does not stall the server;
     in place where the server takes one request at a time."""
     if _blocking_calls_inline.get():

@@ -8,6 +8,8 @@ import strawberry
 from commerce.pagination import Page
 from graphql_api.errors import BadRequestError
 
+# Old-style type variables, not PEP 695 parameters: Strawberry resolves the string annotations (`list[Edge[Node]]`)
+# in the module's namespace, where a class's own type parameters do not exist ("Could not resolve the type of 'edges'").
 Node = TypeVar("Node")
 Item = TypeVar("Item")
 
@@ -19,13 +21,13 @@ class PageInfo:
 
 
 @strawberry.type
-class Edge(Generic[Node]):
+class Edge(Generic[Node]):  # noqa: UP046 - see Node
     node: Node
     cursor: str
 
 
 @strawberry.type
-class Connection(Generic[Node]):
+class Connection(Generic[Node]):  # noqa: UP046 - see Node
     edges: list[Edge[Node]]
     page_info: PageInfo
 

@@ -110,8 +110,8 @@ api = HttpApi(
     app,
     HttpApiArgs(
         routes={
-            "POST /graphql": functions.functions["api"],
-            "POST /webhooks/stripe": functions.functions["stripe-webhook"],
+            "POST /graphql": functions.invoke_target("api"),
+            "POST /webhooks/stripe": functions.invoke_target("stripe-webhook"),
         },
         timeouts_s={
             "POST /graphql": DEPLOYMENT.function("api").timeout_s,

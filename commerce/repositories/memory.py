@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import threading
 from collections.abc import Iterable
-from typing import TypeVar
 
 from commerce.admin.warehouses import DuplicateWarehouseError
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
@@ -25,10 +24,8 @@ from commerce.ports import (
 )
 from commerce.timeline import OrderEvent
 
-T = TypeVar("T")
 
-
-def _page(ordered: list[T], key_of: Iterable[str], limit: int, cursor: str | None) -> Page[T]:
+def _page[T](ordered: list[T], key_of: Iterable[str], limit: int, cursor: str | None) -> Page[T]:
     keys = list(key_of)
     start = 0
     if cursor:

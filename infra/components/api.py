@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.functions import InvokeTarget
 from infra.config import ApiLimits
 
 STAGE = "$default"
@@ -32,9 +33,9 @@ ACCESS_LOG_FORMAT = {
 
 @dataclass(frozen=True)
 class HttpApiArgs:
-    # Route key ("POST /graphql") → the function serving it. No `GET /graphql`: queries over GET are off in
-    # production (CSRF-style abuse, caches keeping answers), so API Gateway answers 404 before any Lambda runs.
-    routes: Mapping[str, aws.lambda_.Function]
+    # Route key ("POST /graphql") → the function (or its alias) serving it. No `GET /graphql`: queries over GET are
+    # off in production (CSRF-style abuse, caches keeping answers), so API Gateway answers 404 before any Lambda runs.
+    routes: Mapping[str, InvokeTarget]
     timeouts_s: Mapping[str, int]  # route key → its function's timeout
     limits: ApiLimits = field(default_factory=ApiLimits)
     # The SPA calls `/graphql` on its own origin (CloudFront routes it here), which needs no CORS; these are the
@@ -70,13 +71,13 @@ class HttpApi(pulumi.ComponentResource):
             opts=child,
         )
         routes = []
-        for route_key, function in sorted(args.routes.items()):
+        for route_key, target in sorted(args.routes.items(), key=lambda route: route[0]):
             slug = _slug(route_key)
             integration = aws.apigatewayv2.Integration(
                 f"{name}-{slug}",
                 api_id=self.api.id,
                 integration_type="AWS_PROXY",
-                integration_uri=function.invoke_arn,
+                integration_uri=target.invoke_arn,
                 integration_method="POST",
                 payload_format_version="2.0",
                 timeout_milliseconds=min(args.timeouts_s[route_key] * 1000 + 1000, MAX_INTEGRATION_TIMEOUT_MS),
@@ -95,7 +96,8 @@ class HttpApi(pulumi.ComponentResource):
             aws.lambda_.Permission(
                 f"{name}-{slug}",
                 action="lambda:InvokeFunction",
-                function=function.name,
+                function=target.function_name,
+                qualifier=target.qualifier,  # the alias API Gateway invokes, where there is one
                 principal="apigateway.amazonaws.com",
                 # This route only, on any stage: `<api execution ARN>/<stage>/<method><path>`.
                 source_arn=pulumi.Output.concat(self.api.execution_arn, "/*/", method, path),

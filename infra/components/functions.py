@@ -13,6 +13,16 @@ from infra.components.packaging import PLATFORM, Bundle
 from infra.deployment import LAMBDA_LOGGING, Deployment, Function
 
 MAX_FUNCTION_NAME = 64
+LIVE_ALIAS = "live"  # the alias a SnapStart function is invoked through: SnapStart never applies to $LATEST
+
+
+@dataclass(frozen=True)
+class InvokeTarget:
+    """What a caller such as API Gateway invokes: the function, or its alias when it runs with SnapStart."""
+
+    function_name: pulumi.Input[str]
+    invoke_arn: pulumi.Input[str]
+    qualifier: pulumi.Input[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Functions(pulumi.ComponentResource):
 
     functions: dict[str, aws.lambda_.Function]
     roles: dict[str, aws.iam.Role]
+    aliases: dict[str, aws.lambda_.Alias]  # of the functions with SnapStart
 
     def __init__(self, name: str, args: FunctionsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("fulfillment:index:Functions", name, None, opts)
@@ -61,8 +72,18 @@ class Functions(pulumi.ComponentResource):
         )
         self.functions = {}
         self.roles = {}
+        self.aliases = {}
         for function in args.deployment.functions:
             self.functions[function.name] = self._function(name, function, args)
+            if function.snap_start:
+                self.aliases[function.name] = aws.lambda_.Alias(
+                    f"{name}-{function.name}-{LIVE_ALIAS}",
+                    name=LIVE_ALIAS,
+                    description="The latest published version, resumed from its SnapStart snapshot",
+                    function_name=self.functions[function.name].name,
+                    function_version=self.functions[function.name].version,
+                    opts=child,
+                )
         self.register_outputs({logical: function.arn for logical, function in self.functions.items()})
 
     @property
@@ -72,6 +93,13 @@ class Functions(pulumi.ComponentResource):
     @property
     def names(self) -> dict[str, pulumi.Output[str]]:
         return {logical: function.name for logical, function in self.functions.items()}
+
+    def invoke_target(self, logical: str) -> InvokeTarget:
+        function = self.functions[logical]
+        alias = self.aliases.get(logical)
+        if alias is None:
+            return InvokeTarget(function_name=function.name, invoke_arn=function.invoke_arn)
+        return InvokeTarget(function_name=function.name, invoke_arn=alias.invoke_arn, qualifier=alias.name)
 
     def _function(self, name: str, function: Function, args: FunctionsArgs) -> aws.lambda_.Function:
         physical = f"{name}-{function.name}"
@@ -122,6 +150,10 @@ class Functions(pulumi.ComponentResource):
             role=role.arn,
             environment={"variables": function_environment(function, args)},
             tracing_config={"mode": "Active"},
+            # SnapStart: each `pulumi up` that changes the function publishes a version, whose init Lambda runs
+            # once and snapshots; the alias moves to it.
+            publish=function.snap_start,
+            snap_start={"apply_on": "PublishedVersions"} if function.snap_start else None,
             logging_config={
                 "log_format": LAMBDA_LOGGING["log_format"],
                 "log_group": log_group.name,

@@ -34,12 +34,12 @@ APP_PACKAGES = ("commerce", "graphql_api", "handlers", "sagas")
 
 @dataclass(frozen=True)
 class LambdaPlatform:
-    runtime: str = "python3.11"
+    runtime: str = "python3.13"
     architecture: str = "arm64"
-    python_version: str = "3.11"
-    # The python3.11 runtime runs on Amazon Linux 2 (glibc 2.26): manylinux_2_28 wheels would not load there, so only
-    # glibc 2.17 wheels qualify. Both spellings, because some wheels carry only one of the two tags (PEP 600).
-    wheel_platforms: tuple[str, ...] = ("manylinux2014_aarch64", "manylinux_2_17_aarch64")
+    python_version: str = "3.13"
+    # The python3.13 runtime runs on Amazon Linux 2023 (glibc 2.34), so wheels built for glibc 2.28 load there, and
+    # the older glibc 2.17 ones too, under both of their spellings (PEP 600): some wheels carry only one tag.
+    wheel_platforms: tuple[str, ...] = ("manylinux_2_28_aarch64", "manylinux2014_aarch64", "manylinux_2_17_aarch64")
     implementation: str = "cp"
     layer_dir: str = "/opt/python"  # where Lambda mounts a layer's python/ directory
     code_dir: str = "/var/task"  # where Lambda unpacks the function's code

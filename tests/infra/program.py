@@ -186,7 +186,14 @@ def _aws_state(type_: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict
         case "aws:lambda/function:Function":
             function_arn = arn("lambda", f"function:{physical}")
             invoke = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
-            return physical, {"name": physical, "arn": function_arn, "invokeArn": invoke}
+            state = {"name": physical, "arn": function_arn, "invokeArn": invoke, "version": "$LATEST"}
+            if inputs.get("publish"):
+                state |= {"version": "1", "qualifiedArn": f"{function_arn}:1"}
+            return physical, state
+        case "aws:lambda/alias:Alias":
+            alias = arn("lambda", f"function:{inputs['functionName']}:{inputs['name']}")
+            invoke = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{alias}/invocations"
+            return alias, {"arn": alias, "invokeArn": invoke}
         case "aws:lambda/layerVersion:LayerVersion":
             layer = arn("lambda", f"layer:{inputs['layerName']}")
             return f"{layer}:1", {"arn": f"{layer}:1", "layerArn": layer, "version": "1"}

@@ -47,7 +47,7 @@ def test_every_handler_is_in_the_code_zip_compiled(bundle: packaging.Bundle, fun
     path = module.replace(".", "/")
     entries = set(names(bundle.code))
     assert f"{path}.py" in entries, function.handler
-    assert f"{Path(path).parent}/__pycache__/{Path(path).name}.cpython-311.pyc" in entries, function.handler
+    assert f"{Path(path).parent}/__pycache__/{Path(path).name}.cpython-313.pyc" in entries, function.handler
     with zipfile.ZipFile(bundle.code.path) as opened:
         tree = ast.parse(opened.read(f"{path}.py"))
     defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
@@ -77,7 +77,7 @@ def test_native_extensions_are_built_for_arm64_linux(bundle: packaging.Bundle) -
             assert int.from_bytes(header[18:20], "little") == EM_AARCH64, f"{name} is not aarch64"
 
 
-def test_every_module_ships_compiled_for_python_311_without_timestamps(bundle: packaging.Bundle) -> None:
+def test_every_module_ships_compiled_for_python_313_without_timestamps(bundle: packaging.Bundle) -> None:
     for archive in (bundle.code, bundle.dependencies):
         with zipfile.ZipFile(archive.path) as opened:
             entries = opened.namelist()
@@ -116,4 +116,4 @@ def test_the_bundle_fits_lambdas_limits(bundle: packaging.Bundle) -> None:
 
 
 def test_the_bundle_is_built_with_the_runtimes_python() -> None:
-    assert packaging.PLATFORM.python_version == "3.11" == packaging.PLATFORM.runtime.removeprefix("python")
+    assert packaging.PLATFORM.python_version == "3.13" == packaging.PLATFORM.runtime.removeprefix("python")

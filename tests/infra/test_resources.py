@@ -146,7 +146,7 @@ def test_every_described_function_runs_its_handler_as_described(program: Program
     resource = function_resource(program, function)
     inputs = resource.inputs
     assert inputs["handler"] == function.handler, resource
-    assert inputs["runtime"] == "python3.11", resource
+    assert inputs["runtime"] == "python3.13", resource
     assert inputs["architectures"] == ["arm64"], resource
     assert inputs["memorySize"] == function.memory_mb, resource
     assert inputs["timeout"] == function.timeout_s, resource
@@ -170,7 +170,7 @@ def test_every_function_logs_json_to_its_own_log_group_with_retention(program: P
 def test_every_function_ships_the_code_zip_on_top_of_the_dependency_layer(program: Program) -> None:
     layer = program.one("aws:lambda/layerVersion:LayerVersion", f"{APP}-dependencies")
     assert layer.inputs["compatibleArchitectures"] == ["arm64"], layer
-    assert layer.inputs["compatibleRuntimes"] == ["python3.11"], layer
+    assert layer.inputs["compatibleRuntimes"] == ["python3.13"], layer
     assert layer.inputs["sourceCodeHash"], layer
     hashes = set()
     for function in DEPLOYMENT.functions:
@@ -290,6 +290,39 @@ def test_an_event_a_function_fails_on_lands_in_its_dead_letter_queue_after_lambd
         assert config.inputs["destinationConfig"] == {"onFailure": {"destination": queue.state["arn"]}}, config
 
 
+# --- SnapStart -----------------------------------------------------------------------------------------------------
+
+ALIAS = "aws:lambda/alias:Alias"
+ALIAS_NAME = "live"
+
+
+def invoked(program: Program, function: str) -> Resource:
+    """What callers invoke: the function's alias when it runs with SnapStart, else the function."""
+    if DEPLOYMENT.function(function).snap_start:
+        return program.one(ALIAS, f"{APP}-{function}-{ALIAS_NAME}")
+    return program.one(FUNCTION, f"{APP}-{function}")
+
+
+def test_only_the_api_runs_with_snapstart_on_published_versions(program: Program) -> None:
+    assert [function.name for function in DEPLOYMENT.functions if function.snap_start] == ["api"]
+    for function in DEPLOYMENT.functions:
+        resource = function_resource(program, function)
+        if function.snap_start:
+            assert resource.inputs["publish"] is True, resource
+            assert resource.inputs["snapStart"] == {"applyOn": "PublishedVersions"}, resource
+        else:
+            assert not resource.inputs.get("publish") and not resource.inputs.get("snapStart"), resource
+
+
+def test_the_api_alias_points_at_the_version_the_function_published(program: Program) -> None:
+    function = program.one(FUNCTION, f"{APP}-api")
+    alias = program.one(ALIAS, f"{APP}-api-{ALIAS_NAME}")
+    assert alias.inputs["name"] == ALIAS_NAME, alias
+    assert alias.inputs["functionName"] == function.state["name"], alias
+    assert alias.inputs["functionVersion"] == function.state["version"] != "$LATEST", alias
+    assert [r.name for r in program.of_type(ALIAS)] == [alias.name], "SnapStart only for the API: one alias"
+
+
 # --- HTTP API ------------------------------------------------------------------------------------------------------
 
 
@@ -297,9 +330,10 @@ def test_the_http_api_routes_graphql_and_the_stripe_webhook_with_payload_v2(prog
     routes = {r.inputs["routeKey"]: r for r in program.of_type("aws:apigatewayv2/route:Route")}
     assert set(routes) == {"POST /graphql", "POST /webhooks/stripe"}, "GET /graphql stays off in production"
     integrations = {r.state["id"]: r for r in program.of_type("aws:apigatewayv2/integration:Integration")}
-    for route_key, function in (("POST /graphql", "api"), ("POST /webhooks/stripe", "stripe-webhook")):
+    targets = {"POST /graphql": invoked(program, "api"), "POST /webhooks/stripe": invoked(program, "stripe-webhook")}
+    for route_key, target in targets.items():
         integration = integrations[routes[route_key].inputs["target"].removeprefix("integrations/")]
-        assert integration.inputs["integrationUri"] == program.one(FUNCTION, f"{APP}-{function}").state["invokeArn"]
+        assert integration.inputs["integrationUri"] == target.state["invokeArn"], integration
         assert integration.inputs["integrationType"] == "AWS_PROXY", integration
         assert integration.inputs["payloadFormatVersion"] == "2.0", integration
         assert integration.inputs["timeoutMilliseconds"] <= 30_000, integration
@@ -314,6 +348,9 @@ def test_api_gateway_may_invoke_each_function_only_for_its_route(program: Progra
         permission = program.one(PERMISSION, f"{APP}-{slug}")
         assert permission.inputs["principal"] == "apigateway.amazonaws.com", permission
         assert permission.inputs["function"] == f"{APP}-{function}", permission
+        # The grant is for what the integration invokes: a permission on the function does not cover its alias.
+        expected_qualifier = ALIAS_NAME if DEPLOYMENT.function(function).snap_start else None
+        assert permission.inputs.get("qualifier") == expected_qualifier, permission
         assert permission.inputs["sourceArn"] == f"{api.state['executionArn']}/*/{suffix}", permission
 
 
