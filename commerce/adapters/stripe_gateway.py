@@ -54,12 +54,14 @@ class StripeGateway(PaymentGateway):
         api_key: str | KeySource,
         *,
         api_base: str = stripe.DEFAULT_API_BASE,
-        timeout: float | tuple[float, float] = (2.0, 15.0),
+        timeout: float | tuple[float, float] = (2.0, 5.0),
         max_network_retries: int = 1,
     ) -> StripeGateway:
         """A gateway with its own client: two configurations (e.g. localstripe and a dead port) can coexist.
 
-        The SDK's 80 s default timeout would outlive the Lambda that called it. StripeClient does not inherit
+        The SDK's 80 s default timeout would outlive the Lambda that called it; one attempt (2 s to connect, 5 to
+        read) ends within a saga step's 8 s (sagas/fulfillment.py), so the step fails as a timeout the state
+        machine retries rather than dying with its Lambda mid-call. StripeClient does not inherit
         `stripe.max_network_retries` (2): left unset it never retries. Its retries reuse our idempotency key, so
         one quick retry is safe on Stripe; longer outages are the saga's Retry to handle.
         """
