@@ -156,8 +156,6 @@ def start_local_cloud(
     iam = _enforce_iam(deployment, prefix, machine["stateMachineArn"], environment) if enforce_iam else None
     runtime = lambda_runtime.install(local_functions(deployment, prefix))
     reuse_task_clients()
-    if iam is not None:
-        iam_enforcement.mark_states_interpreter_clients()
     delivery = event_delivery.install(runtime, sfn)
     observability = start_observability(runtime)
     webhook_secret = LOCAL_VALUES["stripe"]["webhook_secret"]
@@ -205,4 +203,4 @@ def _enforce_iam(
         secret_arn=lambda secret_id: by_name.get(secret_id, secret_id),
         ses_identities=(environment["EMAIL_FROM"],),
     )
-    return iam_enforcement.install(IamEnforcer(policies, mapper, saga_principal(prefix)))
+    return iam_enforcement.install(IamEnforcer(policies, mapper, {SAGA_ROLE_ARN: saga_principal(prefix)}))

@@ -15,7 +15,6 @@ services cached by an earlier test) would escape it unseen.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +24,9 @@ from typing import Any
 
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
+from moto.stepfunctions.parser.asl.eval.environment import Environment
 
 from infra.local.iam_policy import (
     PolicyNotUnderstoodError,
@@ -39,7 +41,6 @@ from infra.local.iam_requests import CONDITION_KEYS, RequestMapper, UnmappedRequ
 logger = logging.getLogger(__name__)
 
 _acting_as: ContextVar[str | None] = ContextVar("local_iam_principal", default=None)
-_STATES_INTERPRETER = "_local_iam_states_interpreter"  # set on the clients moto's interpreter builds
 
 
 @contextmanager
@@ -91,16 +92,27 @@ class Refusal:
 
 
 class IamEnforcer:
-    def __init__(self, policies: Mapping[str, Mapping[str, Any]], mapper: RequestMapper, states_principal: str) -> None:
+    def __init__(
+        self,
+        policies: Mapping[str, Mapping[str, Any]],
+        mapper: RequestMapper,
+        state_machine_roles: Mapping[str, str] | None = None,
+    ) -> None:
+        """`policies`: principal → its policy; `state_machine_roles`: a state machine's role ARN → its principal.
+
+        State machines whose role is not listed (a test's own machines) act as nobody, like the local cloud's
+        plumbing: only what the deployment description creates has a policy to judge it by.
+        """
         for principal, policy in policies.items():
             unknown = condition_keys(policy) - CONDITION_KEYS
             if unknown:
                 raise PolicyNotUnderstoodError(f"{principal}: condition keys the local cloud cannot supply: {unknown}")
-        if states_principal not in policies:
-            raise ValueError(f"no policy for the state machine's role {states_principal!r}")
+        for role_arn, principal in (state_machine_roles or {}).items():
+            if principal not in policies:
+                raise ValueError(f"no policy for the state machine role {role_arn} ({principal})")
         self.policies = dict(policies)
         self.mapper = mapper
-        self.states_principal = states_principal
+        self.state_machine_roles = dict(state_machine_roles or {})
         self._uses: set[Use] = set()
         self._refusals: list[Refusal] = []
         self._lock = threading.Lock()
@@ -179,7 +191,7 @@ _ORIGINAL_MAKE_API_CALL = vars(BaseClient)["_make_api_call"]
 def _checked_make_api_call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
     enforcer = installed()
     if enforcer is not None:
-        principal = enforcer.states_principal if getattr(self, _STATES_INTERPRETER, False) else _acting_as.get()
+        principal = _acting_as.get()
         if principal is not None:
             enforcer.check(principal, self.meta.service_model.signing_name, operation_name, api_params)
     return _ORIGINAL_MAKE_API_CALL(self, operation_name, api_params)
@@ -188,6 +200,7 @@ def _checked_make_api_call(self: BaseClient, operation_name: str, api_params: di
 def install(enforcer: IamEnforcer) -> IamEnforcer:
     _installed.append(enforcer)
     setattr(BaseClient, "_make_api_call", _checked_make_api_call)  # noqa: B010 - mypy forbids assigning to a method
+    _patch_states_tasks(on=True)
     return enforcer
 
 
@@ -196,46 +209,34 @@ def uninstall() -> None:
         _installed.pop()
     if not _installed:
         setattr(BaseClient, "_make_api_call", _ORIGINAL_MAKE_API_CALL)  # noqa: B010
+        _patch_states_tasks(on=False)
 
 
 def installed() -> IamEnforcer | None:
     return _installed[-1] if _installed else None
 
 
-ClientFactory = Callable[..., BaseClient]
-
-# The modules of moto's Step Functions interpreter whose tasks call AWS with clients of their own (`boto_client_for`,
-# bound by name at import): Lambda tasks, and the `events:putEvents` and `dynamodb:*` integrations.
-_INTERPRETER_MODULES = (
-    "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",
-    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events",
-    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb",
-    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn",
-    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk",
-)
+# The task states of moto's Step Functions interpreter that call AWS: Lambda tasks, and the service integrations
+# (`events:putEvents`, `dynamodb:*`, ...). Each runs `_eval_execution` on a thread of its own (for its timeout), so
+# the role is taken from the execution the state belongs to, on that thread.
+_STATES_TASKS = (StateTaskLambda, StateTaskService)
+_ORIGINAL_EVAL_EXECUTION = {task: vars(task)["_eval_execution"] for task in _STATES_TASKS}
 
 
-def mark_states_interpreter_clients() -> None:
-    """Every client moto's interpreter builds from now on acts as the state machine's role.
+def _as_state_machine_role(original: Callable[[Any, Environment], None]) -> Callable[[Any, Environment], None]:
+    def eval_execution(self: Any, env: Environment) -> None:
+        enforcer = installed()
+        role_arn = env.states.context_object.context_object_data["Execution"]["RoleArn"]
+        principal = enforcer.state_machine_roles.get(role_arn) if enforcer is not None else None
+        if principal is None:
+            original(self, env)
+            return
+        with acting_as(principal):
+            original(self, env)
 
-    Call after anything else that rebinds the interpreter's `boto_client_for` (`saga_task_clients`): this wraps
-    whatever is bound, once.
-    """
-    import importlib
-
-    for name in _INTERPRETER_MODULES:
-        module: Any = sys.modules.get(name) or importlib.import_module(name)
-        current = module.boto_client_for
-        if getattr(current, _STATES_INTERPRETER, False):
-            continue
-        module.boto_client_for = _marking(current)
+    return eval_execution
 
 
-def _marking(factory: ClientFactory) -> ClientFactory:
-    def make(*args: Any, **kwargs: Any) -> BaseClient:
-        client = factory(*args, **kwargs)
-        setattr(client, _STATES_INTERPRETER, True)
-        return client
-
-    setattr(make, _STATES_INTERPRETER, True)
-    return make
+def _patch_states_tasks(on: bool) -> None:
+    for task, original in _ORIGINAL_EVAL_EXECUTION.items():
+        setattr(task, "_eval_execution", _as_state_machine_role(original) if on else original)  # noqa: B010
