@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import boto3
 import pytest
@@ -54,8 +55,8 @@ def test_a_transaction_is_refused_whole_when_one_item_is_on_a_table_the_function
     local_cloud: LocalCloud,
 ) -> None:
     dynamodb = boto3.client("dynamodb")
-    allowed_item = {"Put": {"TableName": table(local_cloud, "idempotency"), "Item": {"key": {"S": "iam-test#tx"}}}}
-    refused_item = {"Put": {"TableName": table(local_cloud, "inventory"), "Item": {"product_id": {"S": "x"}}}}
+    allowed_item: Any = {"Put": {"TableName": table(local_cloud, "idempotency"), "Item": {"key": {"S": "iam-test#tx"}}}}
+    refused_item: Any = {"Put": {"TableName": table(local_cloud, "inventory"), "Item": {"product_id": {"S": "x"}}}}
     with acting_as(local_cloud.function_name("payment-failed")), pytest.raises(ClientError) as refused:
         dynamodb.transact_write_items(TransactItems=[allowed_item, refused_item])
     assert access_denied(refused.value)
@@ -76,8 +77,8 @@ def test_a_function_reads_only_the_secrets_it_is_described_to_read(local_cloud: 
 
 def test_email_is_refused_from_any_address_but_the_shops(local_cloud: LocalCloud) -> None:
     ses = boto3.client("ses")
-    message = {"Subject": {"Data": "hi"}, "Body": {"Text": {"Data": "hi"}}}
-    destination = {"ToAddresses": ["shopper@example.com"]}
+    message: Any = {"Subject": {"Data": "hi"}, "Body": {"Text": {"Data": "hi"}}}
+    destination: Any = {"ToAddresses": ["shopper@example.com"]}
     with acting_as(local_cloud.function_name("notifications")):
         ses.send_email(Source=local_cloud.environment["EMAIL_FROM"], Destination=destination, Message=message)
         with pytest.raises(ClientError) as refused:

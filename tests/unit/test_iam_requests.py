@@ -47,7 +47,7 @@ def test_a_transaction_is_authorized_item_by_item_as_the_item_actions_on_each_it
 
 
 def test_a_batch_read_is_authorized_on_every_table_it_names() -> None:
-    request = {"RequestItems": {"orders": {"Keys": []}, "products": {"Keys": []}}}
+    request: dict[str, object] = {"RequestItems": {"orders": {"Keys": []}, "products": {"Keys": []}}}
     assert MAPPER.authorizations("dynamodb", "BatchGetItem", request) == [
         Authorization("dynamodb:BatchGetItem", table("orders")),
         Authorization("dynamodb:BatchGetItem", table("products")),
