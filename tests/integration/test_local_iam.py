@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
+import time
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from handlers.runtime import services as webhook_services
 from infra.deployment import DEPLOYMENT, Function
 from infra.local.cloud import LocalCloud
 from infra.local.iam_enforcement import acting_as
 from infra.local.roles import saga_principal
+from infra.local.secrets import LOCAL_VALUES
 from tests.integration.shop import Shop
 
 pytestmark = [pytest.mark.integration, pytest.mark.iam_refusals_expected]
+
+
+def signed(payload: bytes) -> str:
+    timestamp = int(time.time())
+    secret = LOCAL_VALUES["stripe"]["webhook_secret"].encode()
+    signature = hmac.new(secret, f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={signature}"
 
 
 def access_denied(error: ClientError) -> bool:
@@ -66,12 +79,12 @@ def test_a_transaction_is_refused_whole_when_one_item_is_on_a_table_the_function
 
 
 def test_a_function_reads_only_the_secrets_it_is_described_to_read(local_cloud: LocalCloud) -> None:
-    secrets = boto3.client("secretsmanager")
+    secrets_manager = boto3.client("secretsmanager")
     admin_users = local_cloud.environment["ADMIN_USERS_SECRET_ID"]
     with acting_as(local_cloud.function_name("api")):
-        assert json.loads(secrets.get_secret_value(SecretId=admin_users)["SecretString"])["users"]
+        assert json.loads(secrets_manager.get_secret_value(SecretId=admin_users)["SecretString"])["users"]
     with acting_as(local_cloud.function_name("notifications")), pytest.raises(ClientError) as refused:
-        secrets.get_secret_value(SecretId=admin_users)
+        secrets_manager.get_secret_value(SecretId=admin_users)
     assert access_denied(refused.value)
 
 
@@ -121,7 +134,17 @@ def test_a_graphql_request_and_a_webhook_are_served_as_their_functions_roles(
     before = len(local_cloud.iam.refusals)
     http = Shop(local_cloud).http
     http.post("/graphql", json={"query": "query { products(first: 1) { edges { node { id } } } }"})
-    http.post("/webhooks/stripe", content=b"{}", headers={"stripe-signature": "t=1,v1=00"})
+    # The webhook's first AWS call is reading its signing secret; an earlier test may have left it cached.
+    monkeypatch.setattr(webhook_services().settings.secrets, "_groups", {})
+    event = json.dumps(
+        {
+            "id": f"evt_iam_{secrets.token_hex(4)}",
+            "object": "event",
+            "type": "payment_intent.succeeded",
+            "data": {"object": {"id": "pi_iam_test", "object": "payment_intent"}},
+        }
+    ).encode()
+    http.post("/webhooks/stripe", content=event, headers={"stripe-signature": signed(event)})
     refused_as = {refusal.principal for refusal in local_cloud.iam.refusals[before:]}
     assert api in refused_as
     assert webhook in refused_as
