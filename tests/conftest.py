@@ -36,6 +36,19 @@ def local_cloud() -> Iterator[LocalCloud]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "iam_refusals_expected: the test provokes IAM refusals on purpose")
+    config.addinivalue_line("markers", "after_every_local_cloud_test: runs last, on what the other tests recorded")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `after_every_local_cloud_test` run last; note which local-cloud modules this session left out."""
+    from tests.integration.test_iam_grants_used import LOCAL_CLOUD_MODULES_MISSING
+
+    last = [item for item in items if item.get_closest_marker("after_every_local_cloud_test")]
+    items[:] = [item for item in items if item not in last] + last
+    tests = Path(__file__).parent
+    every = {str(path) for layer in ("integration", "proof") for path in (tests / layer).glob("test_*.py")}
+    collected = {str(item.path) for item in items}
+    config.stash[LOCAL_CLOUD_MODULES_MISSING] = sorted(every - collected)
 
 
 @pytest.fixture(autouse=True)
