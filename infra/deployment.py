@@ -262,7 +262,9 @@ FUNCTIONS = (
         "notifications",
         handler="handlers.notifications.handler",
         description="Email customers about status changes",
-        tables=_ALL_TABLES_READ,
+        # Each email is claimed in the idempotency table before it is sent (commerce/services/customer_emails.py),
+        # so a redelivered event sends it once: without the write, every claim is AccessDenied on AWS.
+        tables={**_ALL_TABLES_READ, "idempotency": "write"},
         sends_email=True,
     ),
     Function(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from infra.components.account import Account
-from infra.components.iam import STATES_LOG_DELIVERY, STATES_TRACING, allow, document, trust
+from infra.components.iam import saga_policy, trust
+from infra.policies import invoked_functions
 from sagas import fulfillment
 from sagas.fulfillment import STATE_MACHINE
 
@@ -38,7 +38,7 @@ class FulfillmentWorkflow(pulumi.ComponentResource):
         machine_name = state_machine_name(name)
         inputs = pulumi.Output.all(pulumi.Output.all(**args.function_arns), args.bus_name)
         self.definition: pulumi.Output[str] = inputs.apply(lambda values: fulfillment.render(values[0], values[1]))
-        invoked = inputs.apply(lambda values: _invoked_functions(fulfillment.definition(values[0], values[1])))
+        invoked = inputs.apply(lambda values: invoked_functions(fulfillment.definition(values[0], values[1])))
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-{STATE_MACHINE}",
             # /aws/vendedlogs/ keeps log delivery clear of the CloudWatch Logs resource-policy size limit.
@@ -55,15 +55,8 @@ class FulfillmentWorkflow(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(
             f"{name}-{STATE_MACHINE}",
             role=role.id,
-            policy=pulumi.Output.json_dumps(
-                document(
-                    # Only the functions the definition names, read from the definition itself.
-                    allow("InvokeSteps", ("lambda:InvokeFunction",), invoked),
-                    allow("RequestCompensation", ("events:PutEvents",), [args.bus_arn]),
-                    allow("DeliverLogs", STATES_LOG_DELIVERY, ["*"]),
-                    allow("Tracing", STATES_TRACING, ["*"]),
-                )
-            ),
+            # Only the functions the definition names, read from the definition itself.
+            policy=pulumi.Output.json_dumps(saga_policy(invoked, args.bus_arn)),
             opts=child,
         )
         self.state_machine = aws.sfn.StateMachine(
@@ -83,19 +76,3 @@ class FulfillmentWorkflow(pulumi.ComponentResource):
         )
         self.arn = self.state_machine.arn
         self.register_outputs({"arn": self.arn, "definition": self.definition})
-
-
-def _invoked_functions(machine: dict[str, Any]) -> list[str]:
-    """Every `FunctionName` a Task of the definition invokes, once each, in order of appearance."""
-    return list(dict.fromkeys(_function_names(machine)))
-
-
-def _function_names(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        if isinstance(node.get("FunctionName"), str):
-            yield node["FunctionName"]
-        for value in node.values():
-            yield from _function_names(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _function_names(value)

@@ -14,16 +14,19 @@ import boto3
 from commerce.bootstrap import Services, bootstrap
 from commerce.settings import Settings
 from infra.deployment import DEPLOYMENT, Deployment
-from infra.local import event_delivery, lambda_runtime
-from infra.local.aws import MotoCloud, start_moto
+from infra.local import event_delivery, iam_enforcement, lambda_runtime
+from infra.local.aws import REGION, MotoCloud, start_moto
 from infra.local.event_bus import create_bus_and_rules
 from infra.local.functions import function_arns, local_functions, physical_name
 from infra.local.http import HttpServer
+from infra.local.iam_enforcement import IamEnforcer
+from infra.local.iam_requests import RequestMapper
 from infra.local.lambda_runtime import MOTO_ACCOUNT_ID, LocalLambdaRuntime
 from infra.local.mailbox import verify_sender
 from infra.local.observability import LocalObservability, start_observability
 from infra.local.persistence import restore_tables, take_snapshot
 from infra.local.ports import free_port
+from infra.local.roles import local_policies, saga_principal
 from infra.local.saga_task_clients import reuse_task_clients
 from infra.local.scheduler import LocalScheduler
 from infra.local.secrets import LOCAL_VALUES, create_secrets
@@ -57,6 +60,7 @@ class LocalCloud:
     scheduler: LocalScheduler = field(default_factory=LocalScheduler)
     state: StateDir | None = None  # where stop() saves the tables and Stripe's store, for the next start
     observability: LocalObservability | None = None  # the traces and metrics kept to read back
+    iam: IamEnforcer | None = None  # each role's policy, enforced on every AWS call made as that role
 
     @cached_property
     def services(self) -> Services:
@@ -92,6 +96,8 @@ class LocalCloud:
             self.runtime.faults.release()  # a saga step held for a test would keep the runtime's close() waiting
             event_delivery.uninstall()
             lambda_runtime.uninstall()
+            if self.iam is not None:
+                iam_enforcement.uninstall()
             self.runtime.close()
             self.stripe.stop()
             self.aws.stop()
@@ -112,10 +118,13 @@ def start_local_cloud(
     with_seed: bool = True,
     app_env: str = "development",
     state: StateDir | None = None,
+    enforce_iam: bool = True,
 ) -> LocalCloud:
     """Everything runs in this process, so the environment it sets is the one every handler reads.
 
     With a `state` folder that holds a snapshot, the tables and Stripe's store start from it instead of the seed.
+    Every AWS call a function, the API, the webhook or the saga makes is checked against its role's policy unless
+    `enforce_iam` is off (infra/local/iam_enforcement.py).
     """
     snapshot = state.acquire().latest() if state is not None else None
     http_port = http_port or free_port()
@@ -144,6 +153,7 @@ def start_local_cloud(
     create_tables(boto3.client("dynamodb"), deployment, prefix)
     create_bus_and_rules(boto3.client("events"), deployment, {STATE_MACHINE: machine["stateMachineArn"]}, arns)
     verify_sender(boto3.client("ses"), environment["EMAIL_FROM"])
+    iam = _enforce_iam(deployment, prefix, machine["stateMachineArn"], environment) if enforce_iam else None
     runtime = lambda_runtime.install(local_functions(deployment, prefix))
     reuse_task_clients()
     delivery = event_delivery.install(runtime, sfn)
@@ -161,6 +171,7 @@ def start_local_cloud(
         environment=environment,
         state=state,
         observability=observability,
+        iam=iam,
     )
     if snapshot is not None:
         restore_tables(boto3.client("dynamodb"), deployment, prefix, snapshot)
@@ -171,3 +182,25 @@ def start_local_cloud(
     cloud.http = HttpServer(local_app(cloud), host, http_port).start()
     logger.info("local cloud ready: API %s, AWS %s, Stripe %s", cloud.http.base_url, aws.endpoint_url, stripe.api_base)
     return cloud
+
+
+def _enforce_iam(
+    deployment: Deployment, prefix: str, state_machine_arn: str, environment: dict[str, str]
+) -> IamEnforcer:
+    secret_arns = {secret.name: environment[secret.env_var] for secret in deployment.secrets}
+    by_name = {f"{prefix}/{name}": arn for name, arn in secret_arns.items()}
+    policies = local_policies(
+        deployment,
+        prefix,
+        state_machine_arn=state_machine_arn,
+        secret_arns=secret_arns,
+        email_from=environment["EMAIL_FROM"],
+    )
+    mapper = RequestMapper(
+        region=REGION,
+        account=MOTO_ACCOUNT_ID,
+        # An unknown name maps to an ARN no policy grants: refused, as AWS refuses what a role may not read.
+        secret_arn=lambda secret_id: by_name.get(secret_id, secret_id),
+        ses_identities=(environment["EMAIL_FROM"],),
+    )
+    return iam_enforcement.install(IamEnforcer(policies, mapper, {SAGA_ROLE_ARN: saga_principal(prefix)}))

@@ -24,6 +24,7 @@ import boto3
 from infra.local.aws import REGION
 from infra.local.background import BackgroundWork, Failure
 from infra.local.faults import Faults
+from infra.local.iam_enforcement import acting_as
 from infra.local.lambda_context import LambdaContext
 from infra.local.lambda_handlers import Handlers, Outcome, error_document
 from infra.local.lambda_invoke_api import (
@@ -180,7 +181,7 @@ class LocalLambdaRuntime:
         started_at = datetime.now(UTC)
         start = time.perf_counter()
         self.faults.wait_if_held(function.name, payload)
-        with self.work.tracking(), self._segment(function, payload, trace_header):
+        with self.work.tracking(), self._segment(function, payload, trace_header), acting_as(function.name):
             injected = self.faults.take(function.name, payload)
             if injected is not None:
                 outcome = Outcome(error_document(injected, request_id), injected)

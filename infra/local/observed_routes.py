@@ -11,6 +11,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from commerce.adapters.invocation import invocation
+from infra.local.iam_enforcement import acting_as
 from infra.local.xray import LocalXRay
 
 
@@ -27,7 +28,8 @@ class ObservedRoutes:
             return
         http: dict[str, str | int] = {"method": scope["method"], "path": scope["path"]}
         # A new trace per request: API Gateway's HTTP APIs do not take part in X-Ray, so on AWS the Lambda starts it.
-        with self._segment(service), invocation(service, http=http) as found:
+        # The request's AWS calls are made as that function's role, as on AWS.
+        with self._segment(service), acting_as(service), invocation(service, http=http) as found:
 
             async def send_recording_status(message: Message) -> None:
                 if message["type"] == "http.response.start":

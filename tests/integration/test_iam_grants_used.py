@@ -1,0 +1,113 @@
+"""Every grant of every role is used by some test, or listed below with the reason it is not.
+
+How it is computed: a grant is one (action, resource) pair of an Allow statement of a role's policy, as the local
+cloud enforces it (infra/local/roles.py). The local cloud records every (role, action, resource ARN) it allowed
+during the session; a grant is used when some record of its role matches its action and resource patterns. The test
+runs after every other test of the session (tests/conftest.py orders it last) and judges only a session that ran the
+whole local-cloud layer (tests/integration and tests/proof), or one whose `IAM_USAGE_LOG` file gathers the records of
+several partial runs: on a part of the suite, most grants are unused for want of the tests that use them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from infra.local.cloud import LocalCloud
+from infra.local.iam_enforcement import Grant, Use, unused_grants
+
+pytestmark = [pytest.mark.integration, pytest.mark.after_every_local_cloud_test]
+
+# (role, statement Sid, action, resource) patterns of grants no test uses, and why.
+EXPLAINED: list[tuple[str, str, str, str, str]] = [
+    (
+        "*",
+        "WriteOwnLogs",
+        "*",
+        "*",
+        "Lambda's runtime writes the function's logs with its role; our code never calls "
+        "CloudWatch Logs (locally the logs go to the terminal)",
+    ),
+    (
+        "*",
+        "Tracing",
+        "*",
+        "*",
+        "the X-Ray daemon in Lambda (and Step Functions) sends segments with the role; locally "
+        "segments are collected in-process (infra/local/xray.py)",
+    ),
+    (
+        "*-fulfillment",
+        "DeliverLogs",
+        "*",
+        "*",
+        "Step Functions sets up log delivery when the state machine is created by Pulumi, not during an execution",
+    ),
+    # Open (issue 17, item 1 leftover): the description grants every function read on every table it names and the
+    # whole read and write action sets per table. The check sees which of them no test uses; narrowing them is work
+    # of its own, listed here as a debt, not as a reason.
+    ("*", "ReadTables", "*", "*", "DEBT: _ALL_TABLES_READ and DYNAMODB_READ grant more reads than any path makes"),
+    ("*", "WriteTables", "*", "*", "DEBT: DYNAMODB_WRITE grants Put, Update and Delete on every written table"),
+    (
+        "*",
+        "ReadSecrets",
+        "*",
+        "*",
+        "locally every function runs in one process with one secrets cache "
+        "(handlers/runtime.py), so only the first reader calls Secrets Manager; on AWS each container reads its own. "
+        "DEBT besides: every function is described with app-keys, which few paths need",
+    ),
+    # Open: paths no test drives as these functions yet (found by this check; each wants a test or a narrower grant).
+    ("local-compensation", "PublishEvents", "*", "*", "OPEN: no test sees compensation publish"),
+    ("local-expire-unpaid-orders", "PublishEvents", "*", "*", "OPEN: no test sees an expiry publish"),
+    ("local-payment-failed", "PublishEvents", "*", "*", "OPEN: no test sees payment-failed publish"),
+    ("local-redrive-stuck-orders", "*", "*", "*", "OPEN: no test drives the redrive sweep to publish, mail or start"),
+    ("local-payment-authorized", "SendCustomerEmail", "*", "*", "OPEN: no test sees payment-authorized send mail"),
+]
+
+
+def explained(grant: Grant) -> bool:
+    return any(
+        fnmatch.fnmatchcase(grant.principal, role)
+        and fnmatch.fnmatchcase(grant.sid, sid)
+        and fnmatch.fnmatchcase(grant.action, action)
+        and fnmatch.fnmatchcase(grant.resource, resource)
+        for role, sid, action, resource, _ in EXPLAINED
+    )
+
+
+# Secrets Manager ends each secret's ARN in six random characters, new at every start of the local cloud.
+_SECRET_SUFFIX = re.compile(r"(:secret:[^:]+)-[A-Za-z0-9]{6}$")
+
+
+def recorded_uses(cloud: LocalCloud) -> set[Use]:
+    """This session's records, and those of earlier runs in `IAM_USAGE_LOG` with their secrets' ARNs as today's."""
+    assert cloud.iam is not None
+    uses = set(cloud.iam.uses)
+    log = os.environ.get("IAM_USAGE_LOG")
+    if log and Path(log).exists():
+        today = {_SECRET_SUFFIX.sub(r"\1", arn): arn for arn in cloud.environment.values() if ":secret:" in arn}
+        for line in Path(log).read_text().splitlines():
+            principal, action, resource = json.loads(line)
+            uses.add(Use(principal, action, today.get(_SECRET_SUFFIX.sub(r"\1", resource), resource)))
+    return uses
+
+
+def test_every_grant_is_used_by_some_test_or_explained(local_cloud: LocalCloud, request: pytest.FixtureRequest) -> None:
+    missing = request.config.stash.get(LOCAL_CLOUD_MODULES_MISSING, None)
+    if missing and not os.environ.get("IAM_USAGE_LOG"):
+        pytest.skip(f"judged only on the whole local-cloud layer; this session left out {len(missing)} module(s)")
+    assert local_cloud.iam is not None
+    unused = unused_grants(local_cloud.iam.grants(), recorded_uses(local_cloud))
+    unexplained = [grant for grant in unused if not explained(grant)]
+    assert not unexplained, "grants no test used:\n" + "\n".join(
+        f"{g.principal} {g.sid} {g.action} {g.resource}" for g in unexplained
+    )
+
+
+LOCAL_CLOUD_MODULES_MISSING = pytest.StashKey[list[str]]()
