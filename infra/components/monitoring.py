@@ -59,30 +59,33 @@ class Monitoring(pulumi.ComponentResource):
         else:
             pulumi.log.warn("alarmEmail is not set: alarms go to an SNS topic nobody reads", resource=self)
         self.alarms = {}
-        self._alarm(
-            "saga-failed",
-            "A fulfillment saga failed: its order was compensated (out of stock, payment, carrier) or a step broke",
-            namespace="AWS/States",
-            metric_name="ExecutionsFailed",
-            dimensions={"StateMachineArn": args.state_machine_arn},
-        )
-        # An Express execution that ends this way runs no Catch, asks for no compensation and, unlike a Standard
-        # one, emits no status-change event and cannot be redriven: only the recovery sweep (redrive-stuck-orders)
-        # finishes its order, and someone should know why it had to.
-        self._alarm(
-            "saga-timed-out",
-            "A fulfillment saga outlived Express's five minutes: its order waits for the recovery sweep",
-            namespace="AWS/States",
-            metric_name="ExecutionsTimedOut",
-            dimensions={"StateMachineArn": args.state_machine_arn},
-        )
-        self._alarm(
-            "saga-aborted",
-            "A fulfillment saga was aborted by Step Functions: its order waits for the recovery sweep",
-            namespace="AWS/States",
-            metric_name="ExecutionsAborted",
-            dimensions={"StateMachineArn": args.state_machine_arn},
-        )
+        # An Express execution that times out or is aborted runs no Catch, asks for no compensation and, unlike a
+        # Standard one, emits no status-change event and cannot be redriven: only the recovery sweep
+        # (redrive-stuck-orders) finishes its order, and someone should know why it had to.
+        for alarm, description, metric_name in (
+            (
+                "saga-failed",
+                "A fulfillment saga failed: its order was compensated (out of stock, payment, carrier) or a step broke",
+                "ExecutionsFailed",
+            ),
+            (
+                "saga-timed-out",
+                "A fulfillment saga outlived Express's five minutes: its order waits for the recovery sweep",
+                "ExecutionsTimedOut",
+            ),
+            (
+                "saga-aborted",
+                "A fulfillment saga was aborted by Step Functions: its order waits for the recovery sweep",
+                "ExecutionsAborted",
+            ),
+        ):
+            self._alarm(
+                alarm,
+                description,
+                namespace="AWS/States",
+                metric_name=metric_name,
+                dimensions={"StateMachineArn": args.state_machine_arn},
+            )
         for logical, function_name in args.function_names.items():
             for metric in ("Errors", "Throttles"):
                 self._alarm(

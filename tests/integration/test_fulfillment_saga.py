@@ -373,13 +373,8 @@ def test_the_redrive_emails_and_fulfils_a_shipped_order_whose_last_steps_never_r
     assert len(shipped_mail) == 1
 
 
-def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_recovery_sweep(
-    shop: Shop, product: str
-) -> None:
-    """AllocateShipment hangs past the limit: the execution ends with no Catch (no compensation is asked for, no
-    later step runs), while the attempt it abandoned goes on and ships, as a Lambda outliving its execution does."""
-    cloud = shop.cloud
-    before = stock(cloud, product)
+def _paid_with_allocation_held(shop: Shop, product: str) -> tuple[PlacedOrder, str]:
+    """A paid order whose saga is captured and now hangs in AllocateShipment; with its execution's ARN."""
     order = shop.place([(product, 2)])
     assert (
         shop.http.post("/_local/holds", json={"function": "allocate-shipment", "orderId": order.id}).status_code == 204
@@ -387,6 +382,27 @@ def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_rec
     shop.pay(order, AUTHORIZES)
     assert shop.wait_until(order, S.CAPTURED).status is S.CAPTURED
     (execution,) = shop.execution_arns(order)
+    return order, execution
+
+
+def _sweep_now(cloud: LocalCloud) -> dict[str, list[str]]:
+    """The recovery sweep, with every unchanged order counted as stuck (no waiting out STUCK_ORDER_MINUTES)."""
+    recovery = cloud.services.recovery
+    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
+    try:
+        return recovery.redrive()
+    finally:
+        recovery.stuck_after = saved
+
+
+def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_recovery_sweep(
+    shop: Shop, product: str
+) -> None:
+    """AllocateShipment hangs past the limit: the execution ends with no Catch (no compensation is asked for, no
+    later step runs), while the attempt it abandoned goes on and ships, as a Lambda outliving its execution does."""
+    cloud = shop.cloud
+    before = stock(cloud, product)
+    order, execution = _paid_with_allocation_held(shop, product)
     time.sleep(1)  # AllocateShipment's first attempt is now held: the step hangs
     time_out(execution)
     assert shop.http.delete("/_local/holds", params={"orderId": order.id}).status_code == 204
@@ -401,12 +417,7 @@ def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_rec
     assert stranded is not None and stranded.status is S.SHIPPED
     assert "COMPENSATION_STARTED" not in timeline(cloud, order) and "CUSTOMER_NOTIFIED" not in timeline(cloud, order)
 
-    recovery = cloud.services.recovery
-    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
-    try:
-        swept = recovery.redrive()
-    finally:
-        recovery.stuck_after = saved
+    swept = _sweep_now(cloud)
 
     assert order.id in swept.get("SHIPPED", [])
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
@@ -427,13 +438,7 @@ def test_a_saga_whose_hung_step_dies_after_the_express_limit_is_re_run_by_the_re
     CAPTURED, and the sweep runs the saga again, which skips what is done."""
     cloud = shop.cloud
     before = stock(cloud, product)
-    order = shop.place([(product, 2)])
-    assert (
-        shop.http.post("/_local/holds", json={"function": "allocate-shipment", "orderId": order.id}).status_code == 204
-    )
-    shop.pay(order, AUTHORIZES)
-    assert shop.wait_until(order, S.CAPTURED).status is S.CAPTURED
-    (execution,) = shop.execution_arns(order)
+    order, execution = _paid_with_allocation_held(shop, product)
     time.sleep(1)
     time_out(execution)
     hung = LambdaRuntimeError("Sandbox.Timedout", "Task timed out after 8.00 seconds")
@@ -451,12 +456,7 @@ def test_a_saga_whose_hung_step_dies_after_the_express_limit_is_re_run_by_the_re
     assert stranded is not None and stranded.status is S.CAPTURED
     assert "COMPENSATION_STARTED" not in timeline(cloud, order)
 
-    recovery = cloud.services.recovery
-    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
-    try:
-        swept = recovery.redrive()
-    finally:
-        recovery.stuck_after = saved
+    swept = _sweep_now(cloud)
 
     assert order.id in swept.get("CAPTURED", [])
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
