@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
@@ -169,10 +170,36 @@ def _fill_payment_intent_gaps(payment_intent: Any) -> None:
     payment_intent.amount_received = property(amount_received)
 
 
+_CAPTURE_PATH = re.compile(r"^/v1/payment_intents/(?P<id>pi_\w+)/capture$")
+
+
+def _capture_state_guard(resources: Any, errors: Any) -> Any:
+    """A middleware refusing what Stripe refuses and localstripe 1.15.10 does not: capturing an intent that is not
+    `requires_capture`. localstripe captured a cancelled one (an admin's cancel racing the saga's capture then
+    ended with the money taken and nothing refunded, where Stripe answers 400 and the capture step fails)."""
+    from aiohttp import web
+
+    @web.middleware
+    async def refuse_capture_in_wrong_state(request: web.Request, handler: Any) -> web.StreamResponse:
+        found = _CAPTURE_PATH.match(request.path) if request.method == "POST" else None
+        intent = resources.store.get(f"payment_intent:{found['id']}") if found else None
+        if intent is not None and intent.status != "requires_capture":
+            raise errors.UserError(
+                400,
+                f"This PaymentIntent could not be captured because it has a status of {intent.status}. Only a "
+                "PaymentIntent with one of the following statuses may be captured: requires_capture.",
+                {"code": "payment_intent_unexpected_state"},
+            )
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    return refuse_capture_in_wrong_state
+
+
 def _serve(port: int, restore: str | None) -> None:
     """The child process: localstripe's aiohttp app on 127.0.0.1:port until SIGTERM, SIGINT or end of stdin."""
     from aiohttp import web
-    from localstripe import resources, server
+    from localstripe import errors, resources, server
 
     # localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write: slow as the
     # store grows, and racy when two servers run on one machine. The store lives as long as the process, unless
@@ -190,6 +217,8 @@ def _serve(port: int, restore: str | None) -> None:
         return web.Response(body=body, content_type="application/octet-stream")
 
     server.app.router.add_get(SNAPSHOT_PATH, take_snapshot)
+    # After localstripe's error middleware, which turns the refusal into Stripe's error document.
+    server.app.middlewares.insert(1, _capture_state_guard(resources, errors))
 
     def exit_when_parent_goes() -> None:
         # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader aborts interpreter shutdown.

@@ -177,6 +177,22 @@ def test_capturing_a_canceled_authorization_is_a_state_error(gateway: StripeGate
     assert (raised.value.intent_id, raised.value.status) == (intent.id, PaymentStatus.CANCELED)
 
 
+def test_the_local_stripe_refuses_to_capture_a_cancelled_intent_as_stripe_does(
+    gateway: StripeGateway, localstripe: LocalStripe
+) -> None:
+    # Straight to the API, past the gateway's own check: a capture racing a cancel reaches Stripe like this.
+    intent = authorized_intent(gateway, localstripe)
+    gateway.cancel(intent.id, key())
+    client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe.api_base}, max_network_retries=0)
+
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        client.v1.payment_intents.capture(intent.id)
+
+    assert refused.value.http_status == 400 and refused.value.code == "payment_intent_unexpected_state"
+    assert "status of canceled" in str(refused.value.user_message)
+    assert gateway.retrieve(intent.id).status is PaymentStatus.CANCELED
+
+
 def test_a_captured_payment_cannot_be_cancelled_only_refunded(gateway: StripeGateway, localstripe: LocalStripe) -> None:
     intent = authorized_intent(gateway, localstripe)
     gateway.capture(intent.id, key())
