@@ -25,7 +25,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -139,46 +138,23 @@ def _wait_until_answering(server: LocalStripe, timeout: float) -> None:
             time.sleep(0.05)
 
 
-def _fill_payment_intent_gaps(payment_intent: Any) -> None:
-    """Make localstripe 1.15.10's PaymentIntent behave as Stripe's does where our code relies on it.
-
-    - Stripe lets a declined intent be confirmed again with another card
-      (https://docs.stripe.com/payments/paymentintents/lifecycle); localstripe keeps the failed charge as
-      `latest_charge`, so the intent stays `requires_payment_method` and the next confirm is a 400. A new
-      payment method now starts a new attempt.
-    - Stripe always sends `amount_capturable` and `amount_received`; localstripe has neither.
-    """
-    update = payment_intent._update
-
-    def update_starting_a_new_attempt(self: Any, **data: Any) -> None:
-        update(self, **data)
-        if "payment_method" in data:
-            if self.latest_charge is not None and self.latest_charge.status == "failed":
-                self.latest_charge = None
-            self.next_action = None
-
-    def amount_capturable(self: Any) -> int:
-        return int(self.amount) if self.status == "requires_capture" else 0
-
-    def amount_received(self: Any) -> int:
-        # Ignores partial capture, which localstripe models as a refund of the rest and we never use.
-        return int(self.amount) if self.status == "succeeded" else 0
-
-    payment_intent._update = update_starting_a_new_attempt
-    payment_intent.amount_capturable = property(amount_capturable)
-    payment_intent.amount_received = property(amount_received)
-
-
 def _serve(port: int, restore: str | None) -> None:
     """The child process: localstripe's aiohttp app on 127.0.0.1:port until SIGTERM, SIGINT or end of stdin."""
     from aiohttp import web
-    from localstripe import resources, server
+    from localstripe import resources
+
+    from infra.local.stripe_payment_intents import patch_payment_intents
+    from infra.local.stripe_requests import install
+
+    # Before localstripe.server is imported: it builds its routes from the methods patched here.
+    patch_payment_intents(resources)
+    from localstripe import server
 
     # localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write: slow as the
     # store grows, and racy when two servers run on one machine. The store lives as long as the process, unless
     # the local cloud asks for a snapshot and hands it back at the next start.
     resources.store.dump_to_disk = lambda: None
-    _fill_payment_intent_gaps(resources.PaymentIntent)
+    install(server.app, server)
     if restore:
         with open(restore, "rb") as snapshot:
             # Our own snapshot from the local cloud's state folder, written by the code below.
