@@ -111,13 +111,24 @@ class PaymentProviderUnavailableError(PaymentError):
         self.detail = detail
 
 
-class InvalidCardTokenError(PaymentError):
-    """The card token does not exist, was already used, or holds no card: ask the browser for a new one."""
+class InvalidPaymentMethodError(PaymentError):
+    """Not a PaymentMethod Stripe will confirm with (unknown, already used, or a token or card id): ask for another."""
 
-    def __init__(self, card_token: str, detail: str) -> None:
-        super().__init__(f"card token {card_token!r} cannot be used: {detail}")
-        self.card_token = card_token
+    def __init__(self, payment_method_id: str, detail: str) -> None:
+        super().__init__(f"payment method {payment_method_id!r} cannot be used: {detail}")
+        self.payment_method_id = payment_method_id
         self.detail = detail
+
+
+def require_payment_method_id(payment_method_id: str) -> str:
+    """The id of a Stripe.js PaymentMethod (`pm_…`), or InvalidPaymentMethodError.
+
+    Stripe refuses a token (`tok_…`) as a payment method and an unattached card (`card_…`) on a later attempt
+    (saleor/saleor#4741, stripe/stripe-node#934): refused here before any call, whatever a stand-in would accept.
+    """
+    if not payment_method_id.startswith("pm_"):
+        raise InvalidPaymentMethodError(payment_method_id, "not a PaymentMethod id (pm_…) from Stripe.js")
+    return payment_method_id
 
 
 class PaymentGateway(ABC):
@@ -132,12 +143,15 @@ class PaymentGateway(ABC):
         """A new intent for `amount`, authorized now and captured later, tagged with the order id."""
 
     @abstractmethod
-    def confirm_with_card_token(self, intent_id: str, card_token: str, idempotency_key: str) -> PaymentIntentSnapshot:
-        """Attach the browser's card token to the intent and confirm it.
+    def confirm_with_payment_method(
+        self, intent_id: str, payment_method_id: str, idempotency_key: str
+    ) -> PaymentIntentSnapshot:
+        """Confirm the intent with the browser's PaymentMethod (`pm_…`); one idempotency key per attempt.
 
         A declined card does not raise: the snapshot comes back `REQUIRES_PAYMENT_METHOD` with `decline` set and
         the intent accepts another card. `REQUIRES_ACTION` means 3-D Secure in the browser with `client_secret`.
-        An intent already past authorization is returned as it is. Raises InvalidCardTokenError for a bad token.
+        An intent already past authorization is returned as it is. Raises InvalidPaymentMethodError for an unusable
+        PaymentMethod.
         """
 
     @abstractmethod

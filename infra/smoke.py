@@ -3,8 +3,8 @@
 Run it after `pulumi up` against the stack's URL (the `url` stack output: the API, the webhook and the web app share
 its origin). It goes through the public interfaces only, as a shopper, an admin and Stripe would:
 
-1. places an order for the first product in stock, pays it with Stripe's test card through `payOrder`, and follows
-   it with `orderUpdates` until it is FULFILLED;
+1. places an order for the first product in stock, pays it with a PaymentMethod for Stripe's test card through
+   `payOrder` (as the web app does), and follows it with `orderUpdates` until it is FULFILLED;
 2. places and pays a second order, cancels it as an admin, and checks at Stripe that the money went back (the
    authorization cancelled, or the capture refunded in full);
 3. posts an unsigned webhook and expects 400.
@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from typing import Any
 
 STRIPE_API = "https://api.stripe.com"
-# Stripe's test-mode token for a Visa that authorizes (docs.stripe.com/testing#tokens): a server can pay with it
-# without handling a card number. Against the local Stripe, the smoke test makes a token as Stripe.js would.
-STRIPE_TEST_TOKEN = "tok_visa"  # noqa: S105 - Stripe's documented test token, not a credential
+# Stripe's test-mode PaymentMethod for a Visa that authorizes (docs.stripe.com/testing?testing-method=payment-methods):
+# a server can pay with it without handling a card number. Against the local Stripe, the smoke test creates a
+# PaymentMethod with the publishable key, as Stripe.js's createPaymentMethod does in the browser.
+STRIPE_TEST_PAYMENT_METHOD = "pm_card_visa"
 TEST_CARD = "4242424242424242"
 # A cancellation loses the race with the carrier hand-off when the saga is quick: another order is tried then.
 CANCEL_ATTEMPTS = 3
@@ -40,8 +41,8 @@ CANCEL_ATTEMPTS = 3
 PRODUCTS = "{ products(first: 50) { edges { node { id name availability { available } } } } }"
 PLACE = """mutation($input: PlaceOrderInput!) {
   placeOrder(input: $input) { accessToken errors { field code message } order { id status total { amount } } } }"""
-PAY = """mutation($id: ID!, $token: String!, $card: String) {
-  payOrder(orderId: $id, accessToken: $token, cardToken: $card) {
+PAY = """mutation($id: ID!, $token: String!, $pm: String) {
+  payOrder(orderId: $id, accessToken: $token, paymentMethodId: $pm) {
     outcome declineReason errors { field code message } order { status } } }"""
 UPDATES = """query($id: ID!, $token: String!) {
   orderUpdates(id: $id, accessToken: $token) { status terminal failureReason
@@ -92,8 +93,8 @@ class Smoke:
     def run(self) -> None:
         product = self.product_in_stock()
         first = self.place(product, "fulfilled")
-        self.pay(first)
-        self.say(f"  order {first.id}: paid, following it")
+        payment_method = self.pay(first)
+        self.say(f"  order {first.id}: paid with a PaymentMethod {payment_method[:3]}…, following it")
         status = self.follow(first)
         if status != "FULFILLED":
             raise SmokeFailedError(f"order {first.id} ended {status}, not FULFILLED")
@@ -138,22 +139,25 @@ class Smoke:
             raise SmokeFailedError(f"placeOrder refused: {placed['errors']}")
         return Order(placed["order"]["id"], placed["accessToken"], placed["order"]["total"]["amount"])
 
-    def pay(self, order: Order) -> None:
-        paid = self.graphql(PAY, {"id": order.id, "token": order.token, "card": self.card_token()})["payOrder"]
+    def pay(self, order: Order) -> str:
+        """Pay as the web app does: payOrder with a PaymentMethod. Returns the PaymentMethod's id."""
+        payment_method = self.payment_method()
+        paid = self.graphql(PAY, {"id": order.id, "token": order.token, "pm": payment_method})["payOrder"]
         if paid["errors"] or paid["outcome"] != "AUTHORIZED":
             raise SmokeFailedError(f"payOrder for {order.id}: {paid}")
+        return payment_method
 
-    def card_token(self) -> str:
-        """What Stripe.js hands the browser for the test card."""
+    def payment_method(self) -> str:
+        """What Stripe.js's createPaymentMethod hands the browser for the test card."""
         if self.target.stripe_api_base == STRIPE_API:
-            return STRIPE_TEST_TOKEN
+            return STRIPE_TEST_PAYMENT_METHOD
         _, config = http(f"{self.target.api}/config.json")
         publishable_key = json.loads(config)["stripePublishableKey"]
         card = {"card[number]": TEST_CARD, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123"}
-        form = urllib.parse.urlencode({"key": publishable_key, **card}).encode()
-        status, body = http(f"{self.target.stripe_api_base}/v1/tokens", form)
+        form = urllib.parse.urlencode({"key": publishable_key, "type": "card", **card}).encode()
+        status, body = http(f"{self.target.stripe_api_base}/v1/payment_methods", form)
         if status != 200:
-            raise SmokeFailedError(f"Stripe made no card token ({status}): {body[:200]!r}")
+            raise SmokeFailedError(f"Stripe made no PaymentMethod ({status}): {body[:200]!r}")
         return str(json.loads(body)["id"])
 
     def follow(self, order: Order) -> str:

@@ -13,7 +13,7 @@ from commerce.errors import CurrencyMismatchError
 from commerce.payments import (
     INSUFFICIENT_FUNDS,
     InsufficientFundsError,
-    InvalidCardTokenError,
+    InvalidPaymentMethodError,
     PaymentDeclinedError,
     PaymentGateway,
     PaymentIntentSnapshot,
@@ -81,6 +81,9 @@ class StripeGateway(PaymentGateway):
                     "amount": amount.amount,
                     "currency": amount.currency.lower(),
                     "capture_method": "manual",
+                    # Card only, never a redirect: without this, Stripe's default (every method enabled in the
+                    # Dashboard) makes each confirmation require a return_url.
+                    "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
                     "metadata": {"order_id": order_id},
                     "expand": _EXPAND,
                 },
@@ -88,25 +91,22 @@ class StripeGateway(PaymentGateway):
             )
         return _snapshot(intent)
 
-    def confirm_with_card_token(self, intent_id: str, card_token: str, idempotency_key: str) -> PaymentIntentSnapshot:
+    def confirm_with_payment_method(
+        self, intent_id: str, payment_method_id: str, idempotency_key: str
+    ) -> PaymentIntentSnapshot:
         current = self.retrieve(intent_id)
         if current.status in _AUTHORIZED_OR_LATER:
             logger.info("confirm %s: already %s", intent_id, current.status.value)
             return current
         if current.status is PaymentStatus.CANCELED:
             raise PaymentIntentStateError("confirm", intent_id, current.status)
-        card_id = self._card_of(card_token)
-        # One key per request: Stripe rejects a key replayed with another endpoint or other parameters.
-        with _translated("confirm", intent_id, card_token=card_token):
-            self._client.v1.payment_intents.update(
-                intent_id,
-                params={"payment_method": card_id},
-                options={"idempotency_key": f"{idempotency_key}-payment-method"},
-            )
         try:
-            with _translated("confirm", intent_id):
+            with _translated("confirm", intent_id, payment_method=payment_method_id):
                 intent = self._client.v1.payment_intents.confirm(
-                    intent_id, params={"expand": _EXPAND}, options={"idempotency_key": f"{idempotency_key}-confirm"}
+                    intent_id,
+                    # use_stripe_sdk: a 3-D Secure next action that Stripe.js's handleNextAction can run.
+                    params={"payment_method": payment_method_id, "use_stripe_sdk": True, "expand": _EXPAND},
+                    options={"idempotency_key": idempotency_key},
                 )
         except PaymentDeclinedError:
             # The decline is recorded on the intent (status and last_payment_error); report it from there, the same
@@ -196,14 +196,6 @@ class StripeGateway(PaymentGateway):
                 return latest
             raise
 
-    def _card_of(self, card_token: str) -> str:
-        with _translated("confirm", None, card_token=card_token):
-            token = self._client.v1.tokens.retrieve(card_token)
-        card: stripe.Card | None = getattr(token, "card", None)
-        if card is None:
-            raise InvalidCardTokenError(card_token, f"a {token.type} token holds no card")
-        return card.id
-
     def _refunded_with(self, intent_id: str, idempotency_key: str) -> bool:
         # Stripe replays a refund sent again with the same key, localstripe creates a second one: the key is also
         # kept in the refund's metadata so a retry finds the first refund on either.
@@ -243,7 +235,7 @@ def _optional_text(error: stripe.StripeObject | None, name: str) -> str | None:
 
 
 @contextmanager
-def _translated(operation: str, intent_id: str | None, *, card_token: str | None = None) -> Iterator[None]:
+def _translated(operation: str, intent_id: str | None, *, payment_method: str | None = None) -> Iterator[None]:
     """Turn the SDK's exceptions into the domain's, so callers never import stripe."""
     try:
         yield
@@ -261,8 +253,8 @@ def _translated(operation: str, intent_id: str | None, *, card_token: str | None
             raise PaymentProviderUnavailableError(operation, intent_id, _message(exc)) from exc
         raise PaymentProcessingError(operation, intent_id, _message(exc), exc.code) from exc
     except stripe.InvalidRequestError as exc:
-        if card_token is not None and (exc.http_status == 404 or exc.param == "payment_method"):
-            raise InvalidCardTokenError(card_token, _message(exc)) from exc
+        if payment_method is not None and exc.param == "payment_method":
+            raise InvalidPaymentMethodError(payment_method, _message(exc)) from exc
         raise PaymentProcessingError(operation, intent_id, _message(exc), exc.code) from exc
     except stripe.StripeError as exc:
         # Authentication, permission and idempotency errors: configuration or programming faults, never transient.

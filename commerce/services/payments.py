@@ -17,7 +17,13 @@ from commerce.errors import DomainError, OrderNotFoundError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
 from commerce.order_status import AWAITING_PAYMENT, TERMINAL, OrderStatus
 from commerce.orders import Order
-from commerce.payments import PaymentGateway, PaymentIntentSnapshot, PaymentProviderUnavailableError, PaymentStatus
+from commerce.payments import (
+    InvalidPaymentMethodError,
+    PaymentGateway,
+    PaymentIntentSnapshot,
+    PaymentStatus,
+    require_payment_method_id,
+)
 from commerce.ports import OrderRepository
 from commerce.services.order_changes import Change, OrderChanges
 from commerce.services.tracking import OrderTracking
@@ -76,7 +82,11 @@ class PaymentService:
         return self._gateway
 
     def ensure_intent(self, order: Order) -> Order:
-        """The order's one PaymentIntent, created if missing. A racing creator's extra intent is cancelled."""
+        """The order's one PaymentIntent, opened at its first payment: an order never paid costs no Stripe call.
+
+        The idempotency key is the order's, so a retried payOrder replays the first creation instead of opening
+        a second intent; a racing creator's extra intent (keys expire after 24 hours) is cancelled.
+        """
         if order.payment.intent_id:
             return order
         intent = self.gateway.create_intent(order.id, order.total, idempotency_key=f"{order.id}:intent")
@@ -94,16 +104,13 @@ class PaymentService:
             self.gateway.cancel(intent.id, idempotency_key=f"{order.id}:intent:{intent.id}:cancel")
         return saved
 
-    def prepare(self, order: Order) -> Order:
-        """Open the order's intent right after placing it; if Stripe is unreachable, payOrder will open it."""
-        try:
-            return self.ensure_intent(order)
-        except PaymentProviderUnavailableError:
-            logger.warning("payment intent deferred: Stripe unavailable", extra={"order_id": order.id})
-            return order
+    def pay(self, order_id: str, access_token: str, payment_method_id: str | None) -> PaymentResult:
+        """Confirm the order's intent with a Stripe.js PaymentMethod; without one, re-read it (after 3-D Secure).
 
-    def pay(self, order_id: str, access_token: str, card_token: str | None) -> PaymentResult:
-        """Confirm the order's intent with a Stripe.js card token; without a token, re-check after 3-D Secure."""
+        The re-read never confirms: Stripe.js's next-action handling finished the confirmation in the browser.
+        """
+        if payment_method_id is not None:
+            require_payment_method_id(payment_method_id)
         order = self.tracking.order_for_shopper(order_id, access_token)
         if order is None:
             raise OrderNotFoundError(order_id)
@@ -111,12 +118,15 @@ class PaymentService:
             if order.status in TERMINAL and order.status is not OrderStatus.FULFILLED:
                 raise PaymentNotAllowedError(order.id, order.status.value)
             return PaymentResult(order, PaymentOutcome.AUTHORIZED)
+        if payment_method_id is None and order.payment.intent_id is None:
+            raise InvalidPaymentMethodError("", "the first payment needs a PaymentMethod; there is nothing to re-read")
         order = self.ensure_intent(order)
         intent_id = order.payment.intent_id
         assert intent_id is not None  # ensure_intent guarantees it
-        if card_token:
-            snapshot = self.gateway.confirm_with_card_token(
-                intent_id, card_token, idempotency_key=f"{order.id}:confirm:{card_token}"
+        if payment_method_id:
+            # One key per attempt: each PaymentMethod is one attempt, and a retried request replays its answer.
+            snapshot = self.gateway.confirm_with_payment_method(
+                intent_id, payment_method_id, idempotency_key=f"{order.id}:confirm:{payment_method_id}"
             )
         else:
             snapshot = self.gateway.retrieve(intent_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from commerce.errors import OrderNotFoundError
-from commerce.payments import InvalidCardTokenError, PaymentDeclinedError, PaymentProviderUnavailableError
+from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
 from commerce.validation import IssueCode
 from graphql_api.context import Context, run_sync
@@ -18,7 +18,7 @@ class PayOrderPayload:
     order: Order | None = None
     outcome: PaymentOutcome | None = None
     client_secret: str | None = strawberry.field(
-        default=None, description="For Stripe.js confirmCardPayment when outcome is REQUIRES_ACTION."
+        default=None, description="For Stripe.js handleNextAction (3-D Secure) when outcome is REQUIRES_ACTION."
     )
     decline_reason: str | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
@@ -28,30 +28,39 @@ def _error(field: str | None, code: IssueCode, message: str) -> PayOrderPayload:
     return PayOrderPayload(errors=[UserError(field=field, message=message, code=code)])
 
 
+def _payment_method_message(error: InvalidPaymentMethodError) -> str:
+    if not error.payment_method_id:
+        return "a payment method (pm_…) is needed to pay"
+    if not error.payment_method_id.startswith("pm_"):
+        return "only a PaymentMethod from Stripe.js (pm_…) is accepted; card tokens and card ids are not"
+    return "this payment method cannot be used (unknown or already used): enter the card again"
+
+
 @strawberry.type
 class PaymentMutation:
     @strawberry.mutation(
-        description="Confirm the order's payment with a Stripe.js card token (createToken). "
-        "After 3-D Secure, call again (cardToken may be omitted) to re-check."
+        description="Confirm the order's payment with a PaymentMethod from Stripe.js (createPaymentMethod, pm_…). "
+        "After 3-D Secure (handleNextAction), call again without paymentMethodId: the payment is re-read, not "
+        "confirmed again. After a decline, call again with a new PaymentMethod."
     )
     async def pay_order(
         self,
         info: strawberry.Info[Context, None],
         order_id: strawberry.ID,
         access_token: str,
-        card_token: str | None = None,
+        payment_method_id: str | None = None,
     ) -> PayOrderPayload:
         services = info.context.services
         try:
-            result = await run_sync(services.payments.pay, str(order_id), access_token, card_token)
+            result = await run_sync(services.payments.pay, str(order_id), access_token, payment_method_id)
         except OrderNotFoundError:
             return _error("orderId", IssueCode.NOT_FOUND, "no order with this id and access token")
         except PaymentNotAllowedError as exc:
             return _error("orderId", IssueCode.PAYMENT_NOT_ALLOWED, f"the order is {exc.status} and takes no payment")
-        except InvalidCardTokenError:
-            return _error("cardToken", IssueCode.INVALID_CARD_TOKEN, "the card token is invalid or already used")
+        except InvalidPaymentMethodError as exc:
+            return _error("paymentMethodId", IssueCode.INVALID_PAYMENT_METHOD, _payment_method_message(exc))
         except PaymentDeclinedError as exc:
-            return _error("cardToken", IssueCode.PAYMENT_DECLINED, exc.reason)
+            return _error("paymentMethodId", IssueCode.PAYMENT_DECLINED, exc.reason)
         except PaymentProviderUnavailableError:
             message = "the payment provider is unavailable; your card was not charged, try again shortly"
             return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)

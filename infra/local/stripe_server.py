@@ -15,7 +15,6 @@ import argparse
 import logging
 import os
 import pickle
-import re
 import signal
 import subprocess
 import sys
@@ -26,7 +25,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -140,72 +138,23 @@ def _wait_until_answering(server: LocalStripe, timeout: float) -> None:
             time.sleep(0.05)
 
 
-def _fill_payment_intent_gaps(payment_intent: Any) -> None:
-    """Make localstripe 1.15.10's PaymentIntent behave as Stripe's does where our code relies on it.
-
-    - Stripe lets a declined intent be confirmed again with another card
-      (https://docs.stripe.com/payments/paymentintents/lifecycle); localstripe keeps the failed charge as
-      `latest_charge`, so the intent stays `requires_payment_method` and the next confirm is a 400. A new
-      payment method now starts a new attempt.
-    - Stripe always sends `amount_capturable` and `amount_received`; localstripe has neither.
-    """
-    update = payment_intent._update
-
-    def update_starting_a_new_attempt(self: Any, **data: Any) -> None:
-        update(self, **data)
-        if "payment_method" in data:
-            if self.latest_charge is not None and self.latest_charge.status == "failed":
-                self.latest_charge = None
-            self.next_action = None
-
-    def amount_capturable(self: Any) -> int:
-        return int(self.amount) if self.status == "requires_capture" else 0
-
-    def amount_received(self: Any) -> int:
-        # Ignores partial capture, which localstripe models as a refund of the rest and we never use.
-        return int(self.amount) if self.status == "succeeded" else 0
-
-    payment_intent._update = update_starting_a_new_attempt
-    payment_intent.amount_capturable = property(amount_capturable)
-    payment_intent.amount_received = property(amount_received)
-
-
-_CAPTURE_PATH = re.compile(r"^/v1/payment_intents/(?P<id>pi_\w+)/capture$")
-
-
-def _capture_state_guard(resources: Any, errors: Any) -> Any:
-    """A middleware refusing what Stripe refuses and localstripe 1.15.10 does not: capturing an intent that is not
-    `requires_capture`. localstripe captured a cancelled one (an admin's cancel racing the saga's capture then
-    ended with the money taken and nothing refunded, where Stripe answers 400 and the capture step fails)."""
-    from aiohttp import web
-
-    @web.middleware
-    async def refuse_capture_in_wrong_state(request: web.Request, handler: Any) -> web.StreamResponse:
-        found = _CAPTURE_PATH.match(request.path) if request.method == "POST" else None
-        intent = resources.store.get(f"payment_intent:{found['id']}") if found else None
-        if intent is not None and intent.status != "requires_capture":
-            raise errors.UserError(
-                400,
-                f"This PaymentIntent could not be captured because it has a status of {intent.status}. Only a "
-                "PaymentIntent with one of the following statuses may be captured: requires_capture.",
-                {"code": "payment_intent_unexpected_state"},
-            )
-        response: web.StreamResponse = await handler(request)
-        return response
-
-    return refuse_capture_in_wrong_state
-
-
 def _serve(port: int, restore: str | None) -> None:
     """The child process: localstripe's aiohttp app on 127.0.0.1:port until SIGTERM, SIGINT or end of stdin."""
     from aiohttp import web
-    from localstripe import errors, resources, server
+    from localstripe import resources
+
+    from infra.local.stripe_payment_intents import patch_payment_intents
+    from infra.local.stripe_requests import install
+
+    # Before localstripe.server is imported: it builds its routes from the methods patched here.
+    patch_payment_intents(resources)
+    from localstripe import server
 
     # localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write: slow as the
     # store grows, and racy when two servers run on one machine. The store lives as long as the process, unless
     # the local cloud asks for a snapshot and hands it back at the next start.
     resources.store.dump_to_disk = lambda: None
-    _fill_payment_intent_gaps(resources.PaymentIntent)
+    install(server.app, server)
     if restore:
         with open(restore, "rb") as snapshot:
             # Our own snapshot from the local cloud's state folder, written by the code below.
@@ -217,8 +166,6 @@ def _serve(port: int, restore: str | None) -> None:
         return web.Response(body=body, content_type="application/octet-stream")
 
     server.app.router.add_get(SNAPSHOT_PATH, take_snapshot)
-    # After localstripe's error middleware, which turns the refusal into Stripe's error document.
-    server.app.middlewares.insert(1, _capture_state_guard(resources, errors))
 
     def exit_when_parent_goes() -> None:
         # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader aborts interpreter shutdown.

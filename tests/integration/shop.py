@@ -18,7 +18,7 @@ from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from infra.local.cloud import LocalCloud
 from infra.local.stripe_server import PUBLISHABLE_KEY
-from tests.integration.stripe_cards import card_token
+from tests.integration.stripe_cards import payment_method
 
 PLACE = """
 mutation Place($input: PlaceOrderInput!) {
@@ -27,7 +27,7 @@ mutation Place($input: PlaceOrderInput!) {
 
 PAY = """
 mutation Pay($id: ID!, $token: String!, $card: String) {
-  payOrder(orderId: $id, accessToken: $token, cardToken: $card) {
+  payOrder(orderId: $id, accessToken: $token, paymentMethodId: $card) {
     outcome clientSecret declineReason errors { field code message }
     order { id status payment { status failureReason } }
   }
@@ -88,7 +88,7 @@ class Shop:
         return PlacedOrder(payload["order"]["id"], payload["accessToken"], payload["order"]["total"]["amount"])
 
     def card(self, number: str) -> str:
-        return card_token(self.cloud.stripe.api_base, number)
+        return payment_method(self.cloud.stripe.api_base, number)
 
     def pay(self, order: PlacedOrder, card_number: str | None) -> dict[str, Any]:
         card = self.card(card_number) if card_number else None

@@ -1,7 +1,8 @@
-"""Card tokens for tests, made the way the browser's Stripe.js `createToken` makes them.
+"""Cards for tests, turned into what the browser's Stripe.js makes of them: PaymentMethods (`createPaymentMethod`).
 
-Only against localstripe: in production card numbers never reach our servers, and Stripe refuses raw card
-numbers from most accounts' servers anyway (its test tokens such as `tok_visa` stand in for them there).
+Only against a local Stripe: in production card numbers never reach our servers, and Stripe refuses raw card
+numbers from most accounts' servers anyway (its test PaymentMethods such as `pm_card_visa` stand in for them there).
+Legacy tokens (`card_token`) are kept only to show that they are refused as payment methods.
 """
 
 from __future__ import annotations
@@ -10,9 +11,6 @@ import json
 import urllib.parse
 import urllib.request
 
-import stripe
-from stripe.params import TokenCreateParams
-
 from infra.local.stripe_server import PUBLISHABLE_KEY
 
 AUTHORIZES = "4242424242424242"
@@ -20,25 +18,23 @@ DECLINES = "4000000000000341"  # attaches, then the charge is declined
 NEEDS_3D_SECURE = "4000000000003220"
 
 
-def card_token(
-    client_or_api_base: stripe.StripeClient | str,
-    number: str,
-    exp_month: int = 12,
-    exp_year: int = 2030,
-    cvc: str = "123",
-) -> str:
-    """A `tok_…` for the card: via the SDK with a client's secret key, or as Stripe.js does with the publishable key."""
-    if isinstance(client_or_api_base, stripe.StripeClient):
-        params: TokenCreateParams = {
-            "card": {"number": number, "exp_month": str(exp_month), "exp_year": str(exp_year), "cvc": cvc}
-        }
-        return client_or_api_base.v1.tokens.create(params=params).id
-    card = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
-    # Stripe.js posts a form with the publishable key as a field, not as an Authorization header.
-    form = {"key": PUBLISHABLE_KEY, **{f"card[{name}]": str(value) for name, value in card.items()}}
-    request = urllib.request.Request(  # noqa: S310 - the test's own localstripe
-        f"{client_or_api_base}/v1/tokens", data=urllib.parse.urlencode(form).encode(), method="POST"
+def payment_method(api_base: str, number: str, exp_month: int = 12, exp_year: int = 2030, cvc: str = "123") -> str:
+    """A `pm_…` for the card, made as Stripe.js makes it: a form posted with the publishable key as a field."""
+    card: dict[str, str | int] = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
+    return _created(api_base, "/v1/payment_methods", {"type": "card"}, card)
+
+
+def card_token(api_base: str, number: str, exp_month: int = 12, exp_year: int = 2030, cvc: str = "123") -> str:
+    """A legacy `tok_…` (Stripe.js createToken), which Stripe refuses as a payment method."""
+    card: dict[str, str | int] = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
+    return _created(api_base, "/v1/tokens", {}, card)
+
+
+def _created(api_base: str, path: str, fields: dict[str, str], card: dict[str, str | int]) -> str:
+    form = {"key": PUBLISHABLE_KEY, **fields, **{f"card[{name}]": str(value) for name, value in card.items()}}
+    request = urllib.request.Request(  # noqa: S310 - the test's own local Stripe
+        f"{api_base}{path}", data=urllib.parse.urlencode(form).encode(), method="POST"
     )
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-        token_id: str = json.load(response)["id"]
-    return token_id
+        created_id: str = json.load(response)["id"]
+    return created_id

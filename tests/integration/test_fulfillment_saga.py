@@ -155,10 +155,13 @@ def test_polling_with_a_cursor_returns_only_newer_events(shop: Shop, product: st
 
 def test_an_authorization_reported_only_by_the_webhook_starts_the_saga(shop: Shop, product: str) -> None:
     order = shop.place([(product, 1)])
-    stored = shop.cloud.services.repositories.orders.get(order.id)
-    assert stored is not None and stored.payment.intent_id
+    placed = shop.cloud.services.repositories.orders.get(order.id)
+    assert placed is not None
+    stored = shop.cloud.services.payments.ensure_intent(placed)
+    assert stored.payment.intent_id
     # The card is confirmed without payOrder (as if the browser's request was lost): only Stripe knows.
-    shop.cloud.services.payments.gateway.confirm_with_card_token(stored.payment.intent_id, shop.card(AUTHORIZES), "k1")
+    gateway = shop.cloud.services.payments.gateway
+    gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), "k1")
     secret = LOCAL_VALUES["stripe"]["webhook_secret"]
     event = intent_event("payment_intent.amount_capturable_updated", stored.payment.intent_id)
     assert shop.post_webhook(event, secret) == 200
@@ -249,9 +252,11 @@ def test_duplicate_out_of_order_webhooks_racing_pay_order_run_one_saga_and_captu
     shop: Shop, product: str
 ) -> None:
     order = shop.place([(product, 1)])
-    stored = shop.cloud.services.repositories.orders.get(order.id)
-    assert stored is not None and stored.payment.intent_id
-    intent_id = stored.payment.intent_id
+    placed = shop.cloud.services.repositories.orders.get(order.id)
+    assert placed is not None
+    # The intent exists before payOrder (a first attempt opened it), so Stripe's webhooks can race the next one.
+    intent_id = shop.cloud.services.payments.ensure_intent(placed).payment.intent_id
+    assert intent_id
     secret = LOCAL_VALUES["stripe"]["webhook_secret"]
     authorized = intent_event("payment_intent.amount_capturable_updated", intent_id)
     stale_failure = intent_event("payment_intent.payment_failed", intent_id)
@@ -265,7 +270,7 @@ def test_duplicate_out_of_order_webhooks_racing_pay_order_run_one_saga_and_captu
     racer = threading.Thread(target=deliver)
     racer.start()
     paid = shop.graphql(
-        "mutation($id: ID!, $t: String!, $c: String) { payOrder(orderId: $id, accessToken: $t, cardToken: $c) "
+        "mutation($id: ID!, $t: String!, $c: String) { payOrder(orderId: $id, accessToken: $t, paymentMethodId: $c) "
         "{ outcome errors { code } } }",
         {"id": order.id, "t": order.token, "c": token},
     )["payOrder"]
@@ -299,16 +304,21 @@ def test_compensation_delivered_again_and_concurrently_changes_nothing_more(shop
     assert kinds.count("PAYMENT_REFUNDED") == 1 and kinds.count("INVENTORY_RELEASED") == 1
 
 
-def test_an_order_left_unpaid_expires_and_its_intent_is_cancelled(shop: Shop, product: str) -> None:
+def test_an_order_left_unpaid_after_a_decline_expires_and_its_intent_is_cancelled(shop: Shop, product: str) -> None:
     order = shop.place([(product, 1)])
+    never_paid = shop.place([(product, 1)])
+    assert shop.pay(order, DECLINES)["outcome"] == "DECLINED"  # opens the order's intent
     shop.cloud.services.expiry.unpaid_for = timedelta(0)
     try:
         expired = shop.cloud.services.expiry.expire_unpaid()
     finally:
         shop.cloud.services.expiry.unpaid_for = timedelta(minutes=30)
-    assert order.id in expired
+    assert {order.id, never_paid.id} <= set(expired)
     assert shop.wait_until(order, S.EXPIRED).status is S.EXPIRED
     assert intent_of(shop.cloud, order)[1] is PaymentStatus.CANCELED
+    # An order never paid never had an intent: it expires without a Stripe call.
+    unpaid = shop.wait_until(never_paid, S.EXPIRED)
+    assert (unpaid.status, unpaid.payment.intent_id) == (S.EXPIRED, None)
     refused = shop.pay(order, AUTHORIZES)
     assert [error["code"] for error in refused["errors"]] == ["PAYMENT_NOT_ALLOWED"]
 

@@ -216,12 +216,12 @@ def test_no_log_line_holds_a_card_a_token_a_client_secret_a_key_or_a_password(
 ) -> None:
     product = stocked_product("observed", {"wh-central": 5})
     paid = shop.place([(product, 1)])
-    card_token = shop.card(AUTHORIZES)
+    payment_method = shop.card(AUTHORIZES)
     assert (
         shop.graphql(
-            "mutation($id: ID!, $t: String!, $c: String) { payOrder(orderId: $id, accessToken: $t, cardToken: $c) "
-            "{ outcome } }",
-            {"id": paid.id, "t": paid.token, "c": card_token},
+            "mutation($id: ID!, $t: String!, $c: String) "
+            "{ payOrder(orderId: $id, accessToken: $t, paymentMethodId: $c) { outcome } }",
+            {"id": paid.id, "t": paid.token, "c": payment_method},
         )["payOrder"]["outcome"]
         == "AUTHORIZED"
     )
@@ -242,7 +242,7 @@ def test_no_log_line_holds_a_card_a_token_a_client_secret_a_key_or_a_password(
     secrets = {
         "card number": AUTHORIZES,
         "3-D Secure card number": NEEDS_3D_SECURE,
-        "card token": card_token,
+        "payment method": payment_method,
         "order access token": paid.token,
         "client secret": client_secret,
         "admin password": LOCAL_ADMIN_PASSWORD,

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from infra.local.secrets import LOCAL_ADMIN_PASSWORD, LOCAL_ADMIN_USERNAME, LOCAL_VALUES
+from infra.smoke import STRIPE_API, Smoke, Target
 from tests.integration.running_system import ROOT, RunningSystem, running_local_system
 
 
@@ -38,6 +39,7 @@ def test_the_smoke_test_passes_against_a_working_stack(system: RunningSystem) ->
     lines = run.stdout.splitlines()
     assert [line.split("  ")[0] for line in lines if line.startswith("ok")] == ["ok"] * 3, run.stdout
     assert any("fulfilled" in line for line in lines)
+    assert any("paid with a PaymentMethod pm_" in line for line in lines), run.stdout
     assert any("cancelled the authorization" in line or "refunded the capture" in line for line in lines)
     assert any("unsigned webhook was refused with 400" in line for line in lines)
 
@@ -52,6 +54,12 @@ def test_the_smoke_test_fails_and_says_why_when_the_admin_cannot_log_in(system: 
     assert run.returncode == 1, run.stdout + run.stderr
     assert "FAILED  admin login refused" in run.stdout
     assert "ok  an order was placed" in run.stdout  # the shopper's half ran before the admin's was refused
+
+
+def test_on_stripe_the_smoke_test_pays_with_stripes_documented_test_payment_method() -> None:
+    target = Target("http://127.0.0.1:9", "sk_test_x", STRIPE_API, "admin", "x", 1.0)
+
+    assert Smoke(target).payment_method() == "pm_card_visa"
 
 
 def test_the_smoke_test_refuses_a_live_stripe_key() -> None:

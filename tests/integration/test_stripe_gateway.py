@@ -18,7 +18,7 @@ from commerce.errors import CurrencyMismatchError
 from commerce.money import Money
 from commerce.payments import (
     InsufficientFundsError,
-    InvalidCardTokenError,
+    InvalidPaymentMethodError,
     PaymentDeclinedError,
     PaymentIntentSnapshot,
     PaymentIntentStateError,
@@ -28,7 +28,7 @@ from commerce.payments import (
 )
 from infra.local.ports import free_port
 from infra.local.stripe_server import SECRET_KEY, LocalStripe, start_localstripe
-from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE, card_token
+from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE, card_token, payment_method
 
 pytestmark = pytest.mark.integration
 
@@ -59,8 +59,8 @@ def new_intent(gateway: StripeGateway) -> PaymentIntentSnapshot:
 
 
 def authorized_intent(gateway: StripeGateway, localstripe: LocalStripe) -> PaymentIntentSnapshot:
-    intent = gateway.confirm_with_card_token(
-        new_intent(gateway).id, card_token(localstripe.api_base, AUTHORIZES), key()
+    intent = gateway.confirm_with_payment_method(
+        new_intent(gateway).id, payment_method(localstripe.api_base, AUTHORIZES), key()
     )
     assert intent.status is PaymentStatus.REQUIRES_CAPTURE
     return intent
@@ -80,20 +80,25 @@ def test_a_good_card_authorizes_the_whole_amount_without_capturing_it(
 ) -> None:
     intent = new_intent(gateway)
 
-    authorized = gateway.confirm_with_card_token(intent.id, card_token(localstripe.api_base, AUTHORIZES), key())
+    authorized = gateway.confirm_with_payment_method(intent.id, payment_method(localstripe.api_base, AUTHORIZES), key())
 
     assert authorized.status is PaymentStatus.REQUIRES_CAPTURE
     assert (authorized.amount_capturable, authorized.amount_received) == (4_990, 0)
     assert authorized.decline is None
 
 
-def test_a_token_made_with_the_secret_key_works_like_one_from_stripe_js(
+def test_a_card_token_is_refused_as_a_payment_method_and_the_intent_still_takes_a_card(
     gateway: StripeGateway, localstripe: LocalStripe
 ) -> None:
-    client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe.api_base})
+    intent = new_intent(gateway)
+    token = card_token(localstripe.api_base, AUTHORIZES)
 
-    confirmed = gateway.confirm_with_card_token(new_intent(gateway).id, card_token(client, AUTHORIZES), key())
+    with pytest.raises(InvalidPaymentMethodError) as raised:
+        gateway.confirm_with_payment_method(intent.id, token, key())
 
+    assert raised.value.payment_method_id == token
+    assert "A token may not be passed in as a PaymentMethod" in raised.value.detail
+    confirmed = gateway.confirm_with_payment_method(intent.id, payment_method(localstripe.api_base, AUTHORIZES), key())
     assert confirmed.status is PaymentStatus.REQUIRES_CAPTURE
 
 
@@ -102,14 +107,14 @@ def test_a_declined_card_reports_the_reason_and_allows_another_card_on_the_same_
 ) -> None:
     intent = new_intent(gateway)
 
-    declined = gateway.confirm_with_card_token(intent.id, card_token(localstripe.api_base, DECLINES), key())
+    declined = gateway.confirm_with_payment_method(intent.id, payment_method(localstripe.api_base, DECLINES), key())
 
     assert declined.status is PaymentStatus.REQUIRES_PAYMENT_METHOD
     assert declined.last_error_code == "card_declined"
     assert declined.last_error_message == "Your card was declined."
     assert isinstance(declined.decline, PaymentDeclinedError)
     assert declined.decline.reason == "Your card was declined."
-    retried = gateway.confirm_with_card_token(intent.id, card_token(localstripe.api_base, AUTHORIZES), key())
+    retried = gateway.confirm_with_payment_method(intent.id, payment_method(localstripe.api_base, AUTHORIZES), key())
     assert (retried.id, retried.status, retried.amount_capturable) == (intent.id, PaymentStatus.REQUIRES_CAPTURE, 4_990)
 
 
@@ -118,7 +123,9 @@ def test_a_card_that_needs_3d_secure_hands_back_the_client_secret(
 ) -> None:
     intent = new_intent(gateway)
 
-    pending = gateway.confirm_with_card_token(intent.id, card_token(localstripe.api_base, NEEDS_3D_SECURE), key())
+    pending = gateway.confirm_with_payment_method(
+        intent.id, payment_method(localstripe.api_base, NEEDS_3D_SECURE), key()
+    )
 
     assert pending.status is PaymentStatus.REQUIRES_ACTION
     assert pending.client_secret == intent.client_secret
@@ -130,7 +137,7 @@ def test_confirming_an_authorized_intent_again_returns_it_unchanged(
 ) -> None:
     intent = authorized_intent(gateway, localstripe)
 
-    again = gateway.confirm_with_card_token(intent.id, card_token(localstripe.api_base, DECLINES), key())
+    again = gateway.confirm_with_payment_method(intent.id, payment_method(localstripe.api_base, DECLINES), key())
 
     assert again == intent
 
@@ -253,14 +260,34 @@ def test_an_authorization_that_was_never_captured_is_cancelled_not_refunded(
     assert gateway.retrieve(intent.id).amount_refunded == 0
 
 
-def test_an_unknown_card_token_is_reported_as_invalid(gateway: StripeGateway) -> None:
+def test_an_unknown_payment_method_is_reported_as_invalid(gateway: StripeGateway) -> None:
     intent = new_intent(gateway)
 
-    with pytest.raises(InvalidCardTokenError) as raised:
-        gateway.confirm_with_card_token(intent.id, "tok_doesnotexist", key())
+    with pytest.raises(InvalidPaymentMethodError) as raised:
+        gateway.confirm_with_payment_method(intent.id, "pm_doesnotexist", key())
 
-    assert raised.value.card_token == "tok_doesnotexist"
+    assert raised.value.payment_method_id == "pm_doesnotexist"
     assert gateway.retrieve(intent.id).status is PaymentStatus.REQUIRES_PAYMENT_METHOD
+
+
+def test_a_confirmation_sent_again_with_its_key_replays_the_first_answer(
+    gateway: StripeGateway, localstripe: LocalStripe
+) -> None:
+    intent = new_intent(gateway)
+    declining, attempt = payment_method(localstripe.api_base, DECLINES), key()
+    first = gateway.confirm_with_payment_method(intent.id, declining, attempt)
+
+    again = gateway.confirm_with_payment_method(intent.id, declining, attempt)
+
+    assert first.decline is not None and again == first
+
+
+def test_creating_an_intent_again_with_its_key_opens_no_second_intent(gateway: StripeGateway) -> None:
+    creation = key()
+
+    first = gateway.create_intent("order-7", PRICE, creation)
+
+    assert gateway.create_intent("order-7", PRICE, creation).id == first.id
 
 
 def test_an_unknown_intent_is_a_processing_error_not_worth_retrying(gateway: StripeGateway) -> None:
@@ -499,7 +526,7 @@ def test_a_decline_is_reported_by_a_signed_payment_failed_webhook(
 ) -> None:
     intent = new_intent(gateway)
 
-    gateway.confirm_with_card_token(intent.id, card_token(localstripe.api_base, DECLINES), key())
+    gateway.confirm_with_payment_method(intent.id, payment_method(localstripe.api_base, DECLINES), key())
 
     delivery = webhooks.wait_for(lambda d: d.intent_id == intent.id)
     event = stripe.Webhook.construct_event(delivery.payload, delivery.signature, WEBHOOK_SECRET)
@@ -527,7 +554,7 @@ def test_a_webhook_signed_with_another_secret_is_rejected(
     gateway: StripeGateway, localstripe: LocalStripe, webhooks: WebhookReceiver
 ) -> None:
     intent = new_intent(gateway)
-    gateway.confirm_with_card_token(intent.id, card_token(localstripe.api_base, DECLINES), key())
+    gateway.confirm_with_payment_method(intent.id, payment_method(localstripe.api_base, DECLINES), key())
 
     delivery = webhooks.wait_for(lambda d: d.intent_id == intent.id)
 

@@ -54,7 +54,7 @@ from commerce.validation import OrderRejectedError
 from commerce.webhooks import WebhookOutcome
 from infra.local.cloud import LocalCloud
 from infra.local.seed import WAREHOUSES
-from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE, card_token
+from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE, payment_method
 from tests.proof.books import Books
 from tests.proof.isolated import IsolatedServices, isolated_services
 from tests.proof.stand_ins import Execution, Executions, StandIns
@@ -146,7 +146,6 @@ class FulfillmentMachine(RuleBasedStateMachine):
         except OrderRejectedError:
             self._ran("place: refused")
             return multiple()
-        self.s.payments.prepare(placed.order)
         order = ShopperOrder(placed.order.id, placed.access_token, placed.order.total.amount)
         self.known[order.id] = order
         self._ran("place")
@@ -158,7 +157,7 @@ class FulfillmentMachine(RuleBasedStateMachine):
     def pay(self, order_id: str, card: str) -> None:
         order = self.known[order_id]
         number = CARDS[card]
-        token = card_token(self.s.settings.stripe.api_base or "", number) if number else None
+        token = payment_method(self.s.settings.stripe.api_base or "", number) if number else None
         try:
             paid = self.s.payments.pay(order_id, order.access_token, token)
         except (PaymentNotAllowedError, PaymentError) as refused:

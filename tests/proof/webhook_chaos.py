@@ -59,10 +59,14 @@ def run_webhook_chaos(cloud: LocalCloud, *, orders: int, seed: int = 11) -> Webh
     placed: list[tuple[PlacedOrder, str]] = []
     for _ in range(orders):
         order = shop.place([(product, 1)])
-        stored = cloud.services.repositories.orders.get(order.id)
-        assert stored is not None and stored.payment.intent_id is not None
+        placed_order = cloud.services.repositories.orders.get(order.id)
+        assert placed_order is not None
+        stored = cloud.services.payments.ensure_intent(placed_order)
+        assert stored.payment.intent_id is not None
         # Authorized at Stripe behind our back (as if the browser's payOrder request was lost).
-        cloud.services.payments.gateway.confirm_with_card_token(stored.payment.intent_id, shop.card(AUTHORIZES), "x")
+        gateway = cloud.services.payments.gateway
+        # A key per confirmation, as Stripe requires (one key reused on another intent is an idempotency_error).
+        gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), f"{order.id}:confirm")
         placed.append((order, stored.payment.intent_id))
 
     good: list[tuple[str, bytes, dict[str, str]]] = []

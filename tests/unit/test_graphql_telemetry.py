@@ -39,7 +39,7 @@ class Mutation:
         return PlaceOrderPayload(order=PlacedOrder(id="ord_new"))
 
     @strawberry.mutation
-    def pay_order(self, order_id: str, card_token: str) -> str:
+    def pay_order(self, order_id: str, payment_method_id: str) -> str:
         return "AUTHORIZED"
 
 
@@ -62,7 +62,7 @@ def run(query: str, variables: dict[str, Any] | None = None) -> Invocation:
 
 
 def test_a_mutation_is_named_by_its_root_field_and_the_order_argument_it_names() -> None:
-    keys = run('mutation Pay($id: String!) { payOrder(orderId: $id, cardToken: "tok_1") }', {"id": "ord_5"}).keys
+    keys = run('mutation Pay($id: String!) { payOrder(orderId: $id, paymentMethodId: "pm_1") }', {"id": "ord_5"}).keys
     assert (keys["graphql_operation"], keys["order_id"]) == ("payOrder", "ord_5")
 
 

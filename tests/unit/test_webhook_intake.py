@@ -31,7 +31,9 @@ class StubGateway(PaymentGateway):
     def create_intent(self, order_id: str, amount: Money, idempotency_key: str) -> PaymentIntentSnapshot:
         raise AssertionError("not used")
 
-    def confirm_with_card_token(self, intent_id: str, card_token: str, idempotency_key: str) -> PaymentIntentSnapshot:
+    def confirm_with_payment_method(
+        self, intent_id: str, payment_method_id: str, idempotency_key: str
+    ) -> PaymentIntentSnapshot:
         raise AssertionError("not used")
 
     def retrieve(self, intent_id: str) -> PaymentIntentSnapshot:

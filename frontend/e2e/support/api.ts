@@ -39,18 +39,18 @@ export async function placeOrder(
   return { id: data.placeOrder.order.id, accessToken: data.placeOrder.accessToken };
 }
 
-/** Card → token at the configured (fake) Stripe, then payOrder: what Stripe.js and the payment page do. */
+/** Card → PaymentMethod at the configured (fake) Stripe, then payOrder: what Stripe.js and the payment page do. */
 export async function payOrder(request: APIRequestContext, order: { id: string; accessToken: string }, card = '4242424242424242'): Promise<string> {
   const config = (await (await request.get('/config.json')).json()) as { stripePublishableKey: string; stripeJsUrl: string };
   const stripeBase = config.stripeJsUrl.replace(/\/js\.stripe\.com\/v3\/$/, '');
-  const tokenResponse = await request.post(`${stripeBase}/v1/tokens`, {
-    form: { 'card[number]': card, 'card[exp_month]': '12', 'card[exp_year]': '2034', 'card[cvc]': '123', key: config.stripePublishableKey },
+  const created = await request.post(`${stripeBase}/v1/payment_methods`, {
+    form: { type: 'card', 'card[number]': card, 'card[exp_month]': '12', 'card[exp_year]': '2034', 'card[cvc]': '123', key: config.stripePublishableKey },
   });
-  const token = (await tokenResponse.json()) as { id: string };
+  const paymentMethod = (await created.json()) as { id: string };
   const data = await graphql<{ payOrder: { outcome: string } }>(
     request,
-    `mutation ($id: ID!, $token: String!, $card: String) { payOrder(orderId: $id, accessToken: $token, cardToken: $card) { outcome } }`,
-    { id: order.id, token: order.accessToken, card: token.id },
+    `mutation ($id: ID!, $token: String!, $pm: String) { payOrder(orderId: $id, accessToken: $token, paymentMethodId: $pm) { outcome } }`,
+    { id: order.id, token: order.accessToken, pm: paymentMethod.id },
   );
   return data.payOrder.outcome;
 }

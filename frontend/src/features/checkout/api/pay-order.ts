@@ -1,8 +1,8 @@
 import { graphql } from '@/gql';
 
 export const PayOrderMutation = graphql(`
-  mutation PayOrder($orderId: ID!, $accessToken: String!, $cardToken: String) {
-    payOrder(orderId: $orderId, accessToken: $accessToken, cardToken: $cardToken) {
+  mutation PayOrder($orderId: ID!, $accessToken: String!, $paymentMethodId: String) {
+    payOrder(orderId: $orderId, accessToken: $accessToken, paymentMethodId: $paymentMethodId) {
       outcome
       clientSecret
       declineReason

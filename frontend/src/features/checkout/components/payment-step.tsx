@@ -120,8 +120,8 @@ function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; acc
     element.setCardError(null);
     try {
       const { stripe, card } = element.state;
-      const result = await payWithCard(cardPayments(stripe, card), async (cardToken) => {
-        const response = await client.mutation(PayOrderMutation, { orderId: order.id, accessToken, cardToken }).toPromise();
+      const result = await payWithCard(cardPayments(stripe, card), async (paymentMethodId) => {
+        const response = await client.mutation(PayOrderMutation, { orderId: order.id, accessToken, paymentMethodId }).toPromise();
         if (!response.data) throw response.error ?? new Error('payOrder gave no answer');
         return response.data.payOrder;
       });

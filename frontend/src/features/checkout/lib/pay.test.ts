@@ -17,21 +17,21 @@ const payload = (fields: Partial<Payload>): Payload => ({
 });
 
 const card = (overrides: Partial<CardPayments> = {}): CardPayments => ({
-  createToken: vi.fn(() => Promise.resolve({ tokenId: 'tok_1' })),
-  confirmCardPayment: vi.fn(() => Promise.resolve({ error: null })),
+  createPaymentMethod: vi.fn(() => Promise.resolve({ paymentMethodId: 'pm_1' })),
+  handleNextAction: vi.fn(() => Promise.resolve({ error: null })),
   ...overrides,
 });
 
 describe('payWithCard', () => {
-  it('pays with the token of the card', async () => {
+  it('pays with a PaymentMethod made from the card', async () => {
     const pay = vi.fn(() => Promise.resolve(payload({ outcome: 'AUTHORIZED' })));
     expect(await payWithCard(card(), pay)).toEqual({ kind: 'authorized' });
-    expect(pay).toHaveBeenCalledWith('tok_1');
+    expect(pay).toHaveBeenCalledWith('pm_1');
   });
 
   it('stops at a card error before calling the API', async () => {
     const pay = vi.fn();
-    const result = await payWithCard(card({ createToken: () => Promise.resolve({ error: 'Your card number is incomplete.' }) }), pay);
+    const result = await payWithCard(card({ createPaymentMethod: () => Promise.resolve({ error: 'Your card number is incomplete.' }) }), pay);
     expect(result).toEqual({ kind: 'card-error', message: 'Your card number is incomplete.' });
     expect(pay).not.toHaveBeenCalled();
   });
@@ -41,21 +41,22 @@ describe('payWithCard', () => {
     expect(await payWithCard(card(), pay)).toEqual({ kind: 'declined', reason: 'Your card was declined.' });
   });
 
-  it('runs 3-D Secure only when asked, then asks the API again without a token', async () => {
+  it('runs 3-D Secure only when asked, then asks the API again without a PaymentMethod', async () => {
     const pay = vi
       .fn<(token: string | null) => Promise<Payload>>()
       .mockResolvedValueOnce(payload({ outcome: 'REQUIRES_ACTION', clientSecret: 'pi_1_secret_x' }))
       .mockResolvedValueOnce(payload({ outcome: 'AUTHORIZED' }));
     const stripe = card();
     expect(await payWithCard(stripe, pay)).toEqual({ kind: 'authorized' });
-    expect(stripe.confirmCardPayment).toHaveBeenCalledWith('pi_1_secret_x');
-    expect(pay.mock.calls).toEqual([['tok_1'], [null]]);
+    expect(stripe.handleNextAction).toHaveBeenCalledWith('pi_1_secret_x');
+    expect(pay.mock.calls).toEqual([['pm_1'], [null]]);
   });
 
-  it('treats a failed 3-D Secure as a decline', async () => {
+  it('treats a failed 3-D Secure as a decline told in shoppers’ words', async () => {
     const pay = vi.fn(() => Promise.resolve(payload({ outcome: 'REQUIRES_ACTION', clientSecret: 's' })));
-    const stripe = card({ confirmCardPayment: () => Promise.resolve({ error: 'Authentication failed.' }) });
-    expect(await payWithCard(stripe, pay)).toEqual({ kind: 'declined', reason: 'Authentication failed.' });
+    const failed = { error: 'The provided PaymentMethod has failed authentication.' };
+    const stripe = card({ handleNextAction: () => Promise.resolve(failed) });
+    expect(await payWithCard(stripe, pay)).toEqual({ kind: 'declined', reason: 'The card’s 3-D Secure authentication did not succeed.' });
     expect(pay).toHaveBeenCalledTimes(1);
   });
 
@@ -64,7 +65,7 @@ describe('payWithCard', () => {
       Promise.resolve(payload({ errors: [{ field: null, code, message: 'm' }] }));
     expect(await payWithCard(card(), error('PAYMENT_DECLINED'))).toEqual({ kind: 'declined', reason: 'm' });
     expect((await payWithCard(card(), error('PAYMENT_NOT_ALLOWED'))).kind).toBe('not-payable');
-    expect((await payWithCard(card(), error('INVALID_CARD_TOKEN'))).kind).toBe('card-error');
+    expect((await payWithCard(card(), error('INVALID_PAYMENT_METHOD'))).kind).toBe('card-error');
     expect((await payWithCard(card(), error('PAYMENT_PROVIDER_UNAVAILABLE'))).kind).toBe('retry');
   });
 });

@@ -4,12 +4,12 @@ type Payload = PayOrderMutation['payOrder'];
 
 /** The parts of Stripe.js the payment needs, so tests can hand in a fake. */
 export type CardPayments = {
-  createToken: () => Promise<{ tokenId: string } | { error: string }>;
-  confirmCardPayment: (clientSecret: string) => Promise<{ error: string | null }>;
+  createPaymentMethod: () => Promise<{ paymentMethodId: string } | { error: string }>;
+  handleNextAction: (clientSecret: string) => Promise<{ error: string | null }>;
 };
 
 /** Calls payOrder; a transport failure (network, 5xx) rejects. */
-export type PayOrder = (cardToken: string | null) => Promise<Payload>;
+export type PayOrder = (paymentMethodId: string | null) => Promise<Payload>;
 
 export type PaymentResult =
   | { kind: 'authorized' }
@@ -31,7 +31,7 @@ function fromErrors(errors: Payload['errors']): PaymentResult | null {
   switch (error.code) {
     case 'PAYMENT_DECLINED':
       return { kind: 'declined', reason: error.message };
-    case 'INVALID_CARD_TOKEN':
+    case 'INVALID_PAYMENT_METHOD':
       return { kind: 'card-error', message: 'This card could not be used. Check the details and try again.' };
     case 'PAYMENT_NOT_ALLOWED':
     case 'NOT_FOUND':
@@ -42,22 +42,24 @@ function fromErrors(errors: Payload['errors']): PaymentResult | null {
 }
 
 /**
- * Card → token (Stripe.js createToken: the card never reaches our API) → payOrder. When Stripe asks for
- * 3-D Secure, Stripe.js confirmCardPayment runs it and payOrder is asked again, without a token, to
- * record the result.
+ * Card → PaymentMethod (Stripe.js createPaymentMethod: the card never reaches our API) → payOrder, which
+ * confirms the order's intent with it. When Stripe asks for 3-D Secure, Stripe.js handleNextAction runs it
+ * and finishes the confirmation; payOrder is then asked again, without a PaymentMethod, to record the result.
+ * Each try makes a new PaymentMethod: another card after a decline is a new attempt on the same intent.
  */
 export async function payWithCard(card: CardPayments, payOrder: PayOrder): Promise<PaymentResult> {
-  const tokenResult = await card.createToken();
-  if ('error' in tokenResult) return { kind: 'card-error', message: tokenResult.error };
+  const created = await card.createPaymentMethod();
+  if ('error' in created) return { kind: 'card-error', message: created.error };
 
-  let payload = await payOrder(tokenResult.tokenId);
+  let payload = await payOrder(created.paymentMethodId);
   const refused = fromErrors(payload.errors);
   if (refused) return refused;
 
   if (payload.outcome === 'REQUIRES_ACTION') {
     if (!payload.clientSecret) return { kind: 'retry', message: 'The payment needs authentication but Stripe sent no secret.' };
-    const confirmation = await card.confirmCardPayment(payload.clientSecret);
-    if (confirmation.error) return { kind: 'declined', reason: confirmation.error };
+    const confirmation = await card.handleNextAction(payload.clientSecret);
+    // Stripe.js's message here is technical ("The provided PaymentMethod has failed authentication.").
+    if (confirmation.error) return { kind: 'declined', reason: DECLINED_AUTHENTICATION };
     payload = await payOrder(null);
     const refusedAfter = fromErrors(payload.errors);
     if (refusedAfter) return refusedAfter;

@@ -64,13 +64,13 @@ export function useCardElement(container: RefObject<HTMLDivElement | null>) {
 /** Stripe.js calls for `payWithCard`, with Stripe's errors as plain messages. */
 export function cardPayments(stripe: Stripe, card: StripeCardElement): CardPayments {
   return {
-    createToken: async () => {
-      const { token, error } = await stripe.createToken(card);
-      if (token) return { tokenId: token.id };
+    createPaymentMethod: async () => {
+      const { paymentMethod, error } = await stripe.createPaymentMethod({ type: 'card', card });
+      if (paymentMethod) return { paymentMethodId: paymentMethod.id };
       return { error: error?.message ?? 'Check your card details and try again.' };
     },
-    confirmCardPayment: async (clientSecret) => {
-      const { error } = await stripe.confirmCardPayment(clientSecret);
+    handleNextAction: async (clientSecret) => {
+      const { error } = await stripe.handleNextAction({ clientSecret });
       return { error: error ? (error.message ?? 'The card could not be authenticated.') : null };
     },
   };
