@@ -15,7 +15,7 @@ from infra.local.cloud import LocalCloud
 from tests.integration.admin import Admin
 from tests.integration.conftest import StockedProduct
 from tests.integration.shop import PlacedOrder
-from tests.integration.stripe_cards import AUTHORIZES
+from tests.integration.stripe_cards import AUTHORIZES, DECLINES
 from tests.integration.test_fulfillment_saga import stock
 
 S = OrderStatus
@@ -87,15 +87,27 @@ def hold(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bool], HeldCaptu
         held.released.set()
 
 
-def test_an_unpaid_order_is_cancelled_at_once_and_its_intent_cancelled(admin: Admin, product: str) -> None:
+def test_an_order_never_paid_is_cancelled_at_once_without_a_call_to_stripe(admin: Admin, product: str) -> None:
     cloud = admin.shop.cloud
     order = admin.shop.place([(product, 1)])
     payload = cancel(admin, order, "duplicate order")
     assert payload["errors"] == []
     assert payload["order"]["status"] == "CANCELLED" and payload["order"]["cancellable"] is False
-    assert intent(cloud, order).status is PaymentStatus.CANCELED
+    stored = cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.payment.intent_id is None  # the first payOrder opens the intent
     requested = next(e for e in payload["order"]["timeline"] if e["type"] == "CANCELLATION_REQUESTED")
     assert requested["detail"] == {"by": "admin", "reason": "duplicate order"}
+
+
+def test_an_unpaid_order_whose_card_was_declined_is_cancelled_with_its_intent(admin: Admin, product: str) -> None:
+    cloud = admin.shop.cloud
+    order = admin.shop.place([(product, 1)])
+    admin.shop.pay(order, DECLINES)
+    assert intent(cloud, order).status is PaymentStatus.REQUIRES_PAYMENT_METHOD
+    payload = cancel(admin, order, "duplicate order")
+    assert payload["errors"] == []
+    assert payload["order"]["status"] == "CANCELLED"
+    assert intent(cloud, order).status is PaymentStatus.CANCELED
 
 
 def test_cancelling_after_stripe_captured_but_before_the_saga_recorded_it_refunds_exactly_once(
