@@ -213,7 +213,7 @@ _EMAIL_ONCE: TableUses = {"idempotency": uses("PutItem")}
 # Reservations.release/ship: read the reservation, then move it and its stock in one transaction.
 _STOCK_SETTLES: TableUses = {"reservations": uses("GetItem", "UpdateItem"), "inventory": uses("UpdateItem")}
 # OrderRepository.each_by_status: the keys-only status index, then the orders by BatchGetItem.
-_ORDERS_BY_STATUS: TableUses = {"orders": uses("BatchGetItem", "Query", indexes=("by_status",))}
+_ORDERS_BY_STATUS: TableUses = {"orders": uses("BatchGetItem", indexes=("by_status",))}
 # CompensationService.compensate: besides order changes and notes, the timeline read that tells how a stalled
 # compensation was started, the stock released and the "cancelled"/"failed" email.
 _COMPENSATION: TableUses = merged(_ORDER_CHANGES, {"order_events": uses("Query")}, _STOCK_SETTLES, _EMAIL_ONCE)
