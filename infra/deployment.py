@@ -56,7 +56,36 @@ class Table:
         return list(unique.values())
 
 
-TableAccess = Literal["read", "write"]
+# The DynamoDB actions a function is granted on a table, by name (Scan is described apart: `Function.scans`).
+DynamoAction = Literal["GetItem", "BatchGetItem", "Query", "ConditionCheckItem", "PutItem", "UpdateItem", "DeleteItem"]
+
+
+@dataclass(frozen=True)
+class TableUse:
+    """What a function does to one table: its actions on the table's items, and the indexes it queries."""
+
+    actions: frozenset[DynamoAction]
+    indexes: tuple[str, ...] = ()
+
+    def __or__(self, other: TableUse) -> TableUse:
+        return TableUse(self.actions | other.actions, tuple(sorted({*self.indexes, *other.indexes})))
+
+
+def uses(*actions: DynamoAction, indexes: tuple[str, ...] = ()) -> TableUse:
+    return TableUse(frozenset(actions), indexes)
+
+
+TableUses = dict[str, TableUse]
+
+
+def merged(*parts: TableUses) -> TableUses:
+    """The table uses of several code paths together: per table, the union of their actions and indexes."""
+    result: TableUses = {}
+    for part in parts:
+        for name, use in part.items():
+            result[name] = result[name] | use if name in result else use
+    return result
+
 
 # Every function logs JSON; Lambda passes on the application's INFO and up, and of its own lines only WARN and up:
 # at INFO it would add START and REPORT to every invocation ("Log-level filtering", Lambda developer guide),
@@ -69,7 +98,9 @@ class Function:
     name: str
     handler: str  # "module.function", exactly what Lambda is configured with
     description: str
-    tables: dict[str, TableAccess] = field(default_factory=dict)
+    # Table → the actions its code paths take there; derived from the handlers' paths through commerce/ and checked
+    # against the local cloud's record of every call (tests/integration/test_iam_grants_used.py).
+    tables: TableUses = field(default_factory=dict)
     scans: tuple[str, ...] = ()  # tables of `tables` it reads whole (Scan): granted there only
     memory_mb: int = 512
     timeout_s: int = 15
@@ -78,7 +109,7 @@ class Function:
     starts_workflows: bool = False
     uses_stripe: bool = False
     sends_email: bool = False
-    secrets: tuple[str, ...] = ("app-keys",)
+    secrets: tuple[str, ...] = ()  # besides "stripe", which `uses_stripe` brings
     # Published versions resumed from a snapshot of their init (SnapStart) and invoked through an alias: for a
     # function a person waits on, whose init is large (the API builds its GraphQL schema there).
     snap_start: bool = False
@@ -169,23 +200,42 @@ TABLES = (
     Table("analytics", hash_key=_S("day")),
 )
 
-_ALL_TABLES_READ: dict[str, TableAccess] = {table.name: "read" for table in TABLES}
-# Every committed order change also adds to the day's analytics counters.
-_ORDER_WRITES: dict[str, TableAccess] = {
-    "orders": "write",
-    "order_events": "write",
-    "idempotency": "write",
-    "analytics": "write",
+# The code paths the functions share, each with the table actions it takes (commerce/repositories/*.py).
+# OrderChanges.apply: read the order, write it and its timeline events in one transaction (Put on the version read),
+# and add to the day's analytics counters (AnalyticsRecorder, UpdateItem ADD).
+_ORDER_CHANGES: TableUses = {
+    "orders": uses("GetItem", "PutItem"),
+    "order_events": uses("PutItem"),
+    "analytics": uses("UpdateItem"),
 }
-_STOCK_WRITES: dict[str, TableAccess] = {"inventory": "write", "reservations": "write"}
+# CustomerEmails.once: claim the email in the idempotency table before sending it.
+_EMAIL_ONCE: TableUses = {"idempotency": uses("PutItem")}
+# Reservations.release/ship: read the reservation, then move it and its stock in one transaction.
+_STOCK_SETTLES: TableUses = {"reservations": uses("GetItem", "UpdateItem"), "inventory": uses("UpdateItem")}
+# OrderRepository.each_by_status: the keys-only status index, then the orders by BatchGetItem.
+_ORDERS_BY_STATUS: TableUses = {"orders": uses("BatchGetItem", indexes=("by_status",))}
+# CompensationService.compensate: besides order changes and notes, the timeline read that tells how a stalled
+# compensation was started, the stock released and the "cancelled"/"failed" email.
+_COMPENSATION: TableUses = merged(_ORDER_CHANGES, {"order_events": uses("Query")}, _STOCK_SETTLES, _EMAIL_ONCE)
+# FulfillmentSteps.notify_customer and mark_fulfilled, which the recovery sweep also runs.
+_NOTIFY_CUSTOMER: TableUses = merged({"orders": uses("GetItem"), "order_events": uses("PutItem")}, _EMAIL_ONCE)
+_MARK_FULFILLED: TableUses = merged(_ORDER_CHANGES, _STOCK_SETTLES)
+# InventoryService.reserve_for: the warehouses, the stock of every line's product, one transaction that records the
+# reservation and takes the stock (a duplicate reads the stored reservation).
+_RESERVE: TableUses = {
+    "warehouses": uses("Query"),
+    "inventory": uses("Query", "BatchGetItem", "UpdateItem"),
+    "reservations": uses("GetItem", "PutItem"),
+}
 
 
-def _saga_step(name: str, handler: str, description: str, **extra: Any) -> Function:
+def _saga_step(name: str, handler: str, description: str, tables: TableUses, **extra: Any) -> Function:
     return Function(
         name,
         handler=f"handlers.saga_steps.{handler}",
         description=description,
-        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **extra.pop("tables", {})},
+        # Every attempt is recorded in the order's timeline (handlers/saga_steps.py), succeeded or failed.
+        tables=merged({"order_events": uses("PutItem")}, tables),
         # The saga's Task gives up on an attempt after the same time (sagas/fulfillment.py, its time budget).
         timeout_s=STEP_TIMEOUT_SECONDS,
         **extra,
@@ -197,16 +247,22 @@ FUNCTIONS = (
         "api",
         handler="graphql_api.lambda_handler.handler",
         description="GraphQL API (Strawberry behind Mangum)",
-        # Admins edit products, warehouses and stock (with its audit trail), and cancel orders: the compensation
+        # Shoppers: the catalog (its index), placing (idempotency claim, order, timeline in one transaction), their
+        # orders by email, paying. Admins: products, warehouses and stock with its audit trail, orders by status,
+        # analytics by days, logins (failures counted in the idempotency table), and cancelling: the compensation
         # runs here.
-        tables={
-            **_ALL_TABLES_READ,
-            **_ORDER_WRITES,
-            **_STOCK_WRITES,
-            "products": "write",
-            "warehouses": "write",
-            "stock_adjustments": "write",
-        },
+        tables=merged(
+            _COMPENSATION,
+            {
+                "products": uses("GetItem", "BatchGetItem", "PutItem", indexes=("catalog",)),
+                "warehouses": uses("Query", "PutItem"),
+                "inventory": uses("Query", "BatchGetItem", "PutItem", "UpdateItem"),
+                "orders": uses("BatchGetItem", indexes=("by_customer", "by_status")),
+                "idempotency": uses("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
+                "stock_adjustments": uses("Query", "PutItem"),
+                "analytics": uses("BatchGetItem"),
+            },
+        ),
         scans=("inventory",),  # the admin's low-stock list (commerce/repositories/stock_ledger.py)
         memory_mb=1024,
         timeout_s=29,
@@ -220,23 +276,48 @@ FUNCTIONS = (
         "stripe-webhook",
         handler="handlers.stripe_webhook.handler",
         description="Stripe webhook: verify signature, drop duplicates, put the domain event on the bus",
-        tables={"idempotency": "write"},
+        # The event id is claimed before publishing and given back when publishing fails (commerce/webhooks.py).
+        tables={"idempotency": uses("PutItem", "DeleteItem")},
         memory_mb=512,
         timeout_s=10,
         publishes_events=True,
         uses_stripe=True,
-        secrets=(),
     ),
-    _saga_step("reserve-inventory", "reserve_inventory", "Saga: reserve stock across warehouses", tables=_STOCK_WRITES),
-    _saga_step("capture-payment", "capture_payment", "Saga: capture the authorized payment", uses_stripe=True),
-    _saga_step("allocate-shipment", "allocate_shipment", "Saga: hand the order to carriers", tables=_STOCK_WRITES),
-    _saga_step("notify-customer", "notify_customer", "Saga: email the shipping confirmation", sends_email=True),
-    _saga_step("mark-fulfilled", "mark_fulfilled", "Saga: mark the order fulfilled", tables=_STOCK_WRITES),
+    _saga_step(
+        "reserve-inventory",
+        "reserve_inventory",
+        "Saga: reserve stock across warehouses",
+        merged(_ORDER_CHANGES, _RESERVE),
+    ),
+    _saga_step(
+        "capture-payment", "capture_payment", "Saga: capture the authorized payment", _ORDER_CHANGES, uses_stripe=True
+    ),
+    _saga_step(
+        "allocate-shipment",
+        "allocate_shipment",
+        "Saga: hand the order to carriers",
+        # The warehouses to plan shipments from; the timeline when an order has no authorized_at of its own
+        # (commerce/timeline.py, authorized_at).
+        merged(_ORDER_CHANGES, _STOCK_SETTLES, {"warehouses": uses("Query"), "order_events": uses("Query")}),
+    ),
+    _saga_step(
+        "notify-customer",
+        "notify_customer",
+        "Saga: email the shipping confirmation",
+        _NOTIFY_CUSTOMER,
+        sends_email=True,
+    ),
+    _saga_step("mark-fulfilled", "mark_fulfilled", "Saga: mark the order fulfilled", _MARK_FULFILLED),
     Function(
         "payment-authorized",
         handler="handlers.payment_events.on_payment_authorized",
         description="Record an authorization and start the order's one saga",
-        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **_STOCK_WRITES},
+        # The saga's start is claimed in the idempotency table and the claim given back when the start fails
+        # (commerce/services/saga_launch.py). An authorization for an order that is gone (cancelled, expired) is
+        # given back by the compensation (commerce/services/authorizations.py): it runs no saga step, so it never
+        # finds the order COMPENSATING nor its stock reserved, and needs only its note, the Stripe call and the
+        # email.
+        tables=merged(_ORDER_CHANGES, {"idempotency": uses("PutItem", "DeleteItem"), "reservations": uses("GetItem")}),
         publishes_events=True,
         starts_workflows=True,
         uses_stripe=True,
@@ -246,15 +327,14 @@ FUNCTIONS = (
         "payment-failed",
         handler="handlers.payment_events.on_payment_failed",
         description="Record a declined payment",
-        tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
+        tables=_ORDER_CHANGES,
         publishes_events=True,
     ),
     Function(
         "compensation",
         handler="handlers.compensation.handler",
         description="Undo an order: release stock, cancel or refund the payment, tell the customer",
-        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **_STOCK_WRITES},
-        publishes_events=True,
+        tables=_COMPENSATION,
         uses_stripe=True,
         sends_email=True,
     ),
@@ -264,15 +344,15 @@ FUNCTIONS = (
         description="Email customers about status changes",
         # Each email is claimed in the idempotency table before it is sent (commerce/services/customer_emails.py),
         # so a redelivered event sends it once: without the write, every claim is AccessDenied on AWS.
-        tables={**_ALL_TABLES_READ, "idempotency": "write"},
+        tables=merged({"orders": uses("GetItem")}, _EMAIL_ONCE),
         sends_email=True,
     ),
     Function(
         "expire-unpaid-orders",
         handler="handlers.expiry.handler",
         description="Expire orders left unpaid",
-        tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
-        publishes_events=True,
+        tables=merged(_ORDERS_BY_STATUS, _ORDER_CHANGES),
+        publishes_events=True,  # EXPIRED is announced on the bus (commerce/services/order_changes.py)
         uses_stripe=True,
         timeout_s=120,
     ),
@@ -280,8 +360,8 @@ FUNCTIONS = (
         "redrive-stuck-orders",
         handler="handlers.expiry.redrive",
         description="Finish stalled compensations and missed last steps; re-run sagas that stopped",
-        tables={**_ALL_TABLES_READ, **_ORDER_WRITES, **_STOCK_WRITES},
-        publishes_events=True,
+        # commerce/services/recovery.py: compensate, notify and mark fulfilled, or start the saga again (no claim).
+        tables=merged(_ORDERS_BY_STATUS, _COMPENSATION, _NOTIFY_CUSTOMER, _MARK_FULFILLED),
         starts_workflows=True,
         uses_stripe=True,
         sends_email=True,

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
-from infra.deployment import Deployment, Function
+from infra.deployment import Deployment, DynamoAction, Function
 
 POLICY_VERSION = "2012-10-17"
 
-DYNAMODB_READ = ("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query")
+# What a function may be granted on a table's items (`Function.tables`); on an index, Query only. No BatchWriteItem:
+# no function batches writes (the local IAM check records every call the tests make).
+DYNAMODB_ACTIONS = tuple(f"dynamodb:{action}" for action in get_args(DynamoAction))
 # Scan only where a function is described to scan a table (`Function.scans`): every other listing is a Query.
 DYNAMODB_SCAN = "dynamodb:Scan"
-# No BatchWriteItem: no function batches writes (the local IAM check records every call the tests make).
-DYNAMODB_WRITE = ("dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 LAMBDA_TRACING = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 STATES_TRACING = (*LAMBDA_TRACING, "xray:GetSamplingRules", "xray:GetSamplingTargets")
 # What Step Functions needs to deliver execution logs to CloudWatch Logs ("IAM policies for logging to CloudWatch
@@ -103,24 +103,20 @@ class FunctionGrants:
 def function_policy(
     function: Function, deployment: Deployment, grants: FunctionGrants, suffixed: Suffixed = concatenated
 ) -> dict[str, Any]:
-    """Exactly what `function` is described to use: its tables (and their indexes), the bus, the saga, its secrets."""
+    """Exactly what `function` is described to use: its actions per table and index, the bus, the saga, its secrets."""
     statements: list[dict[str, Any]] = [
         allow("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"), [suffixed(grants.log_group, ":*")]),
         allow("Tracing", LAMBDA_TRACING, ["*"]),
     ]
-    accessed = sorted(function.tables)
-    if accessed:
-        read_resources: list[Arn] = []
-        for table_name in accessed:
-            read_resources.append(grants.tables[table_name])
-            if deployment.table(table_name).indexes:
-                read_resources.append(suffixed(grants.tables[table_name], "/index/*"))
-        statements.append(allow("ReadTables", DYNAMODB_READ, read_resources))
+    for table_name, use in sorted(function.tables.items()):
+        arn = grants.tables[table_name]
+        sid = _statement_id(table_name)
+        statements.append(allow(sid, [f"dynamodb:{action}" for action in use.actions], [arn]))
+        if use.indexes:
+            indexes = [suffixed(arn, f"/index/{index}") for index in use.indexes]
+            statements.append(allow(f"{sid}Indexes", ("dynamodb:Query",), indexes))
     if function.scans:
         statements.append(allow("ScanTables", (DYNAMODB_SCAN,), [grants.tables[name] for name in function.scans]))
-    written = [table_name for table_name in accessed if function.tables[table_name] == "write"]
-    if written:
-        statements.append(allow("WriteTables", DYNAMODB_WRITE, [grants.tables[name] for name in written]))
     if function.publishes_events:
         statements.append(allow("PublishEvents", ("events:PutEvents",), [grants.bus]))
     if function.starts_workflows:
@@ -140,6 +136,11 @@ def function_policy(
             )
         )
     return document(*statements)
+
+
+def _statement_id(table_name: str) -> str:
+    """`order_events` → "OrderEventsTable": a Sid is alphanumeric."""
+    return "".join(part.capitalize() for part in table_name.split("_")) + "Table"
 
 
 def saga_policy(invoked_functions: Any, bus: Arn) -> dict[str, Any]:

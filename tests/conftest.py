@@ -7,6 +7,10 @@ unless it is marked `iam_refusals_expected`: a refused call in a bus consumer or
 show as a retried invocation, which is how the `notifications` function's missing grant stayed unseen. Every allowed
 (role, action, resource) is recorded for `tests/integration/test_iam_grants_used.py`; with `IAM_USAGE_LOG` set, the
 session also appends them to that file, so several runs of parts of the suite can be judged together.
+
+On AWS each function has its own containers, each with its own cache of secrets. Locally every function runs in this
+process on one cache, and only the first reader would call Secrets Manager: so the session's cloud keeps no secret
+(`SECRETS_MAX_AGE_SECONDS=0`), and every read reaches Secrets Manager as the function that makes it.
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ from pathlib import Path
 import pytest
 
 from commerce.bootstrap import Services
+from commerce.secrets import MAX_AGE_VARIABLE
 from infra.local.cloud import LocalCloud, start_local_cloud
 
 
 @pytest.fixture(scope="session")
 def local_cloud() -> Iterator[LocalCloud]:
-    cloud = start_local_cloud(app_env="test")
-    yield cloud
-    cloud.stop()
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv(MAX_AGE_VARIABLE, "0")
+        cloud = start_local_cloud(app_env="test")
+        yield cloud
+        cloud.stop()
     log = os.environ.get("IAM_USAGE_LOG")
     if log and cloud.iam is not None:
         with Path(log).open("a") as file:

@@ -11,9 +11,8 @@ import pulumi
 
 from infra.deployment import Deployment, Function
 from infra.policies import (
-    DYNAMODB_READ,
+    DYNAMODB_ACTIONS,
     DYNAMODB_SCAN,
-    DYNAMODB_WRITE,
     LAMBDA_TRACING,
     POLICY_VERSION,
     STATES_LOG_DELIVERY,
@@ -29,9 +28,8 @@ from infra.policies import (
 from infra.policies import function_policy as _function_policy
 
 __all__ = [
-    "DYNAMODB_READ",
+    "DYNAMODB_ACTIONS",
     "DYNAMODB_SCAN",
-    "DYNAMODB_WRITE",
     "LAMBDA_TRACING",
     "POLICY_VERSION",
     "STATES_LOG_DELIVERY",

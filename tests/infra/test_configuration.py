@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 
 from infra.components import packaging
-from infra.deployment import DEPLOYMENT, Index, Key, Rule, Table
+from infra.deployment import DEPLOYMENT, Index, Key, Rule, Table, uses
 from tests.infra.conftest import SECRET_KEYS, STACK_CONFIG
 from tests.infra.program import ROOT, Program, run_program
 
@@ -95,7 +95,8 @@ def test_a_table_rule_and_saga_target_added_to_the_description_are_deployed_with
     gift_cards = Table("gift_cards", hash_key=Key("code"), indexes=(Index("by_owner", hash_key=Key("email")),))
     saga_rule = Rule("retry-saga", "Restart a saga by hand", {"source": ["ops"]}, target_state_machine="fulfillment")
     api = dataclasses.replace(
-        DEPLOYMENT.function("api"), tables={**DEPLOYMENT.function("api").tables, "gift_cards": "read"}
+        DEPLOYMENT.function("api"),
+        tables={**DEPLOYMENT.function("api").tables, "gift_cards": uses("GetItem", indexes=("by_owner",))},
     )
     grown = dataclasses.replace(
         DEPLOYMENT,
@@ -110,8 +111,10 @@ def test_a_table_rule_and_saga_target_added_to_the_description_are_deployed_with
     environment = program.one("aws:lambda/function:Function", "fulfillment-grown-api").inputs["environment"]
     assert environment["variables"]["GIFT_CARDS_TABLE"] == table.state["name"]
     policy = json.loads(program.one("aws:iam/rolePolicy:RolePolicy", "fulfillment-grown-api").inputs["policy"])
-    reads = next(s for s in policy["Statement"] if s["Sid"] == "ReadTables")["Resource"]
-    assert {table.state["arn"], f"{table.state['arn']}/index/*"} <= set(reads)
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert statements["GiftCardsTable"]["Action"] == ["dynamodb:GetItem"]
+    assert statements["GiftCardsTable"]["Resource"] == [table.state["arn"]]
+    assert statements["GiftCardsTableIndexes"]["Resource"] == [f"{table.state['arn']}/index/by_owner"]
     target = program.one("aws:cloudwatch/eventTarget:EventTarget", "fulfillment-grown-retry-saga")
     machine = program.one("aws:sfn/stateMachine:StateMachine", "fulfillment-grown-fulfillment")
     role = program.one("aws:iam/role:Role", "fulfillment-grown-retry-saga-target")

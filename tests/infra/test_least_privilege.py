@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra.components.iam import DYNAMODB_READ, DYNAMODB_SCAN, DYNAMODB_WRITE, WILDCARD_RESOURCE_ACTIONS
+from infra.components.iam import DYNAMODB_ACTIONS, DYNAMODB_SCAN, WILDCARD_RESOURCE_ACTIONS
 from infra.deployment import DEPLOYMENT, Function
 from sagas.fulfillment import STEPS
 from tests.infra.program import Program, Resource
@@ -111,22 +111,31 @@ def test_every_lambda_role_is_assumable_by_lambda_only_and_serves_one_function(p
 
 
 @pytest.mark.parametrize("function", DEPLOYMENT.functions, ids=lambda function: function.name)
-def test_a_function_reaches_exactly_its_described_tables_and_their_indexes(
+def test_a_function_is_granted_exactly_its_described_actions_per_table_and_index(
     program: Program, function: Function
 ) -> None:
     role = function_role(program, function)
     granted = role_statements(program, role)
     table_arn = {t.name: arn_of(program, "aws:dynamodb/table:Table", f"{APP}-{t.name}") for t in DEPLOYMENT.tables}
-    expected_reads = {table_arn[name] for name in function.tables}
-    expected_reads |= {f"{table_arn[name]}/index/*" for name in function.tables if DEPLOYMENT.table(name).indexes}
-    expected_writes = {table_arn[name] for name, access in function.tables.items() if access == "write"}
-    for action in DYNAMODB_READ:
-        assert allowed(granted, action) == expected_reads, f"{role} ({function.name}): {action}"
-    for action in DYNAMODB_WRITE:
-        assert allowed(granted, action) == expected_writes, f"{role} ({function.name}): {action}"
+    for action in DYNAMODB_ACTIONS:
+        expected = {
+            table_arn[name] for name, use in function.tables.items() if action.removeprefix("dynamodb:") in use.actions
+        }
+        if action == "dynamodb:Query":
+            expected |= {
+                f"{table_arn[name]}/index/{index}" for name, use in function.tables.items() for index in use.indexes
+            }
+        assert allowed(granted, action) == expected, f"{role} ({function.name}): {action}"
     assert allowed(granted, DYNAMODB_SCAN) == {table_arn[name] for name in function.scans}, role
     dynamodb = {action for s in granted for action in s.actions if action.startswith("dynamodb:")}
-    assert dynamodb <= {*DYNAMODB_READ, *DYNAMODB_WRITE, DYNAMODB_SCAN}, f"{role}: unexpected {dynamodb}"
+    assert dynamodb <= {*DYNAMODB_ACTIONS, DYNAMODB_SCAN}, f"{role}: unexpected {dynamodb}"
+
+
+def test_a_function_queries_only_indexes_its_tables_have() -> None:
+    for function in DEPLOYMENT.functions:
+        for name, use in function.tables.items():
+            known = {index.name for index in DEPLOYMENT.table(name).indexes}
+            assert set(use.indexes) <= known, f"{function.name}: {name} has no index {set(use.indexes) - known}"
 
 
 def test_only_the_api_scans_and_only_the_stock_table() -> None:

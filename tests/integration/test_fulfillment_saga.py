@@ -11,14 +11,17 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from moto.stepfunctions.parser.backend.execution import Execution as InterpretedExecution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
 from commerce.catalog import StockLevel
+from commerce.events import PaymentAuthorized, PaymentFailed
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentStatus
 from handlers.runtime import TransientStepError
+from handlers.runtime import services as handler_services
 from infra.local.cloud import LocalCloud
 from infra.local.lambda_handlers import LambdaRuntimeError
 from infra.local.mailbox import sent_mail
@@ -33,6 +36,30 @@ TERMINAL = (S.FULFILLED, S.FAILED, S.CANCELLED, S.EXPIRED)
 
 class PermanentStepError(Exception):
     """Not in the saga's Retry list: caught at once."""
+
+
+def run_expiry(cloud: LocalCloud) -> list[str]:
+    """The scheduled expiry, run as its function (and role), counting every unpaid order as overdue."""
+    expiry = handler_services().expiry
+    expiry.unpaid_for, saved = timedelta(0), expiry.unpaid_for
+    try:
+        expired: list[str] = cloud.runtime.invoke(cloud.function_name("expire-unpaid-orders"), {})["expired"]
+    finally:
+        expiry.unpaid_for = saved
+    return expired
+
+
+def run_redrive(cloud: LocalCloud) -> dict[str, list[str]]:
+    """The scheduled recovery sweep, run as its function (and role), counting every order as stuck."""
+    recovery = handler_services().recovery
+    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
+    try:
+        redriven: dict[str, list[str]] = cloud.runtime.invoke(cloud.function_name("redrive-stuck-orders"), {})[
+            "redriven"
+        ]
+    finally:
+        recovery.stuck_after = saved
+    return redriven
 
 
 def time_out(execution_arn: str) -> None:
@@ -308,11 +335,7 @@ def test_an_order_left_unpaid_after_a_decline_expires_and_its_intent_is_cancelle
     order = shop.place([(product, 1)])
     never_paid = shop.place([(product, 1)])
     assert shop.pay(order, DECLINES)["outcome"] == "DECLINED"  # opens the order's intent
-    shop.cloud.services.expiry.unpaid_for = timedelta(0)
-    try:
-        expired = shop.cloud.services.expiry.expire_unpaid()
-    finally:
-        shop.cloud.services.expiry.unpaid_for = timedelta(minutes=30)
+    expired = run_expiry(shop.cloud)
     assert {order.id, never_paid.id} <= set(expired)
     assert shop.wait_until(order, S.EXPIRED).status is S.EXPIRED
     assert intent_of(shop.cloud, order)[1] is PaymentStatus.CANCELED
@@ -321,6 +344,37 @@ def test_an_order_left_unpaid_after_a_decline_expires_and_its_intent_is_cancelle
     assert (unpaid.status, unpaid.payment.intent_id) == (S.EXPIRED, None)
     refused = shop.pay(order, AUTHORIZES)
     assert [error["code"] for error in refused["errors"]] == ["PAYMENT_NOT_ALLOWED"]
+
+
+def test_a_decline_heard_only_from_the_bus_is_recorded_and_the_shopper_told(shop: Shop, product: str) -> None:
+    """Stripe's webhook can report a decline payOrder never saw (the shopper closed the page): the consumer records
+    it and announces it, and the notifications function emails the shopper."""
+    cloud = shop.cloud
+    email = f"declined-{secrets.token_hex(4)}@example.com"
+    order = shop.place([(product, 1)], email=email)
+    stored = cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.payment.intent_id is not None
+    failed = PaymentFailed(order.id, stored.payment.intent_id, reason="card_declined", attempt_id="ch_bus_only")
+    recorded = cloud.runtime.invoke(cloud.function_name("payment-failed"), {"detail": failed.detail()})
+    assert recorded == {"order_id": order.id, "status": "PAYMENT_FAILED"}
+    cloud.wait_idle()
+    told = [mail for mail in sent_mail() if email in mail.to and "did not go through" in mail.subject]
+    assert len(told) == 1
+
+
+def test_an_authorization_arriving_after_the_order_expired_starts_no_saga(shop: Shop, product: str) -> None:
+    cloud = shop.cloud
+    order = shop.place([(product, 1)])
+    assert order.id in run_expiry(cloud)
+    stored = cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.payment.intent_id is not None
+    late = PaymentAuthorized(order.id, stored.payment.intent_id, amount=stored.total.amount, currency="eur")
+    handled = cloud.runtime.invoke(cloud.function_name("payment-authorized"), {"detail": late.detail()})
+    assert handled == {"order_id": order.id, "saga_started": False}
+    assert shop.execution_arns(order) == []
+    after = cloud.services.repositories.orders.get(order.id)
+    assert after is not None and after.status is S.EXPIRED
+    assert intent_of(cloud, order)[1] is PaymentStatus.CANCELED
 
 
 @pytest.mark.parametrize(
@@ -368,13 +422,8 @@ def test_the_redrive_emails_and_fulfils_a_shipped_order_whose_last_steps_never_r
     assert shop.wait_until(order, OrderStatus.SHIPPED).status is OrderStatus.SHIPPED
     cloud.runtime.faults.clear(order.id)
 
-    recovery = cloud.services.recovery
-    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
-    try:
-        first = recovery.redrive()
-        again = recovery.redrive()
-    finally:
-        recovery.stuck_after = saved
+    first = run_redrive(cloud)
+    again = run_redrive(cloud)
 
     assert order.id in first.get("SHIPPED", [])
     assert order.id not in again.get("SHIPPED", [])
@@ -393,16 +442,6 @@ def _paid_with_allocation_held(shop: Shop, product: str) -> tuple[PlacedOrder, s
     assert shop.wait_until(order, S.CAPTURED).status is S.CAPTURED
     (execution,) = shop.execution_arns(order)
     return order, execution
-
-
-def _sweep_now(cloud: LocalCloud) -> dict[str, list[str]]:
-    """The recovery sweep, with every unchanged order counted as stuck (no waiting out STUCK_ORDER_MINUTES)."""
-    recovery = cloud.services.recovery
-    recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
-    try:
-        return recovery.redrive()
-    finally:
-        recovery.stuck_after = saved
 
 
 def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_recovery_sweep(
@@ -427,7 +466,7 @@ def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_rec
     assert stranded is not None and stranded.status is S.SHIPPED
     assert "COMPENSATION_STARTED" not in timeline(cloud, order) and "CUSTOMER_NOTIFIED" not in timeline(cloud, order)
 
-    swept = _sweep_now(cloud)
+    swept = run_redrive(cloud)
 
     assert order.id in swept.get("SHIPPED", [])
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
@@ -466,7 +505,7 @@ def test_a_saga_whose_hung_step_dies_after_the_express_limit_is_re_run_by_the_re
     assert stranded is not None and stranded.status is S.CAPTURED
     assert "COMPENSATION_STARTED" not in timeline(cloud, order)
 
-    swept = _sweep_now(cloud)
+    swept = run_redrive(cloud)
 
     assert order.id in swept.get("CAPTURED", [])
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
@@ -477,3 +516,40 @@ def test_a_saga_whose_hung_step_dies_after_the_express_limit_is_re_run_by_the_re
     assert conserved(after) == conserved(before)
     assert sum(shipped for _, _, shipped in after.values()) == 2
     assert sum(reserved for _, reserved, _ in after.values()) == 0
+
+
+def test_a_compensation_that_kept_failing_is_finished_by_the_recovery_sweep(
+    shop: Shop, product: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DynamoDB unreachable for the compensation function's every attempt: the order is left COMPENSATING with its
+    stock reserved and its money captured, and the sweep undoes both and tells the customer."""
+    cloud = shop.cloud
+    before = stock(cloud, product)
+    email = f"stalled-{secrets.token_hex(4)}@example.com"
+    order = shop.place([(product, 1)], email=email)
+
+    def unreachable(order_id: str) -> bool:
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com")
+
+    # The functions run in this process on the handlers' own Services: only the compensation releases stock.
+    monkeypatch.setattr(handler_services().inventory, "release_for", unreachable)
+    failing = lambda: PermanentStepError("injected")  # noqa: E731
+    cloud.runtime.faults.inject(cloud.function_name("allocate-shipment"), failing, order_id=order.id)
+    try:
+        shop.pay(order, AUTHORIZES)
+        assert shop.wait_until(order, S.COMPENSATING).status is S.COMPENSATING
+        cloud.wait_idle()
+    finally:
+        cloud.runtime.faults.clear(order.id)
+        monkeypatch.undo()
+    stalled = cloud.services.repositories.orders.get(order.id)
+    assert stalled is not None and stalled.status is S.COMPENSATING
+
+    swept = run_redrive(cloud)
+
+    assert order.id in swept.get("COMPENSATING", [])
+    assert shop.wait_until(order, *TERMINAL).status is S.FAILED
+    assert stock(cloud, product) == before
+    assert intent_of(cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, order.total)
+    told = [mail for mail in sent_mail() if email in mail.to and "could not complete" in mail.subject]
+    assert len(told) == 1

@@ -48,26 +48,52 @@ EXPLAINED: list[tuple[str, str, str, str, str]] = [
         "*",
         "Step Functions sets up log delivery when the state machine is created by Pulumi, not during an execution",
     ),
-    # Open (issue 17, item 1 leftover): the description grants every function read on every table it names and the
-    # whole read and write action sets per table. The check sees which of them no test uses; narrowing them is work
-    # of its own, listed here as a debt, not as a reason.
-    ("*", "ReadTables", "*", "*", "DEBT: _ALL_TABLES_READ and DYNAMODB_READ grant more reads than any path makes"),
-    ("*", "WriteTables", "*", "*", "DEBT: DYNAMODB_WRITE grants Put, Update and Delete on every written table"),
+    # Code paths the local cloud does not make happen; each grant is what that path needs on AWS.
     (
+        "local-allocate-shipment",
+        "OrderEventsTable",
+        "dynamodb:Query",
         "*",
-        "ReadSecrets",
-        "*",
-        "*",
-        "locally every function runs in one process with one secrets cache "
-        "(handlers/runtime.py), so only the first reader calls Secrets Manager; on AWS each container reads its own. "
-        "DEBT besides: every function is described with app-keys, which few paths need",
+        "commerce/timeline.py authorized_at: an order authorized before payment.authorized_at was recorded finds it "
+        "in its timeline when shipped (analytics, metrics); every order the tests make has it",
     ),
-    # Open: paths no test drives as these functions yet (found by this check; each wants a test or a narrower grant).
-    ("local-compensation", "PublishEvents", "*", "*", "OPEN: no test sees compensation publish"),
-    ("local-expire-unpaid-orders", "PublishEvents", "*", "*", "OPEN: no test sees an expiry publish"),
-    ("local-payment-failed", "PublishEvents", "*", "*", "OPEN: no test sees payment-failed publish"),
-    ("local-redrive-stuck-orders", "*", "*", "*", "OPEN: no test drives the redrive sweep to publish, mail or start"),
-    ("local-payment-authorized", "SendCustomerEmail", "*", "*", "OPEN: no test sees payment-authorized send mail"),
+    *(
+        (
+            "local-mark-fulfilled",
+            sid,
+            "dynamodb:UpdateItem",
+            "*",
+            "FulfillmentSteps.mark_fulfilled ships the reservation (its record and its stock) when an AllocateShipment "
+            "attempt ended after the order was SHIPPED and before it moved the stock: a crash the local runtime "
+            "cannot stop a handler at",
+        )
+        for sid in ("ReservationsTable", "InventoryTable")
+    ),
+    (
+        "local-payment-authorized",
+        "IdempotencyTable",
+        "dynamodb:DeleteItem",
+        "*",
+        "SagaLauncher.launch gives its claim back when StartExecution fails, so the next delivery starts the saga; "
+        "the local Step Functions does not fail a start",
+    ),
+    (
+        "local-stripe-webhook",
+        "IdempotencyTable",
+        "dynamodb:DeleteItem",
+        "*",
+        "WebhookIntake.receive gives the event's claim back when PutEvents fails, so Stripe's redelivery is not "
+        "taken for a duplicate; the local bus does not fail a put",
+    ),
+    (
+        "local-payment-authorized",
+        "SendCustomerEmail",
+        "*",
+        "*",
+        "an authorization for a CANCELLED order runs the compensation (commerce/services/authorizations.py), which "
+        "sends the 'cancelled' email only if it was never claimed: the order's first compensation ended before its "
+        "email (a crash)",
+    ),
 ]
 
 

@@ -41,8 +41,8 @@ def test_every_function_is_refused_a_call_outside_its_policy(local_cloud: LocalC
 
 def test_a_write_is_allowed_on_a_table_the_function_may_write_and_refused_on_another(local_cloud: LocalCloud) -> None:
     dynamodb = boto3.client("dynamodb")
-    item = {"key": {"S": "iam-test#payment-failed"}, "expires_at": {"N": "1"}}
-    with acting_as(local_cloud.function_name("payment-failed")):
+    item = {"key": {"S": "iam-test#notifications"}, "expires_at": {"N": "1"}}
+    with acting_as(local_cloud.function_name("notifications")):
         dynamodb.put_item(TableName=table(local_cloud, "idempotency"), Item=item)
         with pytest.raises(ClientError) as refused:
             dynamodb.put_item(TableName=table(local_cloud, "products"), Item={"id": {"S": "iam-test"}})
@@ -58,7 +58,7 @@ def test_a_transaction_is_refused_whole_when_one_item_is_on_a_table_the_function
     dynamodb = boto3.client("dynamodb")
     allowed_item: Any = {"Put": {"TableName": table(local_cloud, "idempotency"), "Item": {"key": {"S": "iam-test#tx"}}}}
     refused_item: Any = {"Put": {"TableName": table(local_cloud, "inventory"), "Item": {"product_id": {"S": "x"}}}}
-    with acting_as(local_cloud.function_name("payment-failed")), pytest.raises(ClientError) as refused:
+    with acting_as(local_cloud.function_name("notifications")), pytest.raises(ClientError) as refused:
         dynamodb.transact_write_items(TransactItems=[allowed_item, refused_item])
     assert access_denied(refused.value)
     assert "dynamodb:PutItem on resource" in str(refused.value)
