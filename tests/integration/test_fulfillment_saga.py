@@ -346,14 +346,21 @@ def test_an_order_left_unpaid_after_a_decline_expires_and_its_intent_is_cancelle
     assert [error["code"] for error in refused["errors"]] == ["PAYMENT_NOT_ALLOWED"]
 
 
+def opened_intent(cloud: LocalCloud, order: PlacedOrder) -> Order:
+    """The order with its PaymentIntent open, as the first payOrder leaves it before confirming a card."""
+    placed = cloud.services.repositories.orders.get(order.id)
+    assert placed is not None
+    return cloud.services.payments.ensure_intent(placed)
+
+
 def test_a_decline_heard_only_from_the_bus_is_recorded_and_the_shopper_told(shop: Shop, product: str) -> None:
     """Stripe's webhook can report a decline payOrder never saw (the shopper closed the page): the consumer records
     it and announces it, and the notifications function emails the shopper."""
     cloud = shop.cloud
     email = f"declined-{secrets.token_hex(4)}@example.com"
     order = shop.place([(product, 1)], email=email)
-    stored = cloud.services.repositories.orders.get(order.id)
-    assert stored is not None and stored.payment.intent_id is not None
+    stored = opened_intent(cloud, order)
+    assert stored.payment.intent_id is not None
     failed = PaymentFailed(order.id, stored.payment.intent_id, reason="card_declined", attempt_id="ch_bus_only")
     recorded = cloud.runtime.invoke(cloud.function_name("payment-failed"), {"detail": failed.detail()})
     assert recorded == {"order_id": order.id, "status": "PAYMENT_FAILED"}
@@ -365,6 +372,7 @@ def test_a_decline_heard_only_from_the_bus_is_recorded_and_the_shopper_told(shop
 def test_an_authorization_arriving_after_the_order_expired_starts_no_saga(shop: Shop, product: str) -> None:
     cloud = shop.cloud
     order = shop.place([(product, 1)])
+    opened_intent(cloud, order)  # the shopper's payOrder got as far as opening it, then the page closed
     assert order.id in run_expiry(cloud)
     stored = cloud.services.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id is not None
