@@ -313,6 +313,24 @@ def test_an_order_left_unpaid_expires_and_its_intent_is_cancelled(shop: Shop, pr
     assert [error["code"] for error in refused["errors"]] == ["PAYMENT_NOT_ALLOWED"]
 
 
+def test_an_authorization_the_expiry_sweep_finds_is_recorded_and_fulfilled_never_voided(
+    shop: Shop, product: str
+) -> None:
+    order = shop.place([(product, 1)])
+    stored = shop.cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.payment.intent_id
+    # Authorized at Stripe, but neither payOrder's answer nor a webhook reached the order before the sweep.
+    shop.cloud.services.payments.gateway.confirm_with_card_token(stored.payment.intent_id, shop.card(AUTHORIZES), "k2")
+    shop.cloud.services.expiry.unpaid_for = timedelta(0)
+    try:
+        expired = shop.cloud.services.expiry.expire_unpaid()
+    finally:
+        shop.cloud.services.expiry.unpaid_for = timedelta(minutes=30)
+    assert order.id not in expired
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert intent_of(shop.cloud, order)[1] is PaymentStatus.SUCCEEDED
+
+
 @pytest.mark.parametrize(
     ("body", "signed_at_offset"),
     [

@@ -40,7 +40,7 @@ class StubGateway(PaymentGateway):
     def capture(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
         raise AssertionError("the webhook never captures")
 
-    def cancel(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
+    def cancel(self, intent_id: str, idempotency_key: str, *, unless_authorized: bool = False) -> PaymentIntentSnapshot:
         raise AssertionError("the webhook never cancels")
 
     def refund(self, intent_id: str, amount: Money | None, idempotency_key: str) -> PaymentIntentSnapshot:
