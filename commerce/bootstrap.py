@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from commerce.services.ordering import OrderPlacement
     from commerce.services.payments import PaymentService
     from commerce.services.recovery import RecoveryService
+    from commerce.services.reversals import PaymentReversals
     from commerce.services.saga_launch import SagaLauncher
     from commerce.services.tracking import OrderTracking
     from commerce.webhooks import WebhookIntake
@@ -296,6 +297,12 @@ class Services:
             publisher=self.publisher,
             clock=self.clock,
         )
+
+    @cached_property
+    def reversals(self) -> PaymentReversals:
+        from commerce.services.reversals import PaymentReversals
+
+        return PaymentReversals(changes=self.changes, clock=self.clock)
 
     @cached_property
     def inventory(self) -> InventoryService:

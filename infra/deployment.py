@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from commerce.events import SOURCE, CompensationRequested, OrderStatusChanged, PaymentAuthorized, PaymentFailed
+from commerce.events import (
+    SOURCE,
+    CompensationRequested,
+    OrderStatusChanged,
+    PaymentAuthorized,
+    PaymentCanceled,
+    PaymentFailed,
+    PaymentRefunded,
+)
 from commerce.secrets import ADMIN_USERS, APP_KEYS, STRIPE
 from commerce.settings import TableNames
 from sagas.fulfillment import STEP_TIMEOUT_SECONDS
@@ -250,6 +258,14 @@ FUNCTIONS = (
         publishes_events=True,
     ),
     Function(
+        "payment-reversed",
+        handler="handlers.payment_events.on_payment_reversed",
+        description="Record a refund or cancellation made in Stripe (its Dashboard) on the order",
+        # It changes orders only to CANCELLED or not at all (commerce/services/reversals.py): none is announced,
+        # so it publishes nothing, and it never calls Stripe (the webhook re-read the intent already).
+        tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
+    ),
+    Function(
         "compensation",
         handler="handlers.compensation.handler",
         description="Undo an order: release stock, cancel or refund the payment, tell the customer",
@@ -303,6 +319,12 @@ RULES = (
         "A payment was declined: record it, the shopper may try another card",
         {**_FROM_US, "detail-type": [PaymentFailed.detail_type]},
         target_function="payment-failed",
+    ),
+    Rule(
+        "payment-reversed",
+        "A refund or cancellation reported by Stripe: record it on the order",
+        {**_FROM_US, "detail-type": [PaymentRefunded.detail_type, PaymentCanceled.detail_type]},
+        target_function="payment-reversed",
     ),
     Rule(
         "compensation-requested",

@@ -6,16 +6,20 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from commerce.access import OrderAccessTokens
+from commerce.admin.analytics import AnalyticsRecorder
 from commerce.events import RecordingPublisher
+from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from commerce.repositories.memory import (
     InMemoryIdempotencyRepository,
     InMemoryOrderEventRepository,
     InMemoryOrderRepository,
 )
+from commerce.repositories.memory_admin import InMemoryAnalyticsRepository
 from commerce.services.expiry import ExpiryService
 from commerce.services.order_changes import OrderChanges
 from commerce.services.payments import PaymentService
+from commerce.services.reversals import PaymentReversals
 from commerce.services.tracking import OrderTracking
 from tests.unit.builders import an_order, fixed_clock
 from tests.unit.fake_stripe import FakeStripe
@@ -33,7 +37,9 @@ class PaymentWorld:
     def __post_init__(self) -> None:
         clock = fixed_clock(NOW)
         self.orders = InMemoryOrderRepository(self.events, InMemoryIdempotencyRepository(clock))
-        self.changes = OrderChanges(self.orders, clock, self.publisher)
+        self.analytics = InMemoryAnalyticsRepository()
+        recorder = AnalyticsRecorder(self.analytics, self.events)
+        self.changes = OrderChanges(self.orders, clock, self.publisher, observers=[recorder.record])
         tracking = OrderTracking(orders=self.orders, events=self.events, tokens=TOKENS)
         self.payments = PaymentService(
             orders=self.orders,
@@ -43,6 +49,7 @@ class PaymentWorld:
             publisher=self.publisher,
             clock=clock,
         )
+        self.reversals = PaymentReversals(changes=self.changes, clock=clock)
         self.expiry = ExpiryService(
             orders=self.orders, changes=self.changes, payments=self.payments, clock=clock, unpaid_for=timedelta(0)
         )
@@ -57,6 +64,20 @@ class PaymentWorld:
         found = self.orders.get(order_id)
         assert found is not None
         return found
+
+    def in_status(
+        self, target: OrderStatus, *, payment_status: str | None = None, authorized: int = 0, captured: int = 0
+    ) -> Order:
+        """The order moved straight to `target` with these payment facts (what the saga would have written)."""
+        current = self.order()
+        payment = replace(
+            current.payment,
+            status=payment_status or current.payment.status,
+            authorized=authorized or current.payment.authorized,
+            captured=captured or current.payment.captured,
+        )
+        self.orders.orders[current.id] = replace(current, status=target, payment=payment)
+        return self.orders.orders[current.id]
 
     def timeline(self, order_id: str = "ord_1") -> list[str]:
         return [event.type for event in self.events.list(order_id)]
