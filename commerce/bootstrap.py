@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from commerce.access import OrderAccessTokens
+    from commerce.adapters.edge import OriginCheck
     from commerce.admin.analytics import AnalyticsQueries, AnalyticsRecorder, AnalyticsRepository
     from commerce.admin.cancellation import OrderCancellation
     from commerce.admin.lockout import LoginFailureRepository
@@ -213,6 +214,13 @@ class Services:
     @property
     def metrics(self) -> Metrics:
         return self.adapters.metrics
+
+    @cached_property
+    def origin_check(self) -> OriginCheck:
+        from commerce.adapters.edge import OriginCheck
+
+        # Read at every request, like the other secrets: a rotated value reaches warm functions with the cache.
+        return OriginCheck(lambda: self.settings.secrets.origin_secrets)
 
     @cached_property
     def tokens(self) -> OrderAccessTokens:
