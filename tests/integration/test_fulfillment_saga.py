@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -11,8 +12,10 @@ from typing import Any
 
 import boto3
 import pytest
+import stripe
 from moto.stepfunctions.parser.backend.execution import Execution as InterpretedExecution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+from requests.structures import CaseInsensitiveDict
 
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
@@ -230,6 +233,38 @@ def test_transient_failures_at_capture_are_retried_to_success(shop: Shop, produc
     shop.pay(order, AUTHORIZES)
     assert shop.wait_until(order, *TERMINAL, timeout=60).status is S.FULFILLED
     assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
+
+
+def test_stripe_rate_limiting_the_capture_is_retried_by_the_saga_with_backoff_to_success(
+    shop: Shop, product: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stripe answers 429 to the first two captures, at the HTTP level under the real SDK: the step fails at once
+    # (the SDK retries a 429 only when Stripe says Stripe-Should-Retry) with PaymentProviderUnavailableError, which
+    # the state machine's Retry names, so the backoff happens between attempts, never inside a step's 8 s.
+    limited: list[str] = []
+    answer = stripe.RequestsClient.request
+
+    def rate_limited(
+        client: stripe.RequestsClient, method: str, url: str, headers: Any, post_data: Any = None
+    ) -> tuple[bytes, int, Any]:
+        if method.lower() == "post" and url.endswith("/capture") and len(limited) < 2:
+            limited.append(url)
+            error = {"error": {"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests"}}
+            return json.dumps(error).encode(), 429, CaseInsensitiveDict({"request-id": f"req_429_{len(limited)}"})
+        return answer(client, method, url, headers, post_data)
+
+    monkeypatch.setattr(stripe.RequestsClient, "request", rate_limited)
+    order = shop.place([(product, 1)])
+    shop.pay(order, AUTHORIZES)
+    assert shop.wait_until(order, *TERMINAL, timeout=60).status is S.FULFILLED
+    assert len(limited) == 2
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
+    failures = [
+        event.detail
+        for event in shop.cloud.services.repositories.events.list(order.id, limit=1000)
+        if event.type == "STEP_FAILED" and event.step == "CapturePayment"
+    ]
+    assert [failure["error"] for failure in failures] == ["PaymentProviderUnavailableError"] * 2
 
 
 def test_a_permanent_failure_at_shipment_refunds_the_capture_and_releases_the_stock(shop: Shop, product: str) -> None:
