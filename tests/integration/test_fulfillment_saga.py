@@ -352,10 +352,8 @@ def test_an_authorization_the_expiry_sweep_finds_is_recorded_and_fulfilled_never
     shop: Shop, product: str
 ) -> None:
     order = shop.place([(product, 1)])
-    stored = shop.cloud.services.repositories.orders.get(order.id)
-    assert stored is not None and stored.payment.intent_id
     # Authorized at Stripe, but neither payOrder's answer nor a webhook reached the order before the sweep.
-    shop.cloud.services.payments.gateway.confirm_with_card_token(stored.payment.intent_id, shop.card(AUTHORIZES), "k2")
+    shop.cloud.services.payments.gateway.confirm_with_card_token(shop.intent_id(order), shop.card(AUTHORIZES), "k2")
     shop.cloud.services.expiry.unpaid_for = timedelta(0)
     try:
         expired = shop.cloud.services.expiry.expire_unpaid()

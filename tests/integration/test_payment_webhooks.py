@@ -71,12 +71,6 @@ def eventually(shop: Shop, order: PlacedOrder, done: Callable[[Order], bool], ti
         time.sleep(0.1)
 
 
-def intent_id_of(shop: Shop, order: PlacedOrder) -> str:
-    stored = shop.cloud.services.repositories.orders.get(order.id)
-    assert stored is not None and stored.payment.intent_id is not None
-    return stored.payment.intent_id
-
-
 def refunds_today(shop: Shop) -> int:
     today = datetime.now(UTC).date()
     report = shop.cloud.services.analytics.report(today, today)
@@ -109,7 +103,7 @@ def test_refunds_made_in_the_dashboard_reach_the_orders_payment_timeline_and_ana
     order = shop.place([(stocked_product("webhook-refunds", {"wh-east": 2}), 1)])
     shop.pay(order, AUTHORIZES)
     assert shop.wait_until(order, OrderStatus.FULFILLED, OrderStatus.FAILED).status is OrderStatus.FULFILLED
-    intent_id = intent_id_of(shop, order)
+    intent_id = shop.intent_id(order)
     refunds_before = refunds_today(shop)
 
     refund = dashboard.v1.refunds.create(params={"payment_intent": intent_id, "amount": 1000})
@@ -133,7 +127,7 @@ def test_an_unpaid_orders_intent_cancelled_in_the_dashboard_cancels_the_order(
     shop: Shop, stocked_product: StockedProduct, dashboard: stripe.StripeClient
 ) -> None:
     order = shop.place([(stocked_product("webhook-cancel", {"wh-east": 1}), 1)])
-    intent_id = intent_id_of(shop, order)
+    intent_id = shop.intent_id(order)
 
     dashboard.v1.payment_intents.cancel(intent_id)
     assert post(shop, intent_event("payment_intent.canceled", intent_id)) == (200, {"received": "published"})
