@@ -15,7 +15,7 @@ from enum import StrEnum
 from commerce.clock import Clock, to_iso
 from commerce.errors import DomainError, OrderNotFoundError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
-from commerce.order_status import AWAITING_PAYMENT, TERMINAL, OrderStatus
+from commerce.order_status import AWAITING_PAYMENT, GONE, TERMINAL, OrderStatus
 from commerce.orders import Order
 from commerce.payments import (
     PaymentGateway,
@@ -46,11 +46,6 @@ class PaymentResult:
     outcome: PaymentOutcome
     client_secret: str | None = None
     decline_reason: str | None = None
-
-
-# Orders whose authorization the PaymentAuthorized consumer acts on: it starts the saga of the first, and voids
-# the authorization of the others (commerce/services/authorizations.py).
-_HEARS_AUTHORIZATION = frozenset({OrderStatus.AUTHORIZED, OrderStatus.EXPIRED, OrderStatus.CANCELLED})
 
 
 class PaymentNotAllowedError(DomainError):
@@ -149,7 +144,7 @@ class PaymentService:
         if intent.status is PaymentStatus.REQUIRES_CAPTURE:
             authorized = PaymentAuthorized(order_id, intent.id, intent.amount_capturable, intent.currency)
             order = self.record_authorization(authorized)
-            if order.status in _HEARS_AUTHORIZATION:
+            if order.status is OrderStatus.AUTHORIZED or order.status in GONE:
                 # Published even when the order was already AUTHORIZED: a crash after the write must not leave
                 # the saga unstarted, and its consumer starts one saga per order however often it hears this.
                 # For an order that ended first (expired, cancelled) its consumer gives the authorization back.
