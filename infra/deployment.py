@@ -264,6 +264,7 @@ FUNCTIONS = (
         # It changes orders only to CANCELLED or not at all (commerce/services/reversals.py): none is announced,
         # so it publishes nothing, and it never calls Stripe (the webhook re-read the intent already).
         tables={**_ALL_TABLES_READ, **_ORDER_WRITES},
+        secrets=(),
     ),
     Function(
         "compensation",
