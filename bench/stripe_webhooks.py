@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from commerce.webhooks import RELEVANT
+from commerce.webhooks import HANDLED_EVENT_TYPES
 from infra.local.cloud import LocalCloud
 from infra.local.secrets import LOCAL_VALUES
 from tests.integration.shop import Shop, intent_event
@@ -25,7 +25,7 @@ class StripeWebhooks:
         assert cloud.http is not None
         self._secret = str(LOCAL_VALUES["stripe"]["webhook_secret"])
         cloud.stripe.register_webhook(
-            _ENDPOINT_ID, f"{cloud.http.base_url}/webhooks/stripe", self._secret, events=sorted(RELEVANT)
+            _ENDPOINT_ID, f"{cloud.http.base_url}/webhooks/stripe", self._secret, events=sorted(HANDLED_EVENT_TYPES)
         )
         self._shop = Shop(cloud)
         self._lock = threading.Lock()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from commerce.access import OrderAccessTokens
+    from commerce.adapters.edge import OriginCheck
     from commerce.admin.analytics import AnalyticsQueries, AnalyticsRecorder, AnalyticsRepository
     from commerce.admin.cancellation import OrderCancellation
     from commerce.admin.lockout import LoginFailureRepository
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from commerce.services.ordering import OrderPlacement
     from commerce.services.payments import PaymentService
     from commerce.services.recovery import RecoveryService
+    from commerce.services.reversals import PaymentReversals
     from commerce.services.saga_launch import SagaLauncher
     from commerce.services.tracking import OrderTracking
     from commerce.webhooks import WebhookIntake
@@ -214,6 +216,13 @@ class Services:
         return self.adapters.metrics
 
     @cached_property
+    def origin_check(self) -> OriginCheck:
+        from commerce.adapters.edge import OriginCheck
+
+        # Read at every request, like the other secrets: a rotated value reaches warm functions with the cache.
+        return OriginCheck(lambda: self.settings.secrets.origin_secrets)
+
+    @cached_property
     def tokens(self) -> OrderAccessTokens:
         from commerce.access import OrderAccessTokens
 
@@ -296,6 +305,12 @@ class Services:
             publisher=self.publisher,
             clock=self.clock,
         )
+
+    @cached_property
+    def reversals(self) -> PaymentReversals:
+        from commerce.services.reversals import PaymentReversals
+
+        return PaymentReversals(changes=self.changes, clock=self.clock)
 
     @cached_property
     def inventory(self) -> InventoryService:

@@ -39,6 +39,26 @@ class PaymentFailed(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentRefunded(DomainEvent):
+    """Stripe reports the intent refunded, in part or in full, by us or in its Dashboard."""
+
+    detail_type: ClassVar[str] = "PaymentRefunded"
+
+    intent_id: str
+    refunded: int  # the intent's whole refunded amount so far, not one refund's: a report heard twice adds nothing
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentCanceled(DomainEvent):
+    """Stripe reports the intent canceled, by us or in its Dashboard: it can no longer be paid or captured."""
+
+    detail_type: ClassVar[str] = "PaymentCanceled"
+
+    intent_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class CompensationRequested(DomainEvent):
     detail_type: ClassVar[str] = "CompensationRequested"
 
@@ -58,7 +78,15 @@ class OrderStatusChanged(DomainEvent):
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
-    cls.detail_type: cls for cls in (PaymentAuthorized, PaymentFailed, CompensationRequested, OrderStatusChanged)
+    cls.detail_type: cls
+    for cls in (
+        PaymentAuthorized,
+        PaymentFailed,
+        PaymentRefunded,
+        PaymentCanceled,
+        CompensationRequested,
+        OrderStatusChanged,
+    )
 }
 
 

@@ -23,6 +23,7 @@ class Metric(StrEnum):
     COMPENSATIONS = "Compensations"
     STOCK_CONFLICTS = "StockConflicts"
     WEBHOOK_DUPLICATES = "WebhookDuplicates"
+    WEBHOOK_UNKNOWN_OBJECTS = "WebhookUnknownObjects"
     PAYMENT_TO_SHIPMENT = "PaymentToShipmentDuration"
 
     @property

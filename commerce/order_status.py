@@ -41,6 +41,8 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 TERMINAL: frozenset[OrderStatus] = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
 AWAITING_PAYMENT: frozenset[OrderStatus] = frozenset({_S.PENDING_PAYMENT, _S.PAYMENT_FAILED})
+# Ended before or without a saga: an authorization that arrives for such an order is given back.
+GONE: frozenset[OrderStatus] = frozenset({_S.EXPIRED, _S.CANCELLED})
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:

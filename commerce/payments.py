@@ -101,6 +101,13 @@ class PaymentIntentStateError(PaymentProcessingError):
         self.status = status
 
 
+class PaymentIntentNotFoundError(PaymentProcessingError):
+    """The provider has no such intent: another integration's object on the same account, or a deleted test one."""
+
+    def __init__(self, operation: str, intent_id: str | None, message: str) -> None:
+        super().__init__(operation, intent_id, message, "resource_missing")
+
+
 class PaymentProviderUnavailableError(PaymentError):
     """The provider could not be reached or is overloaded (connection error, timeout, 5xx, rate limit): retry later."""
 
@@ -155,15 +162,21 @@ class PaymentGateway(ABC):
         """
 
     @abstractmethod
-    def retrieve(self, intent_id: str) -> PaymentIntentSnapshot: ...
+    def retrieve(self, intent_id: str) -> PaymentIntentSnapshot:
+        """Raises PaymentIntentNotFoundError for an intent the provider does not know."""
 
     @abstractmethod
     def capture(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
         """Capture the whole authorization. Raises PaymentIntentStateError unless it is authorized or captured."""
 
     @abstractmethod
-    def cancel(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
-        """Release the authorization. Raises PaymentIntentStateError once captured: refund instead."""
+    def cancel(self, intent_id: str, idempotency_key: str, *, unless_authorized: bool = False) -> PaymentIntentSnapshot:
+        """Release the authorization. Raises PaymentIntentStateError once captured: refund instead.
+
+        With `unless_authorized`, for an intent nobody has paid yet (an expiring order), an intent found authorized
+        (`requires_capture`) or being confirmed (`processing`) is left alone and PaymentIntentStateError raised:
+        only the order's own state decides whether an authorization is given back, never a sweep's earlier read.
+        """
 
     @abstractmethod
     def refund(self, intent_id: str, amount: Money | None, idempotency_key: str) -> PaymentIntentSnapshot:

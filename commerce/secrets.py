@@ -21,6 +21,7 @@ MAX_AGE = timedelta(minutes=5)
 STRIPE = "STRIPE_SECRET_ID"
 APP_KEYS = "APP_KEYS_SECRET_ID"
 ADMIN_USERS = "ADMIN_USERS_SECRET_ID"
+EDGE = "EDGE_SECRET_ID"
 
 _FALLBACKS: dict[str, dict[str, str]] = {
     STRIPE: {
@@ -34,6 +35,7 @@ _FALLBACKS: dict[str, dict[str, str]] = {
         "jwt_signing_key_previous": "JWT_SIGNING_KEY_PREVIOUS",
     },
     ADMIN_USERS: {},
+    EDGE: {"origin_secret": "ORIGIN_SECRET", "origin_secret_previous": "ORIGIN_SECRET_PREVIOUS"},
 }
 # How long a function keeps a secret before reading it again: the longest a rotation takes to reach warm functions.
 MAX_AGE_VARIABLE = "SECRETS_MAX_AGE_SECONDS"
@@ -114,6 +116,15 @@ class Secrets:
     def jwt_signing_keys(self) -> tuple[str, ...]:
         """The key new admin tokens are signed with, then the previous one while a rotation hands over."""
         return self._current_and_previous(APP_KEYS, "jwt_signing_key")
+
+    @property
+    def origin_secrets(self) -> tuple[str, ...] | None:
+        """What CloudFront adds to every request it forwards (then the previous value while a rotation hands over);
+        None where no CloudFront is in front (the local server, unit setups): the function is not told of the edge
+        secret at all. Told of it but without a value, the check fails closed (MissingSecretError)."""
+        if not self._env.get(EDGE) and _FALLBACKS[EDGE]["origin_secret"] not in self._env:
+            return None
+        return self._current_and_previous(EDGE, "origin_secret")
 
     @property
     def admin_users(self) -> list[AdminUser]:

@@ -7,10 +7,17 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
 
-from commerce.events import DomainEvent, EventPublisher, PaymentAuthorized, PaymentFailed
+from commerce.events import (
+    DomainEvent,
+    EventPublisher,
+    PaymentAuthorized,
+    PaymentCanceled,
+    PaymentFailed,
+    PaymentRefunded,
+)
 from commerce.idempotency import IdempotencyRecord
 from commerce.metrics import Metric, Metrics, NoMetrics
-from commerce.payments import PaymentGateway, PaymentIntentSnapshot, PaymentStatus
+from commerce.payments import PaymentGateway, PaymentIntentNotFoundError, PaymentIntentSnapshot, PaymentStatus
 from commerce.ports import IdempotencyRepository
 
 logger = logging.getLogger(__name__)
@@ -38,11 +45,21 @@ class WebhookOutcome(StrEnum):
     PUBLISHED = "published"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
+    UNKNOWN = "unknown"  # about an object this system did not make: acknowledged, so Stripe stops sending it
 
 
-# Stripe sends amount_capturable_updated when a manual-capture intent is authorized; the rest are handled
-# through our own path already (captures and refunds are ours) and are acknowledged without action.
-RELEVANT = frozenset({"payment_intent.amount_capturable_updated", "payment_intent.payment_failed"})
+# Every event type the product acts on; the README's `stripe webhook_endpoints create` registers exactly these.
+# - amount_capturable_updated: a manual-capture intent was authorized (Stripe sends no `succeeded` until capture);
+# - payment_failed: a card was declined;
+# - canceled: the intent was cancelled, by us (expiry, compensation) or in Stripe's Dashboard;
+# - charge.refunded: a refund, partial or full, by us or in the Dashboard (its object is the charge).
+# Any other type is acknowledged without action.
+HANDLED_EVENT_TYPES = (
+    "payment_intent.amount_capturable_updated",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "charge.refunded",
+)
 
 
 class WebhookIntake:
@@ -64,18 +81,27 @@ class WebhookIntake:
     def receive(self, payload: bytes, signature: str | None, *, received_at: int) -> WebhookOutcome:
         """Raises InvalidWebhookError for anything not signed by Stripe within the tolerance."""
         event = self.verifier.verify(payload, signature)
-        if event.type not in RELEVANT or event.intent_id is None:
+        if event.type not in HANDLED_EVENT_TYPES:
             logger.info("webhook acknowledged without action", extra={"stripe_event_id": event.id, "type": event.type})
             return WebhookOutcome.IGNORED
-        # The intent is re-fetched, never trusted from the payload: events arrive late and out of order.
-        intent = self.gateway.retrieve(event.intent_id)
+        intent = self._refetched(event)
+        if intent is None or intent.order_id is None:
+            # Another integration's object on the same Stripe account, a deleted test object, a charge made
+            # without an intent. A 5xx would have Stripe retry it for three days and then disable the endpoint,
+            # taking every real event with it: acknowledged, logged and counted instead.
+            logger.warning(
+                "webhook about an object this system does not know",
+                extra={"stripe_event_id": event.id, "type": event.type, "intent_id": event.intent_id},
+            )
+            self.metrics.record(Metric.WEBHOOK_UNKNOWN_OBJECTS)
+            return WebhookOutcome.UNKNOWN
         domain_event = _domain_event(intent.order_id, intent)
         if domain_event is None:
             return WebhookOutcome.IGNORED
         claim = IdempotencyRecord(
             key=f"stripe-event:{event.id}",
             request_hash=event.type,
-            result_id=event.intent_id,
+            result_id=intent.id,
             expires_at=received_at + EVENT_ID_TTL_SECONDS,
         )
         if not self.idempotency.claim(claim):
@@ -94,13 +120,25 @@ class WebhookIntake:
         )
         return WebhookOutcome.PUBLISHED
 
+    def _refetched(self, event: WebhookEvent) -> PaymentIntentSnapshot | None:
+        """The intent as Stripe holds it now, never as the payload says: events arrive late and out of order."""
+        if event.intent_id is None:
+            return None
+        try:
+            return self.gateway.retrieve(event.intent_id)
+        except PaymentIntentNotFoundError:
+            return None
 
-def _domain_event(order_id: str | None, intent: PaymentIntentSnapshot) -> DomainEvent | None:
-    if order_id is None:
-        return None
+
+def _domain_event(order_id: str, intent: PaymentIntentSnapshot) -> DomainEvent | None:
+    """The fact the intent's current state tells, whichever of the handled types announced it."""
     if intent.status is PaymentStatus.REQUIRES_CAPTURE:
         return PaymentAuthorized(order_id, intent.id, intent.amount_capturable, intent.currency)
     decline = intent.decline
     if decline is not None:
         return PaymentFailed(order_id, intent.id, decline.reason, intent.latest_charge_id or intent.id)
-    return None
+    if intent.status is PaymentStatus.CANCELED:
+        return PaymentCanceled(order_id, intent.id)
+    if intent.status is PaymentStatus.SUCCEEDED and intent.amount_refunded > 0:
+        return PaymentRefunded(order_id, intent.id, intent.amount_refunded, intent.currency)
+    return None  # captured and not refunded (the capture is ours), or still waiting for a card

@@ -23,6 +23,7 @@ from graphql_api.admin.product_mutations import ProductMutation
 from graphql_api.admin.queries import AdminQuery
 from graphql_api.admin.warehouse_mutations import WarehouseMutation
 from graphql_api.catalog.queries import CatalogQuery
+from graphql_api.limits import OneMutationPerRequest
 from graphql_api.orders.mutations import OrderMutation
 from graphql_api.orders.payments import PaymentMutation
 from graphql_api.orders.queries import OrderQuery
@@ -47,11 +48,15 @@ def _is_unexpected(error: Exception) -> bool:
 
 
 def build_schema(*, production: bool) -> strawberry.Schema:
-    """Production masks unexpected errors and refuses introspection; limits on depth, aliases and tokens hold
-    everywhere."""
+    """Production masks unexpected errors and refuses introspection; limits on depth, aliases, tokens and
+    mutations per request hold everywhere."""
     # The limits' rule classes are made once: QueryDepthLimiter and MaxAliasesLimiter build new ones per request,
     # and the validation cache is keyed by the rules as well as the document, so it never hit.
-    limits: list[type[ASTValidationRule]] = [max_depth_rule(10, None, None), max_aliases_rule(15)]
+    limits: list[type[ASTValidationRule]] = [
+        max_depth_rule(10, None, None),
+        max_aliases_rule(15),
+        OneMutationPerRequest,
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
         partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=2000),

@@ -8,6 +8,7 @@ import logging
 import re
 from typing import Any
 
+from commerce.adapters.edge import refused_unless_from_edge
 from commerce.adapters.invocation import bind, observed
 from commerce.clock import epoch_seconds
 from commerce.webhooks import InvalidWebhookError
@@ -34,6 +35,9 @@ def handle(body: bytes, signature: str | None) -> tuple[int, dict[str, str]]:
 
 @observed()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    refused = refused_unless_from_edge(services().origin_check, event)
+    if refused is not None:
+        return refused
     raw = event.get("body") or ""
     body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()
     headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}

@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import pulumi  # noqa: E402
+import pulumi_random as random  # noqa: E402
 
 from commerce.settings import StripeSettings  # noqa: E402
 from infra.components import packaging  # noqa: E402
@@ -50,7 +51,14 @@ saga_arn = account.arn("states", f"stateMachine:{state_machine_name(app)}")
 # --- Components ----------------------------------------------------------------------------------------------------
 data = DataTables(app, DataTablesArgs(DEPLOYMENT.tables, deletion_protection=config.deletion_protection))
 
-secrets = Secrets(app, SecretsArgs(DEPLOYMENT.secrets, config.secret_values, config.secret_recovery_days))
+# What CloudFront sends the API so that the API can refuse everyone else: made here, kept in the state as a secret.
+# Replacing it (`pulumi up --replace` on it) rotates it; README, "Only through CloudFront".
+origin_secret = random.RandomPassword(f"{app}-origin-secret", length=48, special=False)
+secret_values = {
+    **config.secret_values,
+    "edge": {**config.secret_values["edge"], "origin_secret": pulumi.Output.secret(origin_secret.result)},
+}
+secrets = Secrets(app, SecretsArgs(DEPLOYMENT.secrets, secret_values, config.secret_recovery_days))
 
 mail = MailSender(
     app,
@@ -129,8 +137,10 @@ web = WebApp(
         api_endpoint=api.endpoint,
         # The same document the local server answers at /config.json.
         client_config={"stripePublishableKey": stripe.publishable_key, "stripeJsUrl": stripe.js_url},
+        origin_secret=origin_secret.result,
         dist=config.web_dist,
         price_class=config.price_class,
+        requests_per_client=config.api.requests_per_client,
     ),
 )
 

@@ -16,6 +16,7 @@ from commerce.payments import (
     InvalidPaymentMethodError,
     PaymentDeclinedError,
     PaymentGateway,
+    PaymentIntentNotFoundError,
     PaymentIntentSnapshot,
     PaymentIntentStateError,
     PaymentProcessingError,
@@ -130,12 +131,16 @@ class StripeGateway(PaymentGateway):
             ),
         )
 
-    def cancel(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
+    def cancel(self, intent_id: str, idempotency_key: str, *, unless_authorized: bool = False) -> PaymentIntentSnapshot:
+        closed = {PaymentStatus.CANCELED, PaymentStatus.SUCCEEDED}
+        # Stripe cancels from requires_capture and processing too, and has no conditional cancel: the re-read here
+        # is the only guard, so a caller releasing an unpaid intent must never reach those states.
+        authorized = {PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.PROCESSING} if unless_authorized else set()
         return self._unless_done(
             "cancel",
             intent_id,
             done=PaymentStatus.CANCELED,
-            allowed=set(PaymentStatus) - {PaymentStatus.CANCELED, PaymentStatus.SUCCEEDED},
+            allowed=set(PaymentStatus) - closed - authorized,
             request=lambda: self._client.v1.payment_intents.cancel(
                 intent_id, params={"expand": _EXPAND}, options={"idempotency_key": idempotency_key}
             ),
@@ -255,6 +260,8 @@ def _translated(operation: str, intent_id: str | None, *, payment_method: str | 
     except stripe.InvalidRequestError as exc:
         if payment_method is not None and exc.param == "payment_method":
             raise InvalidPaymentMethodError(payment_method, _message(exc)) from exc
+        if exc.http_status == 404:
+            raise PaymentIntentNotFoundError(operation, intent_id, _message(exc)) from exc
         raise PaymentProcessingError(operation, intent_id, _message(exc), exc.code) from exc
     except stripe.StripeError as exc:
         # Authentication, permission and idempotency errors: configuration or programming faults, never transient.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commerce.events import CompensationRequested, PaymentAuthorized
-from commerce.order_status import OrderStatus
+from commerce.order_status import GONE, OrderStatus
 from commerce.orders import Order
 from commerce.services.compensation import CompensationService
 from commerce.services.payments import PaymentService
@@ -13,7 +13,6 @@ from commerce.services.saga_launch import SagaLauncher
 
 # Where an authorized order is in (or about to enter) its saga: a late duplicate must not start another.
 _IN_SAGA = frozenset({OrderStatus.AUTHORIZED, OrderStatus.RESERVED, OrderStatus.CAPTURED})
-_GONE = frozenset({OrderStatus.EXPIRED, OrderStatus.CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class PaymentAuthorizations:
         order = self.payments.record_authorization(authorized)
         if order.status in _IN_SAGA:
             return AuthorizationHandled(order, self.sagas.launch(order.id))
-        if order.status in _GONE:
+        if order.status in GONE:
             # The money arrived for an order that is gone: give the authorization back.
             reason = f"payment authorized after the order was {order.status.value}"
             self.compensation.compensate(CompensationRequested(order.id, reason=reason))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from commerce.clock import Clock, to_iso
 from commerce.order_status import AWAITING_PAYMENT, OrderStatus
 from commerce.orders import Order
-from commerce.payments import PaymentStatus
+from commerce.payments import PaymentIntentStateError, PaymentStatus
 from commerce.ports import OrderRepository
 from commerce.services.order_changes import Change, OrderChanges
 from commerce.services.payments import PaymentService
@@ -16,9 +16,8 @@ from commerce.timeline import OrderEvent
 
 logger = logging.getLogger(__name__)
 
-_CANCELLABLE = frozenset(
-    {PaymentStatus.REQUIRES_PAYMENT_METHOD, PaymentStatus.REQUIRES_CONFIRMATION, PaymentStatus.REQUIRES_ACTION}
-)
+# An intent in these states has (or is about to have) the shopper's money: an expiry must not void it.
+_PAID = frozenset({PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED})
 
 
 class ExpiryService:
@@ -49,22 +48,46 @@ class ExpiryService:
         return expired
 
     def _expire(self, order: Order) -> bool:
+        """Claim the order EXPIRED, then release its intent: never the other way round.
+
+        The claim is a conditional write on the order's version, so of an expiry and an authorization arriving
+        together exactly one moves the order out of AWAITING_PAYMENT. Cancelling first (as this did) could void an
+        authorization payOrder had just recorded, leaving an AUTHORIZED order whose capture must fail.
+        """
         intent_id = order.payment.intent_id
         if intent_id is not None:
             intent = self.payments.gateway.retrieve(intent_id)
-            if intent.status not in _CANCELLABLE and intent.status is not PaymentStatus.CANCELED:
-                # Authorized (or in flight) at Stripe after all: the authorization event will move the order on.
+            if intent.status in _PAID:
+                # Authorized at Stripe after all (its report was lost or is late): record it, never void it.
                 logger.info("not expiring an order whose payment is %s", intent.status, extra={"order_id": order.id})
+                if intent.status is PaymentStatus.REQUIRES_CAPTURE:
+                    self.payments.apply_intent(intent)
                 return False
-            if intent.status is not PaymentStatus.CANCELED:
-                self.payments.gateway.cancel(intent_id, idempotency_key=f"{order.id}:expire")
+        expired = self.changes.apply(order.id, self._claim)
+        if expired.status is not OrderStatus.EXPIRED:
+            return False  # paid (or cancelled) meanwhile: its intent is not the sweep's to release
+        if intent_id is not None:
+            self._release(expired, intent_id)
+        return True
 
-        def expire(current: Order) -> Change | None:
-            if current.status not in AWAITING_PAYMENT:
-                return None
-            moved = current.transitioned(OrderStatus.EXPIRED, self.clock(), failure_reason="unpaid")
-            message = f"Expired after {int(self.unpaid_for.total_seconds() // 60)} minutes without payment"
-            event = OrderEvent.new(moved.id, self.clock(), "EXPIRED", message, status=moved.status.value)
-            return Change(moved, [event])
+    def _claim(self, current: Order) -> Change | None:
+        if current.status not in AWAITING_PAYMENT:
+            return None
+        moved = current.transitioned(OrderStatus.EXPIRED, self.clock(), failure_reason="unpaid")
+        message = f"Expired after {int(self.unpaid_for.total_seconds() // 60)} minutes without payment"
+        event = OrderEvent.new(moved.id, self.clock(), "EXPIRED", message, status=moved.status.value)
+        return Change(moved, [event])
 
-        return self.changes.apply(order.id, expire).status is OrderStatus.EXPIRED
+    def _release(self, order: Order, intent_id: str) -> None:
+        try:
+            self.payments.gateway.cancel(intent_id, idempotency_key=f"{order.id}:expire", unless_authorized=True)
+        except PaymentIntentStateError as exc:
+            if exc.status not in _PAID:
+                raise
+            # The card was authorized between the claim and the cancel: the order is EXPIRED for good, so the
+            # authorization goes back through the one path that gives money back (PaymentAuthorizations sees the
+            # order gone and compensates), published here too in case payOrder's own report never comes.
+            logger.warning("authorization arrived for an expired order", extra={"order_id": order.id})
+            intent = self.payments.gateway.retrieve(intent_id)
+            if intent.status is PaymentStatus.REQUIRES_CAPTURE:
+                self.payments.apply_intent(intent)

@@ -15,12 +15,13 @@ from enum import StrEnum
 from commerce.clock import Clock, to_iso
 from commerce.errors import DomainError, OrderNotFoundError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
-from commerce.order_status import AWAITING_PAYMENT, TERMINAL, OrderStatus
+from commerce.order_status import AWAITING_PAYMENT, GONE, TERMINAL, OrderStatus
 from commerce.orders import Order
 from commerce.payments import (
     InvalidPaymentMethodError,
     PaymentGateway,
     PaymentIntentSnapshot,
+    PaymentIntentStateError,
     PaymentStatus,
     require_payment_method_id,
 )
@@ -115,22 +116,30 @@ class PaymentService:
         if order is None:
             raise OrderNotFoundError(order_id)
         if order.status not in AWAITING_PAYMENT:
-            if order.status in TERMINAL and order.status is not OrderStatus.FULFILLED:
-                raise PaymentNotAllowedError(order.id, order.status.value)
+            _refuse_if_ended(order)
             return PaymentResult(order, PaymentOutcome.AUTHORIZED)
         if payment_method_id is None and order.payment.intent_id is None:
             raise InvalidPaymentMethodError("", "the first payment needs a PaymentMethod; there is nothing to re-read")
         order = self.ensure_intent(order)
         intent_id = order.payment.intent_id
         assert intent_id is not None  # ensure_intent guarantees it
-        if payment_method_id:
-            # One key per attempt: each PaymentMethod is one attempt, and a retried request replays its answer.
-            snapshot = self.gateway.confirm_with_payment_method(
-                intent_id, payment_method_id, idempotency_key=f"{order.id}:confirm:{payment_method_id}"
-            )
-        else:
-            snapshot = self.gateway.retrieve(intent_id)
-        return self.apply_intent(snapshot)
+        try:
+            if payment_method_id:
+                # One key per attempt: each PaymentMethod is one attempt, and a retried request replays its answer.
+                snapshot = self.gateway.confirm_with_payment_method(
+                    intent_id, payment_method_id, idempotency_key=f"{order.id}:confirm:{payment_method_id}"
+                )
+            else:
+                snapshot = self.gateway.retrieve(intent_id)
+        except PaymentIntentStateError:
+            # The order expired, and its intent was cancelled, between our read and the confirmation.
+            _refuse_if_ended(self._existing(order.id))
+            raise
+        result = self.apply_intent(snapshot)
+        # Authorized at Stripe, but the expiry claimed the order first: the authorization is given back (see
+        # apply_intent), and the shopper is told the order takes no payment rather than that it is paid.
+        _refuse_if_ended(result.order)
+        return result
 
     def apply_intent(self, intent: PaymentIntentSnapshot) -> PaymentResult:
         """Turn what Stripe reports about an order's intent into the order's state and the bus's events."""
@@ -140,9 +149,10 @@ class PaymentService:
         if intent.status is PaymentStatus.REQUIRES_CAPTURE:
             authorized = PaymentAuthorized(order_id, intent.id, intent.amount_capturable, intent.currency)
             order = self.record_authorization(authorized)
-            if order.status is OrderStatus.AUTHORIZED:
+            if order.status is OrderStatus.AUTHORIZED or order.status in GONE:
                 # Published even when the order was already AUTHORIZED: a crash after the write must not leave
                 # the saga unstarted, and its consumer starts one saga per order however often it hears this.
+                # For an order that ended first (expired, cancelled) its consumer gives the authorization back.
                 self.publisher.publish([authorized])
             return PaymentResult(order, PaymentOutcome.AUTHORIZED)
         if intent.status is PaymentStatus.REQUIRES_ACTION:
@@ -216,3 +226,8 @@ class PaymentService:
             detail={"reason": reason},
         )
         return Change(moved, [event])
+
+
+def _refuse_if_ended(order: Order) -> None:
+    if order.status in TERMINAL and order.status is not OrderStatus.FULFILLED:
+        raise PaymentNotAllowedError(order.id, order.status.value)

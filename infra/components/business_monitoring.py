@@ -97,12 +97,21 @@ class Widget(Protocol):
 def business_widgets(widget: Widget, *, y: int) -> list[Any]:
     """Orders through their milestones, what went wrong, which saga step fails, how long shipping takes."""
     milestones = (Metric.ORDERS_PLACED, Metric.PAYMENTS_AUTHORIZED, Metric.PAYMENTS_CAPTURED, Metric.ORDERS_FULFILLED)
-    trouble = (Metric.PAYMENTS_FAILED, Metric.COMPENSATIONS, Metric.STOCK_CONFLICTS, Metric.WEBHOOK_DUPLICATES)
+    trouble = (
+        Metric.PAYMENTS_FAILED,
+        Metric.COMPENSATIONS,
+        Metric.STOCK_CONFLICTS,
+        Metric.WEBHOOK_DUPLICATES,
+        Metric.WEBHOOK_UNKNOWN_OBJECTS,
+    )
     duration = Metric.PAYMENT_TO_SHIPMENT.value
     return [
         widget("Orders", [[NAMESPACE, metric.value] for metric in milestones], y=y),
         widget(
-            "Declines, compensations, conflicts, duplicate webhooks", [[NAMESPACE, m.value] for m in trouble], y=y, x=12
+            "Declines, compensations, conflicts, duplicate and unknown webhooks",
+            [[NAMESPACE, m.value] for m in trouble],
+            y=y,
+            x=12,
         ),
         widget(
             "Saga step failures by step",

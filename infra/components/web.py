@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from commerce.adapters.edge import ORIGIN_HEADER
 from infra.components.iam import document, service_grant
 
 SPA_ROUTING = Path(__file__).with_name("spa_routing.js")
@@ -28,6 +29,8 @@ SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 
 ALL_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
 API_PATHS = ("/graphql", "/webhooks/*")
+# WAF counts each client's requests over this window (60, 120, 300 or 600 s; AWS WAF, "Rate-based rule statement").
+RATE_WINDOW_SECONDS = 300
 
 # Vite names every asset by its content hash: cache those for a year; everything else revalidates.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -52,8 +55,10 @@ CONTENT_TYPES = {
 class WebAppArgs:
     api_endpoint: pulumi.Input[str]  # https://<id>.execute-api.<region>.amazonaws.com
     client_config: Mapping[str, Any]  # served as /config.json: what the SPA needs to know at run time
+    origin_secret: pulumi.Input[str]  # sent to the API as ORIGIN_HEADER; the API refuses requests without it
     dist: Path | None = None  # the built SPA (frontend/dist), uploaded when present
     price_class: str = "PriceClass_100"
+    requests_per_client: int = 1000  # per IP address and RATE_WINDOW_SECONDS, to /graphql; above it WAF answers 429
 
 
 class WebApp(pulumi.ComponentResource):
@@ -99,6 +104,7 @@ class WebApp(pulumi.ComponentResource):
             publish=True,
             opts=child,
         )
+        self.firewall = self._firewall(name, args.requests_per_client)
         api_host = pulumi.Output.from_input(args.api_endpoint).apply(lambda url: url.removeprefix("https://"))
         self.distribution = aws.cloudfront.Distribution(
             f"{name}-web",
@@ -123,8 +129,11 @@ class WebApp(pulumi.ComponentResource):
                         "origin_protocol_policy": "https-only",
                         "origin_ssl_protocols": ["TLSv1.2"],
                     },
+                    # CloudFront overwrites a viewer's header of the same name, so only it can send the value.
+                    "custom_headers": [{"name": ORIGIN_HEADER, "value": pulumi.Output.secret(args.origin_secret)}],
                 },
             ],
+            web_acl_id=self.firewall.arn,
             default_cache_behavior={
                 "target_origin_id": "web",
                 "viewer_protocol_policy": "redirect-to-https",
@@ -180,6 +189,55 @@ class WebApp(pulumi.ComponentResource):
         self.assets = self._upload(name, args.dist)
         self.url: pulumi.Output[str] = pulumi.Output.concat("https://", self.distribution.domain_name)
         self.register_outputs({"url": self.url, "bucket": self.bucket.bucket, "distributionId": self.distribution.id})
+
+    def _firewall(self, name: str, requests_per_client: int) -> aws.wafv2.WebAcl:
+        """A per-client rate limit on /graphql: HTTP APIs throttle per route and stage only, and take no WAF.
+
+        A web ACL for CloudFront lives in us-east-1 whatever the stack's region ("Using AWS WAF with CloudFront").
+        The webhook is left out: Stripe's retries come from a handful of its addresses and must not be throttled.
+        """
+        us_east_1 = aws.Provider(f"{name}-us-east-1", region="us-east-1", opts=pulumi.ResourceOptions(parent=self))
+        metric = f"{name}-graphql-rate"
+        return aws.wafv2.WebAcl(
+            f"{name}-edge",
+            scope="CLOUDFRONT",
+            description="Per-client rate limit on the GraphQL API",
+            default_action={"allow": {}},
+            rules=[
+                {
+                    "name": "graphql-rate-per-ip",
+                    "priority": 0,
+                    # 429 rather than WAF's default 403: the client is told to slow down, not that it is banned.
+                    "action": {"block": {"custom_response": {"response_code": 429}}},
+                    "statement": {
+                        "rate_based_statement": {
+                            "limit": requests_per_client,
+                            "evaluation_window_sec": RATE_WINDOW_SECONDS,
+                            "aggregate_key_type": "IP",
+                            "scope_down_statement": {
+                                "byte_match_statement": {
+                                    "field_to_match": {"uri_path": {}},
+                                    "positional_constraint": "STARTS_WITH",
+                                    "search_string": "/graphql",
+                                    "text_transformations": [{"priority": 0, "type": "NONE"}],
+                                }
+                            },
+                        }
+                    },
+                    "visibility_config": {
+                        "cloudwatch_metrics_enabled": True,
+                        "metric_name": metric,
+                        "sampled_requests_enabled": True,
+                    },
+                }
+            ],
+            visibility_config={
+                "cloudwatch_metrics_enabled": True,
+                "metric_name": f"{name}-edge",
+                "sampled_requests_enabled": True,
+            },
+            opts=pulumi.ResourceOptions(parent=self, provider=us_east_1),
+        )
 
     def _upload(self, name: str, dist: Path | None) -> list[str]:
         """Every file of the built SPA (but its own config.json: the stack's wins), or nothing when not built."""

@@ -27,6 +27,9 @@ LOCAL_VALUES: dict[str, dict[str, Any]] = {
         "jwt_signing_key": "local-jwt-signing-key-not-a-secret-0123456789",
         "jwt_signing_key_previous": "",
     },
+    # The local server serves the API itself, with no CloudFront in front: it never checks this. Only a Lambda
+    # handler called with an API Gateway event (tests, benchmarks) does; their events carry it as CloudFront's do.
+    "edge": {"origin_secret": "local-origin-secret-not-a-secret", "origin_secret_previous": ""},
 }
 
 

@@ -29,6 +29,7 @@ REGION = "eu-west-1"
 PARTITION = "aws"
 AUTONAME_SUFFIX = "-1a2b3c4"  # Pulumi appends seven random hex digits to an autonamed resource
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+ORIGIN_SECRET = "m0ck0r1g1nS3cr3t" * 4  # what the mocked RandomPassword makes
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 
 
@@ -40,6 +41,7 @@ class Resource:
     state: dict[str, Any]
     secret_inputs: frozenset[str]  # top-level inputs that are (or contain) Pulumi secrets
     parent_type: str = ""
+    provider: str = ""  # the explicit provider's reference ("<urn>::<id>"), empty for the default one
 
     def __str__(self) -> str:
         return f"{self.type} {self.name!r}"
@@ -104,7 +106,10 @@ class AwsMocks(pulumi.runtime.Mocks):
         inputs, secret_inputs = _unwrap_secrets(args.inputs)
         id_, computed = _aws_state(args.typ, args.name, inputs)
         state = {**args.inputs, **computed}
-        self.recorded.append(Resource(args.typ, args.name, inputs, {**inputs, **computed, "id": id_}, secret_inputs))
+        state_of = {**inputs, **computed, "id": id_}
+        self.recorded.append(
+            Resource(args.typ, args.name, inputs, state_of, secret_inputs, provider=args.provider or "")
+        )
         return id_, state
 
 
@@ -244,4 +249,10 @@ def _aws_state(type_: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict
             return identity, {"arn": arn("ses", f"identity/{identity}")}
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
             return physical, {"name": physical, "arn": arn("cloudwatch", f"alarm:{physical}")}
+        case "aws:wafv2/webAcl:WebAcl":
+            acl = f"arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/{physical}/a1b2c3d4"
+            return "a1b2c3d4", {"name": physical, "arn": acl}
+        case "random:index/randomPassword:RandomPassword":
+            # The provider makes `length` characters of the classes asked for; the mock, a fixed value of that length.
+            return name, {"result": ORIGIN_SECRET[: int(inputs["length"])]}
     return f"{name}-id", {}

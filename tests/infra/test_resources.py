@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from commerce.secrets import ADMIN_USERS, APP_KEYS, STRIPE
+from commerce.secrets import ADMIN_USERS, APP_KEYS, EDGE, STRIPE
 from infra.components.monitoring import DYNAMODB_OPERATIONS
 from infra.deployment import DEPLOYMENT, Function, Rule, Table
 from tests.infra.conftest import SPA_FILES, STACK_CONFIG
@@ -187,7 +187,7 @@ def test_a_function_is_told_every_table_and_only_the_secrets_it_may_read(program
         assert environment[table.env_var] == program.one(TABLE, f"{APP}-{table.name}").state["name"], table.env_var
     secrets = {r.name: r.state["arn"] for r in program.of_type("aws:secretsmanager/secret:Secret")}
     readable = {secret.env_var: secrets[f"{APP}-{secret.name}"] for secret in DEPLOYMENT.secrets_of(function)}
-    assert {key: environment[key] for key in (STRIPE, APP_KEYS, ADMIN_USERS) if key in environment} == readable
+    assert {key: environment[key] for key in (STRIPE, APP_KEYS, ADMIN_USERS, EDGE) if key in environment} == readable
     assert environment["APP_ENV"] == "production"
     assert environment["EVENT_BUS_NAME"] == program.outputs["busName"]
     assert ("EMAIL_FROM" in environment) == function.sends_email

@@ -11,6 +11,9 @@ from typing import Any, Protocol
 
 from starlette.testclient import TestClient
 
+from commerce.adapters.edge import ORIGIN_HEADER
+from infra.local.secrets import LOCAL_VALUES
+
 
 class GraphQLTransport(Protocol):
     name: str
@@ -64,8 +67,13 @@ class MangumTransport:
         return _decoded(*self.post(_body(query, variables), {"content-type": "application/json"}))
 
 
-def http_api_event(method: str, path: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+def http_api_event(
+    method: str, path: str, body: bytes, headers: dict[str, str], *, through_cloudfront: bool = True
+) -> dict[str, Any]:
+    """An API Gateway (payload v2) event; through CloudFront unless told otherwise: with its origin header."""
     now = time.time()
+    if through_cloudfront:
+        headers = {ORIGIN_HEADER: LOCAL_VALUES["edge"]["origin_secret"], **headers}
     return {
         "version": "2.0",
         "routeKey": f"{method} {path}",

@@ -95,6 +95,12 @@ class Shop:
         payload: dict[str, Any] = self.graphql(PAY, {"id": order.id, "token": order.token, "card": card})["payOrder"]
         return payload
 
+    def intent_id(self, order: PlacedOrder) -> str:
+        """The order's PaymentIntent, as the order records it."""
+        stored = self.cloud.services.repositories.orders.get(order.id)
+        assert stored is not None and stored.payment.intent_id is not None, f"{order.id} has no intent"
+        return stored.payment.intent_id
+
     def updates(self, order: PlacedOrder, after: str | None = None) -> dict[str, Any]:
         result: dict[str, Any] = self.graphql(UPDATES, {"id": order.id, "token": order.token, "after": after})[
             "orderUpdates"

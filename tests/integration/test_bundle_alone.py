@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 
 from bench.coldstart import as_on_lambda
-from commerce.events import CompensationRequested, OrderStatusChanged, PaymentAuthorized, PaymentFailed
+from commerce.events import (
+    CompensationRequested,
+    OrderStatusChanged,
+    PaymentAuthorized,
+    PaymentFailed,
+    PaymentRefunded,
+)
 from infra.components import packaging
 from infra.deployment import DEPLOYMENT, Function
 from infra.local.cloud import LocalCloud
@@ -35,7 +41,11 @@ PRODUCTS = b'{"query": "{ products(first: 5) { edges { node { id name } } } }"}'
 
 
 def bus_event(detail: Any) -> dict[str, Any]:
-    return {"id": f"bundle-alone-{type(detail).__name__}", "detail": dataclasses.asdict(detail)}
+    return {
+        "id": f"bundle-alone-{type(detail).__name__}",
+        "detail-type": type(detail).detail_type,
+        "detail": dataclasses.asdict(detail),
+    }
 
 
 def first_invocation(function: Function) -> dict[str, Any]:
@@ -52,6 +62,9 @@ def first_invocation(function: Function) -> dict[str, Any]:
         ),
         "handlers.payment_events.on_payment_failed": bus_event(
             PaymentFailed(order_id=MISSING_ORDER, intent_id="pi_missing", reason="declined", attempt_id="a1")
+        ),
+        "handlers.payment_events.on_payment_reversed": bus_event(
+            PaymentRefunded(order_id=MISSING_ORDER, intent_id="pi_missing", refunded=100, currency="USD")
         ),
         "handlers.compensation.handler": bus_event(CompensationRequested(order_id=MISSING_ORDER, reason="probe")),
         "handlers.notifications.handler": bus_event(

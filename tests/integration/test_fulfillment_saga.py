@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -11,9 +12,11 @@ from typing import Any
 
 import boto3
 import pytest
+import stripe
 from botocore.exceptions import EndpointConnectionError
 from moto.stepfunctions.parser.backend.execution import Execution as InterpretedExecution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+from requests.structures import CaseInsensitiveDict
 
 from commerce.catalog import StockLevel
 from commerce.events import PaymentAuthorized, PaymentFailed
@@ -262,6 +265,38 @@ def test_transient_failures_at_capture_are_retried_to_success(shop: Shop, produc
     assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
 
 
+def test_stripe_rate_limiting_the_capture_is_retried_by_the_saga_with_backoff_to_success(
+    shop: Shop, product: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stripe answers 429 to the first two captures, at the HTTP level under the real SDK: the step fails at once
+    # (the SDK retries a 429 only when Stripe says Stripe-Should-Retry) with PaymentProviderUnavailableError, which
+    # the state machine's Retry names, so the backoff happens between attempts, never inside a step's 8 s.
+    limited: list[str] = []
+    answer = stripe.RequestsClient.request
+
+    def rate_limited(
+        client: stripe.RequestsClient, method: str, url: str, headers: Any, post_data: Any = None
+    ) -> tuple[bytes, int, Any]:
+        if method.lower() == "post" and url.endswith("/capture") and len(limited) < 2:
+            limited.append(url)
+            error = {"error": {"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests"}}
+            return json.dumps(error).encode(), 429, CaseInsensitiveDict({"request-id": f"req_429_{len(limited)}"})
+        return answer(client, method, url, headers, post_data)
+
+    monkeypatch.setattr(stripe.RequestsClient, "request", rate_limited)
+    order = shop.place([(product, 1)])
+    shop.pay(order, AUTHORIZES)
+    assert shop.wait_until(order, *TERMINAL, timeout=60).status is S.FULFILLED
+    assert len(limited) == 2
+    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
+    failures = [
+        event.detail
+        for event in shop.cloud.services.repositories.events.list(order.id, limit=1000)
+        if event.type == "STEP_FAILED" and event.step == "CapturePayment"
+    ]
+    assert [failure["error"] for failure in failures] == ["PaymentProviderUnavailableError"] * 2
+
+
 def test_a_permanent_failure_at_shipment_refunds_the_capture_and_releases_the_stock(shop: Shop, product: str) -> None:
     before = stock(shop.cloud, product)
     order, failed = failed_order_at(shop, product, "allocate-shipment")
@@ -383,6 +418,21 @@ def test_an_authorization_arriving_after_the_order_expired_starts_no_saga(shop: 
     after = cloud.services.repositories.orders.get(order.id)
     assert after is not None and after.status is S.EXPIRED
     assert intent_of(cloud, order)[1] is PaymentStatus.CANCELED
+
+
+def test_an_authorization_the_expiry_sweep_finds_is_recorded_and_fulfilled_never_voided(
+    shop: Shop, product: str
+) -> None:
+    order = shop.place([(product, 1)])
+    # Authorized at Stripe, but neither payOrder's answer nor a webhook reached the order before the sweep.
+    stored = opened_intent(shop.cloud, order)
+    assert stored.payment.intent_id is not None
+    gateway = shop.cloud.services.payments.gateway
+    gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), f"{order.id}:confirm")
+    expired = run_expiry(shop.cloud)
+    assert order.id not in expired
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert intent_of(shop.cloud, order)[1] is PaymentStatus.SUCCEEDED
 
 
 @pytest.mark.parametrize(

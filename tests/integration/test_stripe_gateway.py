@@ -20,6 +20,7 @@ from commerce.payments import (
     InsufficientFundsError,
     InvalidPaymentMethodError,
     PaymentDeclinedError,
+    PaymentIntentNotFoundError,
     PaymentIntentSnapshot,
     PaymentIntentStateError,
     PaymentProcessingError,
@@ -174,6 +175,20 @@ def test_an_intent_nobody_paid_can_be_cancelled(gateway: StripeGateway) -> None:
     assert gateway.cancel(new_intent(gateway).id, key()).status is PaymentStatus.CANCELED
 
 
+def test_releasing_an_unpaid_intent_never_voids_an_authorization_that_arrived_first(
+    gateway: StripeGateway, localstripe: LocalStripe
+) -> None:
+    intent = authorized_intent(gateway, localstripe)
+
+    with pytest.raises(PaymentIntentStateError) as refused:
+        gateway.cancel(intent.id, key(), unless_authorized=True)
+
+    assert refused.value.status is PaymentStatus.REQUIRES_CAPTURE
+    assert gateway.retrieve(intent.id).status is PaymentStatus.REQUIRES_CAPTURE
+    unpaid = new_intent(gateway)
+    assert gateway.cancel(unpaid.id, key(), unless_authorized=True).status is PaymentStatus.CANCELED
+
+
 def test_capturing_a_canceled_authorization_is_a_state_error(gateway: StripeGateway, localstripe: LocalStripe) -> None:
     intent = authorized_intent(gateway, localstripe)
     gateway.cancel(intent.id, key())
@@ -290,11 +305,12 @@ def test_creating_an_intent_again_with_its_key_opens_no_second_intent(gateway: S
     assert gateway.create_intent("order-7", PRICE, creation).id == first.id
 
 
-def test_an_unknown_intent_is_a_processing_error_not_worth_retrying(gateway: StripeGateway) -> None:
-    with pytest.raises(PaymentProcessingError) as raised:
+def test_an_unknown_intent_is_reported_as_not_found_and_not_worth_retrying(gateway: StripeGateway) -> None:
+    with pytest.raises(PaymentIntentNotFoundError) as raised:
         gateway.retrieve("pi_doesnotexist")
 
     assert raised.value.intent_id == "pi_doesnotexist"
+    assert isinstance(raised.value, PaymentProcessingError)
 
 
 def test_an_unreachable_provider_is_reported_as_unavailable() -> None:

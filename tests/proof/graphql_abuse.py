@@ -61,6 +61,7 @@ def run_graphql_abuse(cloud: LocalCloud) -> AbuseResult:
         ("more than 15 aliases refused", _too_many_aliases),
         ("more than 2000 tokens refused", _too_many_tokens),
         ("batched operations refused, none run", _batched),
+        ("fifteen aliased placeOrders refused, none run", _many_mutations),
         ("every connection refuses a page over its cap", _page_sizes),
         ("introspection refused", _introspection),
         ("no GraphiQL, no queries over GET", _graphiql_and_get),
@@ -112,6 +113,19 @@ def _batched(api: ProductionApi) -> list[str]:
     problems = [] if answer.status == 400 else [f"a batch got {answer.status} {answer.raw[:200]!r}"]
     if api.world.services.repositories.orders.by_customer(email, limit=5, cursor=None).items:
         problems.append("an operation of the refused batch placed an order")
+    return problems
+
+
+def _many_mutations(api: ProductionApi) -> list[str]:
+    email = f"aliased-{secrets.token_hex(4)}@example.com"
+    fields = " ".join(
+        f"o{n}: placeOrder(input: $input) {{ order {{ id }} }}" for n in range(15)
+    )  # one input for all: the limit refuses the document before any idempotency key matters
+    query = f"mutation Many($input: PlaceOrderInput!) {{ {fields} }}"
+    answer = api.send(query, {"input": an_order([{"productId": "p-mug", "quantity": 1}], email)})
+    problems = _refused(answer, "A request may carry 1 mutation")
+    if api.world.services.repositories.orders.by_customer(email, limit=5, cursor=None).items:
+        problems.append("an aliased placeOrder of the refused request placed an order")
     return problems
 
 

@@ -11,7 +11,7 @@ def test_limits_batching_page_sizes_introspection_masking_and_shopper_inputs_hol
 ) -> None:
     result = run_graphql_abuse(local_cloud)
     assert result.violations == []
-    assert len(result.checks) == 12 and all(result.checks.values())
+    assert len(result.checks) == 13 and all(result.checks.values())
 
 
 def test_generated_operations_never_get_a_server_error_or_reach_an_unhandled_exception(local_cloud: LocalCloud) -> None:

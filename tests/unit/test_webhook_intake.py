@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from commerce.events import PaymentAuthorized, PaymentFailed, RecordingPublisher
+from commerce.events import PaymentAuthorized, PaymentCanceled, PaymentFailed, PaymentRefunded, RecordingPublisher
+from commerce.metrics import Metric, RecordedMetrics
 from commerce.money import Money
-from commerce.payments import PaymentGateway, PaymentIntentSnapshot, PaymentStatus
+from commerce.payments import PaymentGateway, PaymentIntentNotFoundError, PaymentIntentSnapshot, PaymentStatus
 from commerce.repositories.memory import InMemoryIdempotencyRepository
-from commerce.webhooks import InvalidWebhookError, WebhookEvent, WebhookIntake, WebhookOutcome, WebhookVerifier
+from commerce.webhooks import (
+    HANDLED_EVENT_TYPES,
+    InvalidWebhookError,
+    WebhookEvent,
+    WebhookIntake,
+    WebhookOutcome,
+    WebhookVerifier,
+)
 from tests.unit.builders import epoch_clock
 
 NOW = 1_800_000_000
@@ -26,7 +36,7 @@ class TrustingVerifier(WebhookVerifier):
 
 @dataclass
 class StubGateway(PaymentGateway):
-    intent: PaymentIntentSnapshot
+    intent: PaymentIntentSnapshot | None  # None: Stripe answers 404
 
     def create_intent(self, order_id: str, amount: Money, idempotency_key: str) -> PaymentIntentSnapshot:
         raise AssertionError("not used")
@@ -37,12 +47,14 @@ class StubGateway(PaymentGateway):
         raise AssertionError("not used")
 
     def retrieve(self, intent_id: str) -> PaymentIntentSnapshot:
+        if self.intent is None:
+            raise PaymentIntentNotFoundError("retrieve", intent_id, "No such payment_intent")
         return self.intent
 
     def capture(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
         raise AssertionError("the webhook never captures")
 
-    def cancel(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
+    def cancel(self, intent_id: str, idempotency_key: str, *, unless_authorized: bool = False) -> PaymentIntentSnapshot:
         raise AssertionError("the webhook never cancels")
 
     def refund(self, intent_id: str, amount: Money | None, idempotency_key: str) -> PaymentIntentSnapshot:
@@ -65,7 +77,9 @@ def an_intent(status: PaymentStatus, **changes: object) -> PaymentIntentSnapshot
     return PaymentIntentSnapshot(**values)  # type: ignore[arg-type]
 
 
-def intake(intent: PaymentIntentSnapshot) -> tuple[WebhookIntake, RecordingPublisher]:
+def intake(
+    intent: PaymentIntentSnapshot | None, metrics: RecordedMetrics | None = None
+) -> tuple[WebhookIntake, RecordingPublisher]:
     publisher = RecordingPublisher()
     return (
         WebhookIntake(
@@ -73,6 +87,7 @@ def intake(intent: PaymentIntentSnapshot) -> tuple[WebhookIntake, RecordingPubli
             gateway=StubGateway(intent),
             idempotency=InMemoryIdempotencyRepository(clock=epoch_clock(NOW)),
             publisher=publisher,
+            metrics=metrics,
         ),
         publisher,
     )
@@ -119,8 +134,47 @@ def test_an_unverified_webhook_is_refused_and_claims_nothing(signature: str | No
 
 def test_events_we_do_not_act_on_are_acknowledged_and_ignored() -> None:
     webhooks, publisher = intake(an_intent(PaymentStatus.SUCCEEDED))
-    assert webhooks.receive(b"charge.refunded evt_5 pi_1", "good", received_at=NOW) == WebhookOutcome.IGNORED
+    assert webhooks.receive(b"payment_intent.succeeded evt_5 pi_1", "good", received_at=NOW) == WebhookOutcome.IGNORED
     assert publisher.published == []
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        pytest.param(None, id="Stripe answers Not Found"),
+        pytest.param(an_intent(PaymentStatus.REQUIRES_CAPTURE, metadata={}), id="no order id of ours"),
+    ],
+)
+def test_a_signed_event_about_an_object_we_do_not_know_is_acknowledged_and_counted(
+    intent: PaymentIntentSnapshot | None,
+) -> None:
+    metrics = RecordedMetrics()
+    webhooks, publisher = intake(intent, metrics)
+
+    outcome = webhooks.receive(b"payment_intent.amount_capturable_updated evt_7 pi_other", "good", received_at=NOW)
+
+    assert outcome is WebhookOutcome.UNKNOWN
+    assert publisher.published == []
+    assert metrics.total(Metric.WEBHOOK_UNKNOWN_OBJECTS) == 1
+
+
+def test_a_refund_becomes_payment_refunded_with_the_intents_whole_refunded_amount() -> None:
+    webhooks, publisher = intake(an_intent(PaymentStatus.SUCCEEDED, amount_received=2399, amount_refunded=1000))
+    assert webhooks.receive(b"charge.refunded evt_8 pi_1", "good", received_at=NOW) == WebhookOutcome.PUBLISHED
+    assert publisher.published == [PaymentRefunded("ord_1", "pi_1", 1000, "USD")]
+
+
+def test_a_cancellation_becomes_payment_canceled() -> None:
+    webhooks, publisher = intake(an_intent(PaymentStatus.CANCELED))
+    assert webhooks.receive(b"payment_intent.canceled evt_9 pi_1", "good", received_at=NOW) == WebhookOutcome.PUBLISHED
+    assert publisher.published == [PaymentCanceled("ord_1", "pi_1")]
+
+
+def test_every_handled_event_type_is_one_the_readme_registers() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    command = readme[readme.index("stripe webhook_endpoints create") :].split("\n\n", 1)[0]
+    registered = set(re.findall(r"enabled_events\[\]=([a-z_.]+)", command))
+    assert registered == set(HANDLED_EVENT_TYPES)
 
 
 def test_a_failed_publish_gives_the_event_id_back_so_stripe_can_redeliver() -> None:
