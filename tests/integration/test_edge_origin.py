@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from infra.local.cloud import LocalCloud
 from infra.local.server import local_app
-from tests.integration.graphql_transport import FakeLambdaContext, http_api_event
+from tests.integration.graphql_transport import http_api_event
 
 pytestmark = pytest.mark.integration
 
@@ -19,21 +17,21 @@ QUERY = json.dumps({"query": "{ products(first: 1) { edges { node { id } } } }"}
 JSON = {"content-type": "application/json"}
 
 
-def call(handler: Any, path: str, *, through_cloudfront: bool) -> int:
+def call(cloud: LocalCloud, function: str, path: str, *, through_cloudfront: bool) -> int:
+    """Through the local Lambda runtime, so the handler runs as its function (and reads the origin secret as it)."""
     event = http_api_event("POST", path, QUERY, JSON, through_cloudfront=through_cloudfront)
-    return int(handler(event, FakeLambdaContext())["statusCode"])
+    return int(cloud.runtime.invoke(cloud.function_name(function), event)["statusCode"])
 
 
 def test_the_api_function_refuses_a_request_that_did_not_come_through_cloudfront(local_cloud: LocalCloud) -> None:
-    handler = importlib.import_module("graphql_api.lambda_handler").handler
-    assert call(handler, "/graphql", through_cloudfront=False) == 403
-    assert call(handler, "/graphql", through_cloudfront=True) == 200
+    assert call(local_cloud, "api", "/graphql", through_cloudfront=False) == 403
+    assert call(local_cloud, "api", "/graphql", through_cloudfront=True) == 200
 
 
 def test_the_webhook_function_refuses_a_request_that_did_not_come_through_cloudfront(local_cloud: LocalCloud) -> None:
-    handler = importlib.import_module("handlers.stripe_webhook").handler
-    assert call(handler, "/webhooks/stripe", through_cloudfront=False) == 403
-    assert call(handler, "/webhooks/stripe", through_cloudfront=True) == 400  # through, then refused as unsigned
+    assert call(local_cloud, "stripe-webhook", "/webhooks/stripe", through_cloudfront=False) == 403
+    # Through, then refused as unsigned.
+    assert call(local_cloud, "stripe-webhook", "/webhooks/stripe", through_cloudfront=True) == 400
 
 
 def test_the_local_server_serves_without_the_header(local_cloud: LocalCloud) -> None:
