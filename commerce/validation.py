@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from commerce.countries import ISO_3166_ALPHA2
 from commerce.orders import Address
 
 
@@ -92,10 +93,20 @@ def check_address(address: Address) -> list[ValidationIssue]:
             )
     if address.postal_code.strip() and not _POSTAL_CODE.match(address.postal_code.strip()):
         issues.append(ValidationIssue("shippingAddress.postalCode", IssueCode.INVALID, "is not a postal code"))
-    if address.country.strip() and not _COUNTRY.match(address.country.strip()):
-        message = "must be a two-letter ISO country code such as US"
-        issues.append(ValidationIssue("shippingAddress.country", IssueCode.INVALID, message))
+    issues += _check_country(address.country.strip())
     return issues
+
+
+def _check_country(country: str) -> list[ValidationIssue]:
+    if not country:
+        return []  # reported as REQUIRED
+    if not _COUNTRY.match(country):
+        message = "must be a two-letter ISO country code such as US"
+    elif country not in ISO_3166_ALPHA2:
+        message = f"{country} is not an ISO 3166-1 country code; use the two letters of the country, such as GB or US"
+    else:
+        return []
+    return [ValidationIssue("shippingAddress.country", IssueCode.INVALID, message)]
 
 
 def check_line_shape(lines: list[tuple[str, int]]) -> list[ValidationIssue]:

@@ -7,6 +7,7 @@ import pytest
 
 from commerce.access import OrderAccessTokens
 from commerce.catalog import StockLevel
+from commerce.countries import ISO_3166_ALPHA2
 from commerce.order_status import OrderStatus
 from commerce.orders import Address
 from commerce.repositories.memory import (
@@ -184,6 +185,27 @@ def test_every_missing_address_field_is_reported_at_once(shop: Shop) -> None:
 def test_a_malformed_address_field_is_refused(shop: Shop, change: dict[str, str], field: str) -> None:
     address = replace(AN_ADDRESS, **change)
     assert rejected_codes(shop, a_command(shipping_address=address)) == {(field, IssueCode.INVALID)}
+
+
+@pytest.mark.parametrize("country", ["ZZ", "XX", "UK", "EU", "AN"])
+def test_a_two_letter_code_iso_has_not_assigned_to_a_country_is_refused(shop: Shop, country: str) -> None:
+    address = replace(AN_ADDRESS, country=country)
+    with pytest.raises(OrderRejectedError) as raised:
+        shop.placement.place(a_command(shipping_address=address))
+    (issue,) = raised.value.issues
+    assert (issue.field, issue.code) == ("shippingAddress.country", IssueCode.INVALID)
+    assert f"{country} is not an ISO 3166-1 country code" in issue.message
+
+
+def test_the_country_list_holds_exactly_the_249_codes_iso_has_assigned() -> None:
+    assert len(ISO_3166_ALPHA2) == 249
+    assert all(len(code) == 2 and code.isupper() for code in ISO_3166_ALPHA2)
+
+
+@pytest.mark.parametrize("country", ["GB", "de", "AX", "UM", "SS", "BQ"])
+def test_an_assigned_country_code_in_either_case_is_accepted(shop: Shop, country: str) -> None:
+    address = replace(AN_ADDRESS, country=country)
+    assert shop.placement.place(a_command(shipping_address=address)).order.shipping_address.country == country.upper()
 
 
 @pytest.mark.parametrize("key", ["short", "has spaces in it", "x" * 129, ""])
