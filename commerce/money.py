@@ -4,6 +4,16 @@ from dataclasses import dataclass
 
 from commerce.errors import CurrencyMismatchError
 
+# Stripe's minor units (https://docs.stripe.com/currencies, sections #zero-decimal, #three-decimal, #special-cases):
+# amounts of these currencies are whole units...
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
+)
+# ...these count thousandths, and Stripe refuses an amount that does not end in 0...
+THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
+# ...and ISK, zero-decimal in fact, is sent as a two-decimal amount whose decimals must be 00.
+_STEPS = {"ISK": 100} | dict.fromkeys(THREE_DECIMAL_CURRENCIES, 10)
+
 
 @dataclass(frozen=True, slots=True)
 class Money:
@@ -34,3 +44,8 @@ class Money:
     def _require_same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
             raise CurrencyMismatchError(self.currency, other.currency)
+
+
+def amount_step(currency: str) -> int:
+    """The minor units every amount of `currency` must be a multiple of for Stripe to accept it."""
+    return _STEPS.get(currency, 1)

@@ -8,6 +8,7 @@ import pytest
 from commerce.access import OrderAccessTokens
 from commerce.catalog import StockLevel
 from commerce.countries import ISO_3166_ALPHA2
+from commerce.money import Money
 from commerce.order_status import OrderStatus
 from commerce.orders import Address
 from commerce.repositories.memory import (
@@ -82,6 +83,25 @@ def test_an_order_is_priced_from_the_catalog_and_awaits_payment(shop: Shop) -> N
 def test_small_orders_pay_flat_shipping(shop: Shop) -> None:
     order = shop.placement.place(a_command(lines=[("p-mug", 1)])).order
     assert (order.subtotal.amount, order.shipping.amount, order.total.amount) == (1800, 599, 2399)
+
+
+@pytest.mark.parametrize(
+    ("currency", "price", "shipping"),
+    [
+        ("JPY", 1800, 900),  # zero-decimal: ¥900, not ¥599 (about four dollars)
+        ("KRW", 18000, 8000),
+        ("BHD", 4500, 2250),  # three-decimal: 2.250 BHD; Stripe refuses 599 fils, which does not end in 0
+        ("KWD", 4500, 1850),
+    ],
+)
+def test_shipping_is_charged_in_the_units_stripe_expects_for_the_currency(
+    shop: Shop, currency: str, price: int, shipping: int
+) -> None:
+    shop.products.add(a_product("p-local", price=price, currency=currency))
+    shop.inventory.put(StockLevel("p-local", "wh-a", available=5))
+    order = shop.placement.place(a_command(lines=[("p-local", 1)])).order
+    assert order.shipping == Money(shipping, currency)
+    assert order.total == Money(price + shipping, currency)
 
 
 def test_only_the_hash_of_the_access_token_is_stored_and_it_opens_the_order(shop: Shop) -> None:
