@@ -266,6 +266,7 @@ class Services:
         return OrderPlacement(
             products=r.products,
             inventory=r.inventory,
+            warehouses=r.warehouses,
             orders=r.orders,
             idempotency=r.idempotency,
             tokens=self.tokens,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -14,6 +15,11 @@ from commerce.errors import DomainError
 # transactions would give up all-or-nothing, so a bigger one is refused instead.
 TRANSACTION_LIMIT = 100
 MAX_LINES = TRANSACTION_LIMIT - 1
+
+
+def reservation_actions(lines: Sequence[AllocationLine]) -> int:
+    """The actions of the transaction that reserves `lines`: one per stock item, one for the reservation record."""
+    return len(lines) + 1
 
 
 class ReservationState(StrEnum):
@@ -78,7 +84,7 @@ class ReservationRepository(ABC):
 def _require_writable(reservation: Reservation) -> None:
     if reservation.state is not ReservationState.RESERVED:
         raise ValueError(f"a new reservation must be {ReservationState.RESERVED.value}, not {reservation.state.value}")
-    if len(reservation.lines) > MAX_LINES:
+    if reservation_actions(reservation.lines) > TRANSACTION_LIMIT:
         raise ValueError(
             f"order {reservation.order_id} needs {len(reservation.lines)} warehouse lines; one DynamoDB transaction "
             f"holds at most {MAX_LINES} (plus the reservation record), so it cannot be reserved all or nothing"

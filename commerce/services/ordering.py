@@ -8,16 +8,25 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from commerce.access import OrderAccessTokens
-from commerce.catalog import Product
+from commerce.allocation import allocate
+from commerce.catalog import Product, StockLevel
 from commerce.clock import Clock, to_iso
 from commerce.errors import OrderNotFoundError
+from commerce.geo import locate
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord, fingerprint
 from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.money import Money
 from commerce.order_status import OrderStatus
 from commerce.orders import Address, Order, OrderLine
-from commerce.ports import IdempotencyRepository, InventoryRepository, OrderRepository, ProductRepository
+from commerce.ports import (
+    IdempotencyRepository,
+    InventoryRepository,
+    OrderRepository,
+    ProductRepository,
+    WarehouseRepository,
+)
 from commerce.pricing import shipping_for
+from commerce.reservations import TRANSACTION_LIMIT, reservation_actions
 from commerce.timeline import OrderEvent
 from commerce.validation import (
     IssueCode,
@@ -55,6 +64,7 @@ class OrderPlacement:
         *,
         products: ProductRepository,
         inventory: InventoryRepository,
+        warehouses: WarehouseRepository,
         orders: OrderRepository,
         idempotency: IdempotencyRepository,
         tokens: OrderAccessTokens,
@@ -63,6 +73,7 @@ class OrderPlacement:
     ) -> None:
         self.products = products
         self.inventory = inventory
+        self.warehouses = warehouses
         self.orders = orders
         self.idempotency = idempotency
         self.tokens = tokens
@@ -119,7 +130,10 @@ class OrderPlacement:
         catalog = self.products.get_many(product_id for product_id, _ in command.lines)
         issues = _catalog_issues(command.lines, catalog)
         if not issues:
-            issues = self._availability_issues(command.lines, catalog)
+            levels = self.inventory.levels_for_many(product_id for product_id, _ in command.lines)
+            issues = _availability_issues(command.lines, catalog, levels)
+            if not issues:
+                issues = self._holding_issues(command, levels)
         if issues:
             raise OrderRejectedError(issues)
 
@@ -152,15 +166,39 @@ class OrderPlacement:
             updated_at=now,
         )
 
-    def _availability_issues(self, lines: list[tuple[str, int]], catalog: dict[str, Product]) -> list[ValidationIssue]:
-        levels = self.inventory.levels_for_many(product_id for product_id, _ in lines)
-        issues = []
-        for index, (product_id, quantity) in enumerate(lines):
-            available = sum(level.available for level in levels.get(product_id, []))
-            if quantity > available:
-                message = f"only {available} of {catalog[product_id].name} available"
-                issues.append(ValidationIssue(f"lines.{index}.quantity", IssueCode.INSUFFICIENT_STOCK, message))
-        return issues
+    def _holding_issues(self, command: PlaceOrder, levels: dict[str, list[StockLevel]]) -> list[ValidationIssue]:
+        """Refuse now an order the reservation could not write in one transaction, rather than after payment.
+
+        A line needs one action per warehouse it is taken from, so it needs at most as many as its units and as
+        the warehouses holding its product; only when those bounds allow too many is the allocation worked out
+        (as the reservation will, from today's stock), which costs a read of the warehouses.
+        """
+        bound = 1 + sum(
+            min(quantity, sum(1 for level in levels.get(product_id, []) if level.available > 0))
+            for product_id, quantity in command.lines
+        )
+        if bound <= TRANSACTION_LIMIT:
+            return []
+        allocation = allocate(command.lines, levels, self.warehouses.all(), locate(command.shipping_address))
+        if reservation_actions(allocation) <= TRANSACTION_LIMIT:
+            return []
+        message = (
+            f"this order would be shipped as {len(allocation)} stock items from several warehouses, more than can be "
+            f"held at once ({TRANSACTION_LIMIT - 1}); please split it into smaller orders"
+        )
+        return [ValidationIssue("lines", IssueCode.TOO_MANY_LINES, message)]
+
+
+def _availability_issues(
+    lines: list[tuple[str, int]], catalog: dict[str, Product], levels: dict[str, list[StockLevel]]
+) -> list[ValidationIssue]:
+    issues = []
+    for index, (product_id, quantity) in enumerate(lines):
+        available = sum(level.available for level in levels.get(product_id, []))
+        if quantity > available:
+            message = f"only {available} of {catalog[product_id].name} available"
+            issues.append(ValidationIssue(f"lines.{index}.quantity", IssueCode.INSUFFICIENT_STOCK, message))
+    return issues
 
 
 def _catalog_issues(lines: list[tuple[str, int]], catalog: dict[str, Product]) -> list[ValidationIssue]:

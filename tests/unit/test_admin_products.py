@@ -16,6 +16,7 @@ from commerce.repositories.memory import (
     InMemoryOrderEventRepository,
     InMemoryOrderRepository,
     InMemoryProductRepository,
+    InMemoryWarehouseRepository,
 )
 from commerce.repositories.memory_admin import InMemoryStockLedger
 from commerce.services.ordering import OrderPlacement, PlaceOrder
@@ -113,6 +114,7 @@ def test_a_deactivated_product_cannot_be_ordered_but_its_old_orders_still_show_i
     placement = OrderPlacement(
         products=catalog.products,
         inventory=catalog.inventory,
+        warehouses=InMemoryWarehouseRepository(),
         orders=InMemoryOrderRepository(events, idempotency),
         idempotency=idempotency,
         tokens=OrderAccessTokens("unit-test-key"),

@@ -17,6 +17,7 @@ from commerce.repositories.memory import (
     InMemoryOrderEventRepository,
     InMemoryOrderRepository,
     InMemoryProductRepository,
+    InMemoryWarehouseRepository,
 )
 from commerce.services.ordering import OrderPlacement, PlaceOrder
 from commerce.services.tracking import OrderTracking
@@ -37,6 +38,7 @@ class Shop:
         self.placement = OrderPlacement(
             products=self.products,
             inventory=self.inventory,
+            warehouses=InMemoryWarehouseRepository(),
             orders=self.orders,
             idempotency=self.idempotency,
             tokens=self.tokens,
@@ -161,6 +163,30 @@ def test_bad_lines_are_refused_with_the_line_concerned(
 def test_more_than_fifty_lines_are_refused(shop: Shop) -> None:
     lines = [(f"p-{index}", 1) for index in range(51)]
     assert ("lines", IssueCode.TOO_MANY_LINES) in rejected_codes(shop, a_command(lines=lines))
+
+
+def split_over_two_warehouses(shop: Shop, count: int) -> list[tuple[str, int]]:
+    """`count` lines of 2 units whose stock lies 1 in wh-a and 1 in wh-b: each needs two reservation actions."""
+    for index in range(count):
+        shop.products.add(a_product(f"p-{index}"))
+        for warehouse in ("wh-a", "wh-b"):
+            shop.inventory.put(StockLevel(f"p-{index}", warehouse, available=1))
+    return [(f"p-{index}", 2) for index in range(count)]
+
+
+def test_an_order_whose_reservation_exceeds_one_dynamodb_transaction_is_refused_at_placement(shop: Shop) -> None:
+    lines = split_over_two_warehouses(shop, 50)  # 100 stock items and the reservation record: 101 actions
+    with pytest.raises(OrderRejectedError) as raised:
+        shop.placement.place(a_command(lines=lines))
+    (issue,) = raised.value.issues
+    assert (issue.field, issue.code) == ("lines", IssueCode.TOO_MANY_LINES)
+    assert "100 stock items" in issue.message
+    assert shop.orders.orders == {}
+
+
+def test_an_order_whose_reservation_just_fits_one_transaction_is_placed(shop: Shop) -> None:
+    lines = split_over_two_warehouses(shop, 49)  # 98 stock items and the record: 99 actions
+    assert shop.placement.place(a_command(lines=lines)).order.status is OrderStatus.PENDING_PAYMENT
 
 
 def test_an_inactive_product_cannot_be_ordered(shop: Shop) -> None:
