@@ -46,6 +46,11 @@ class Money:
             raise CurrencyMismatchError(self.currency, other.currency)
 
 
+def minor_unit_digits(currency: str) -> int:
+    """How many digits of an amount are minor units, as Stripe counts them (stripe.com/docs/currencies)."""
+    return 0 if currency in ZERO_DECIMAL_CURRENCIES else 3 if currency in THREE_DECIMAL_CURRENCIES else 2
+
+
 def amount_step(currency: str) -> int:
     """The minor units every amount of `currency` must be a multiple of for Stripe to accept it."""
     return _STEPS.get(currency, 1)

@@ -17,18 +17,13 @@ from datetime import date
 from html import escape
 
 from commerce.errors import DomainError
-from commerce.money import Money
+from commerce.money import Money, minor_unit_digits
 from commerce.orders import Address, Order, Shipment
 from commerce.shipping import UnknownCarrierError, tracking_url
 
 logger = logging.getLogger(__name__)
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
-# Minor units per currency as Stripe counts them (stripe.com/docs/currencies): amounts arrive in Stripe's units.
-_ZERO_DECIMAL = frozenset(
-    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
-)
-_THREE_DECIMAL = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
 _LOCAL_PART = re.compile(r"([^\s@<>\"',;:]{1,2})[^\s@<>\"',;:]*@")
 
 
@@ -97,7 +92,7 @@ class NotificationService:
 
 def format_amount(money: Money) -> str:
     """$85.00 for USD 8500; an amount in a currency without a symbol here reads 1234.56 XYZ."""
-    exponent = 0 if money.currency in _ZERO_DECIMAL else 3 if money.currency in _THREE_DECIMAL else 2
+    exponent = minor_unit_digits(money.currency)
     units, minor = divmod(abs(money.amount), 10**exponent)
     sign = "-" if money.amount < 0 else ""
     fraction = f".{minor:0{exponent}d}" if exponent else ""
