@@ -1,16 +1,18 @@
-"""Failed admin logins, counted per username in a fixed window; too many lock the username for a while.
+"""Admin login attempts, counted per username in a fixed window before the password is checked; too many lock it.
 
-Counted for any username, existing or not: a lockout that only real users could reach would tell which exist.
+Counted before the (slow, argon2) check, with a write that refuses once the limit is reached: counted after it, a
+burst of parallel guesses all passed the check for "locked" before any was counted (issue 19). A success clears the
+count. Counted for any username, existing or not: a lockout that only real users could reach would tell which exist.
 """
 
 from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from commerce.errors import ConcurrentUpdateError
+from commerce.errors import ConcurrentUpdateError, DomainError
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,8 @@ DEFAULT_POLICY = LockoutPolicy()
 
 @dataclass(frozen=True, slots=True)
 class LoginFailures:
-    """Failures in the window that ends at `window_ends`; times are epoch seconds (DynamoDB TTL needs numbers)."""
+    """Attempts in the window that ends at `window_ends`, not yet cleared by a success; a crashed check stays counted.
+    Times are epoch seconds (DynamoDB TTL needs numbers)."""
 
     count: int
     window_ends: int
@@ -37,6 +40,17 @@ class LoginFailures:
     @property
     def expires_at(self) -> int:
         return max(self.window_ends, self.locked_until or 0)
+
+    def refused_for(self, now: int, max_failures: int) -> int:
+        """Seconds until the key may try again (0: now). A lock that ended inside its window leaves the window spent."""
+        spent_until = self.window_ends if self.count >= max_failures else 0
+        return max(0, max(spent_until, self.locked_until or 0) - now)
+
+
+class LoginLockedError(DomainError):
+    def __init__(self, locked_for: int) -> None:
+        super().__init__(f"login locked for {locked_for}s")
+        self.locked_for = locked_for
 
 
 def lockout_key(username: str) -> str:
@@ -50,23 +64,31 @@ class LoginFailureRepository(ABC):
     def __init__(self, policy: LockoutPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
 
-    def record_failure(self, key: str, now: int) -> LoginFailures:
-        """Count one failure; the count that reaches the limit locks the key. Atomic per write, never lost."""
+    def admit(self, key: str, now: int) -> LoginFailures:
+        """Count one attempt before its password is checked, or raise LoginLockedError once the limit is reached.
+        At most `max_failures` attempts are admitted per window, however many run at once."""
+        limit = self.policy.max_failures
         for _ in range(5):
-            counted = self._increment_open_window(key, now)
-            if counted is None:
+            counted, stored = self._increment_below(key, now, limit)
+            if counted is not None:
+                return counted
+            if stored is not None and (wait := stored.refused_for(now, limit)) > 0:
+                raise LoginLockedError(wait)
+            if stored is None or stored.window_ends <= now:
                 fresh = LoginFailures(1, now + int(self.policy.window.total_seconds()))
-                if not self._open_window(key, fresh, now):
-                    continue  # another failure opened it first: count ours in theirs
-                counted = fresh
-            if counted.count >= self.policy.max_failures and not counted.locked_at(now):
-                until = now + int(self.policy.lock_for.total_seconds())
-                locked = LoginFailures(counted.count, counted.window_ends, until)
-                # A lock already set by a racing failure stands (False): it is the same lock.
-                if self._lock(key, until, locked.expires_at, now):
-                    counted = locked
-            return counted
-        raise ConcurrentUpdateError("login failures", key)
+                if self._open_window(key, fresh, now):
+                    return fresh
+            # Another attempt changed the record in between (opened, cleared, reopened it): count ours in the new one.
+        raise ConcurrentUpdateError("login attempts", key)
+
+    def record_failure(self, key: str, attempt: LoginFailures, now: int) -> LoginFailures:
+        """The admitted `attempt` had the wrong password: the one that spent the window's last attempt locks the key."""
+        if attempt.count < self.policy.max_failures:
+            return attempt
+        until = now + int(self.policy.lock_for.total_seconds())
+        locked = replace(attempt, locked_until=until)
+        # False: a racing failure set the same lock, or a success cleared the record; either stands.
+        return locked if self._lock(key, until, locked.expires_at, now) else attempt
 
     @abstractmethod
     def get(self, key: str) -> LoginFailures | None: ...
@@ -75,13 +97,14 @@ class LoginFailureRepository(ABC):
     def clear(self, key: str) -> None: ...
 
     @abstractmethod
-    def _increment_open_window(self, key: str, now: int) -> LoginFailures | None:
-        """Add one failure if a window is open at `now` and return the result; None (no change) otherwise."""
+    def _increment_below(self, key: str, now: int, limit: int) -> tuple[LoginFailures | None, LoginFailures | None]:
+        """Add one attempt if a window is open at `now` with fewer than `limit` and no lock holds: (the result, None).
+        Otherwise change nothing: (None, the record as it stood, None if there is none)."""
 
     @abstractmethod
     def _open_window(self, key: str, failures: LoginFailures, now: int) -> bool:
-        """Start a new window with `failures` unless a window is open at `now`; False if one was."""
+        """Start a new window with `failures` unless a window or a lock is open at `now`; False if one was."""
 
     @abstractmethod
     def _lock(self, key: str, until: int, expires_at: int, now: int) -> bool:
-        """Lock until `until` unless a lock holds at `now`; False if one did. The record may go at `expires_at`."""
+        """Lock until `until` unless a lock holds at `now` or the record is gone (False); it goes at `expires_at`."""

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from commerce.admin.lockout import LoginFailureRepository, lockout_key
+from commerce.admin.lockout import LoginFailureRepository, LoginLockedError, lockout_key
 from commerce.admin.passwords import PasswordVerifier
 from commerce.admin.tokens import AdminTokens, IssuedToken
 from commerce.clock import Clock
@@ -50,13 +50,13 @@ class AdminLogin:
     def login(self, username: str, password: str) -> LoggedIn:
         now = int(self.clock().timestamp())
         key = lockout_key(username)
-        recorded = self.failures.get(key)
-        if recorded is not None and recorded.locked_at(now):
-            assert recorded.locked_until is not None
-            raise LoginRefusedError(locked_for=recorded.locked_until - now)
+        try:
+            attempt = self.failures.admit(key, now)
+        except LoginLockedError as locked:
+            raise LoginRefusedError(locked_for=locked.locked_for) from locked
         user = self._find(username)
         if not self.passwords.verify(user.password_hash if user else None, password) or user is None:
-            counted = self.failures.record_failure(key, now)
+            counted = self.failures.record_failure(key, attempt, now)
             logger.warning("admin login failed", extra={"failures": counted.count, "locked": counted.locked_at(now)})
             raise LoginRefusedError()
         self.failures.clear(key)

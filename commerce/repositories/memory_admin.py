@@ -74,28 +74,29 @@ class InMemoryLoginFailureRepository(LoginFailureRepository):
         return self.records.get(key)
 
     def clear(self, key: str) -> None:
-        self.records.pop(key, None)
+        with self._mutex:
+            self.records.pop(key, None)
 
-    def _increment_open_window(self, key: str, now: int) -> LoginFailures | None:
+    def _increment_below(self, key: str, now: int, limit: int) -> tuple[LoginFailures | None, LoginFailures | None]:
         with self._mutex:
             current = self.records.get(key)
-            if current is None or current.window_ends <= now:
-                return None
+            if current is None or current.window_ends <= now or current.count >= limit or current.locked_at(now):
+                return None, current
             self.records[key] = replace(current, count=current.count + 1)
-            return self.records[key]
+            return self.records[key], None
 
     def _open_window(self, key: str, failures: LoginFailures, now: int) -> bool:
         with self._mutex:
             current = self.records.get(key)
-            if current is not None and current.window_ends > now:
+            if current is not None and (current.window_ends > now or current.locked_at(now)):
                 return False
             self.records[key] = failures
             return True
 
     def _lock(self, key: str, until: int, expires_at: int, now: int) -> bool:
         with self._mutex:
-            current = self.records[key]
-            if current.locked_at(now):
+            current = self.records.get(key)
+            if current is None or current.locked_at(now):
                 return False
             self.records[key] = replace(current, locked_until=until)
             return True

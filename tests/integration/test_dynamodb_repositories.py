@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from commerce.admin.lockout import LoginLockedError, lockout_key
 from commerce.bootstrap import Services
 from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError
@@ -303,3 +305,41 @@ def test_an_idempotency_key_is_claimed_once_and_an_expired_one_can_be_claimed_ag
     assert repo.claim(replace(a_claim(expired_key), expires_at=int(time.time()) - 1))
     assert repo.get(expired_key) is None
     assert repo.claim(a_claim(expired_key))
+
+
+def test_login_attempts_racing_in_dynamodb_are_admitted_only_up_to_the_limit(services: Services) -> None:
+    repo = services.repositories.login_failures
+    key = lockout_key(unique("burst"))
+    now = int(time.time())
+
+    def attempt(_: int) -> tuple[str, int]:
+        try:
+            return "admitted as", repo.admit(key, now).count
+        except LoginLockedError as locked:
+            return "refused for", locked.locked_for
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = sorted(pool.map(attempt, range(20)))
+    assert answers == [("admitted as", n) for n in range(1, 6)] + [("refused for", 15 * 60)] * 15
+    record = repo.get(key)
+    assert record is not None and (record.count, record.locked_until) == (5, None)
+
+
+def test_the_failure_that_spends_the_last_attempt_locks_in_dynamodb_unless_a_success_cleared_it(
+    services: Services,
+) -> None:
+    repo = services.repositories.login_failures
+    key, cleared = lockout_key(unique("lock")), lockout_key(unique("cleared"))
+    now = int(time.time())
+    for name in (key, cleared):
+        last = [repo.admit(name, now) for _ in range(5)][-1]
+        if name == cleared:
+            repo.clear(cleared)
+        repo.record_failure(name, last, now)
+    record = repo.get(key)
+    assert record is not None and record.locked_until == now + 15 * 60
+    with pytest.raises(LoginLockedError) as locked:
+        repo.admit(key, now + 15 * 60 - 1)
+    assert locked.value.locked_for == 1
+    assert repo.get(cleared) is None
+    assert repo.admit(cleared, now).count == 1

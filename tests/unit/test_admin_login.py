@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
 
-from commerce.admin.lockout import LockoutPolicy, lockout_key
+from commerce.admin.lockout import LockoutPolicy, LoginLockedError, lockout_key
 from commerce.admin.login import AdminLogin, LoginRefusedError
 from commerce.admin.passwords import PasswordVerifier
 from commerce.admin.tokens import AdminTokens, TokenState
@@ -27,11 +29,27 @@ class CountingVerifier(PasswordVerifier):
         return super().verify(password_hash, password)
 
 
+class HeldVerifier(CountingVerifier):
+    """Holds every check until released, so a burst's attempts are all in flight at once, as on Lambda."""
+
+    def __init__(self, settled: threading.Semaphore) -> None:
+        super().__init__()
+        self.settled = settled
+        self.released = threading.Event()
+        self.passwords_tried: list[str] = []
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        self.passwords_tried.append(password)
+        self.settled.release()
+        self.released.wait(timeout=30)
+        return super().verify(password_hash, password)
+
+
 class Desk:
-    def __init__(self) -> None:
+    def __init__(self, passwords: CountingVerifier | None = None) -> None:
         self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
         self.failures = InMemoryLoginFailureRepository()
-        self.passwords = CountingVerifier()
+        self.passwords = passwords or CountingVerifier()
         self.tokens = AdminTokens("unit-test-signing-key-0123456789abcdef", lambda: self.now)
         self.login = AdminLogin(
             users=lambda: [ALICE],
@@ -90,6 +108,34 @@ def test_five_failures_in_the_window_lock_the_username_even_against_the_right_pa
     assert len(desk.passwords.hashes_checked) == 5  # a locked username is refused before any hashing
 
 
+def test_a_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_limit() -> None:
+    # Each attempt either is refused before hashing or waits, checked, until the whole burst has arrived.
+    settled = threading.Semaphore(0)
+    held = HeldVerifier(settled)
+    desk = Desk(held)
+    guesses = [f"guess-{n}" for n in range(49)]
+    guesses.insert(37, "correct horse")
+
+    def attempt(password: str) -> bool:
+        try:
+            desk.login.login("alice", password)
+        except LoginRefusedError as refused:
+            if not held.released.is_set():
+                settled.release()  # refused before hashing: until the release, no check has finished
+            assert str(refused) in {"login locked", "invalid username or password"}
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=len(guesses)) as pool:
+        outcomes = [pool.submit(attempt, guess) for guess in guesses]
+        for _ in guesses:
+            assert settled.acquire(timeout=30), "an attempt neither hashed nor was refused"
+        held.released.set()
+        logged_in = sum(outcome.result() for outcome in outcomes)
+    assert len(held.hashes_checked) <= 5
+    assert logged_in == ("correct horse" in held.passwords_tried)
+
+
 def test_an_unknown_username_is_locked_the_same_way_so_locks_reveal_nothing(desk: Desk) -> None:
     for _ in range(5):
         desk.refused("bob", "wrong")
@@ -121,14 +167,27 @@ def test_a_successful_login_forgets_earlier_failures(desk: Desk) -> None:
     assert desk.failures.get(lockout_key("alice")) is not None
 
 
-def test_failing_again_after_a_lock_ended_within_the_window_locks_again() -> None:
+def test_a_lock_that_ends_inside_its_window_leaves_the_window_spent_until_it_ends() -> None:
     failures = InMemoryLoginFailureRepository(
         LockoutPolicy(window=timedelta(minutes=30), lock_for=timedelta(minutes=5))
     )
     key = lockout_key("alice")
     for second in range(5):
-        failures.record_failure(key, 1000 + second)
-    assert failures.record_failure(key, 1000 + 5 * 60 + 10).locked_at(1000 + 5 * 60 + 10)
+        failures.record_failure(key, failures.admit(key, 1000 + second), 1000 + second)
+    later = 1000 + 5 * 60 + 10
+    with pytest.raises(LoginLockedError) as locked:
+        failures.admit(key, later)
+    assert locked.value.locked_for == 1000 + 30 * 60 - later
+    assert failures.admit(key, 1000 + 30 * 60).count == 1
+
+
+def test_a_failure_checked_after_a_success_cleared_the_count_locks_nothing() -> None:
+    failures = InMemoryLoginFailureRepository()
+    key = lockout_key("alice")
+    attempts = [failures.admit(key, 1000) for _ in range(5)]
+    failures.clear(key)
+    assert failures.record_failure(key, attempts[-1], 1000).locked_until is None
+    assert failures.get(key) is None
 
 
 def test_an_overlong_password_never_matches() -> None:
