@@ -62,11 +62,11 @@ class NotificationService:
     def order_shipped(self, order: Order) -> bool:
         return self._deliver(order, "order_shipped", lambda: _shipped(order))
 
-    def order_failed(self, order: Order, reason: str) -> bool:
-        return self._deliver(order, "order_failed", lambda: _failed(order, reason))
+    def order_failed(self, order: Order) -> bool:
+        return self._deliver(order, "order_failed", lambda: _failed(order))
 
-    def order_cancelled(self, order: Order, reason: str) -> bool:
-        return self._deliver(order, "order_cancelled", lambda: _cancelled(order, reason))
+    def order_cancelled(self, order: Order) -> bool:
+        return self._deliver(order, "order_cancelled", lambda: _cancelled(order))
 
     def payment_failed(self, order: Order, reason: str) -> bool:
         return self._deliver(order, "payment_failed", lambda: _payment_failed(order, reason))
@@ -174,15 +174,15 @@ def _shipped(order: Order) -> _Email:
     return email.heading("Shipping to").lines(_address_rows(order.shipping_address))
 
 
-def _failed(order: Order, reason: str) -> _Email:
+def _failed(order: Order) -> _Email:
     email = _Email(f"We could not complete order {order.id}", order.shipping_address.name)
-    email.paragraph(f"We are sorry: we could not complete your order {order.id}.").paragraph(f"Reason: {reason}")
+    email.paragraph(f"We are sorry: we could not complete your order {order.id}.")
     return email.paragraph(_money_back(order))
 
 
-def _cancelled(order: Order, reason: str) -> _Email:
+def _cancelled(order: Order) -> _Email:
     email = _Email(f"Order {order.id} was cancelled", order.shipping_address.name)
-    email.paragraph(f"Your order {order.id} has been cancelled.").paragraph(f"Reason: {reason}")
+    email.paragraph(f"Your order {order.id} has been cancelled.")
     return email.paragraph(_money_back(order))
 
 

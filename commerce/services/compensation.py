@@ -110,7 +110,7 @@ class CompensationService:
             return Change(moved, [self._event(moved, final.value, message, reason)])
 
         order = self.changes.apply(order.id, finish)
-        self._tell_customer(order, reason)
+        self._tell_customer(order)
         return order
 
     def _begin(self, order: Order, final: OrderStatus, request: CompensationRequested, reason: str) -> Change | None:
@@ -145,14 +145,21 @@ class CompensationService:
             return intent.amount_refunded
         if intent.status in _VOIDABLE:
             gateway.cancel(intent_id, idempotency_key=f"{order.id}:cancel")
-            self._note(order.id, "AUTHORIZATION_CANCELLED", "Payment authorization cancelled", None)
+            # Only a REQUIRES_CAPTURE intent holds money on the card; the others are a payment never completed,
+            # and telling the shopper of an unpaid order that an authorization was cancelled alarms them for nothing.
+            if intent.status is PaymentStatus.REQUIRES_CAPTURE:
+                self._note(order.id, "AUTHORIZATION_CANCELLED", "Payment authorization cancelled", None)
+            else:
+                message = f"Unfinished payment cancelled ({intent.status.value})"
+                self._note(order.id, "PAYMENT_CANCELLED", message, None)
         return 0
 
-    def _tell_customer(self, order: Order, reason: str) -> None:
+    def _tell_customer(self, order: Order) -> None:
+        # The reason (an admin's note, a saga's error) is for admins: the emails say what happened in shoppers' words.
         if order.status is _S.CANCELLED:
-            self.emails.once("cancelled", order.id, lambda: self.notifications.order_cancelled(order, reason))
+            self.emails.once("cancelled", order.id, lambda: self.notifications.order_cancelled(order))
         elif order.status is _S.FAILED:
-            self.emails.once("failed", order.id, lambda: self.notifications.order_failed(order, reason))
+            self.emails.once("failed", order.id, lambda: self.notifications.order_failed(order))
 
     def _note(self, order_id: str, kind: str, message: str, reason: str | None) -> None:
         detail = {"reason": reason} if reason else {}

@@ -35,5 +35,5 @@ class OrderMutation:
         except OrderRejectedError as rejected:
             return PlaceOrderPayload(errors=user_errors(rejected.issues))
         # No PaymentIntent yet: it is opened at the first payOrder, so an order never paid costs no Stripe call.
-        events = await run_sync(services.tracking.timeline, placed.order.id)
-        return PlaceOrderPayload(order=Order.of(placed.order, events), access_token=placed.access_token)
+        timeline = await run_sync(services.tracking.timeline, placed.order.id)
+        return PlaceOrderPayload(order=Order.for_shopper(placed.order, timeline), access_token=placed.access_token)

@@ -64,9 +64,9 @@ class PaymentMutation:
         except PaymentProviderUnavailableError:
             message = "the payment provider is unavailable; your card was not charged, try again shortly"
             return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
-        events = await run_sync(services.tracking.timeline, result.order.id)
+        timeline = await run_sync(services.tracking.timeline, result.order.id)
         return PayOrderPayload(
-            order=Order.of(result.order, events),
+            order=Order.for_shopper(result.order, timeline),
             outcome=result.outcome,
             client_secret=result.client_secret,
             decline_reason=result.decline_reason,

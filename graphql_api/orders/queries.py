@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from commerce.order_status import TERMINAL, OrderStatus
+from commerce.shopper_words import failure_reason_for_shopper
 from graphql_api.context import Context, run_sync
 from graphql_api.orders.types import Order, OrderEvent, Payment, Shipment, payment_of, shipment_of
 
@@ -26,8 +27,7 @@ class OrderQuery:
         found = await run_sync(tracking.order_for_shopper, str(id), access_token)
         if found is None:
             return None
-        events = await run_sync(tracking.timeline, found.id)
-        return Order.of(found, events)
+        return Order.for_shopper(found, await run_sync(tracking.timeline, found.id))
 
     @strawberry.field(description="The order's status and only the timeline events after `after` (polling).")
     async def order_updates(
@@ -41,13 +41,13 @@ class OrderQuery:
         found = await run_sync(tracking.order_for_shopper, str(id), access_token)
         if found is None:
             return None
-        events = await run_sync(tracking.timeline, found.id, after=after)
+        timeline = await run_sync(tracking.timeline, found.id, after=after)
         return OrderUpdates(
             status=found.status,
             terminal=found.status in TERMINAL,
             payment=payment_of(found),
             shipments=[shipment_of(shipment) for shipment in found.shipments],
-            failure_reason=found.failure_reason,
-            events=[OrderEvent.of(event) for event in events],
-            cursor=events[-1].id if events else after,
+            failure_reason=failure_reason_for_shopper(found),
+            events=[OrderEvent.of(event) for event in timeline.events],
+            cursor=timeline.cursor,
         )

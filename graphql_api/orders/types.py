@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -8,10 +9,14 @@ from strawberry.scalars import JSON
 from commerce import orders
 from commerce.order_status import OrderStatus
 from commerce.shipping import tracking_url
+from commerce.shopper_words import failure_reason_for_shopper
 from commerce.timeline import OrderEvent as DomainOrderEvent
 from graphql_api.catalog.types import Money
 from graphql_api.errors import UserError
 from graphql_api.scalars import DateTime
+
+if TYPE_CHECKING:
+    from commerce.services.tracking import ShopperTimeline
 
 strawberry.enum(OrderStatus, description="Where an order is in its life cycle.")
 
@@ -138,6 +143,11 @@ class Order:
             updated_at=DateTime(order.updated_at),
             timeline=[OrderEvent.of(event) for event in events],
         )
+
+    @classmethod
+    def for_shopper(cls, order: orders.Order, timeline: ShopperTimeline) -> Order:
+        """The order as its shopper sees it: the admin's reason and the error behind a failure stay on AdminOrder."""
+        return cls.of(replace(order, failure_reason=failure_reason_for_shopper(order)), timeline.events)
 
 
 def payment_of(order: orders.Order) -> Payment:
