@@ -12,7 +12,7 @@ from commerce.admin.rejection import RequestRejectedError
 from commerce.admin.stock import StockLedger
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product
 from commerce.errors import ConcurrentUpdateError, ProductNotFoundError
-from commerce.money import Money
+from commerce.money import Money, amount_step
 from commerce.ports import ProductRepository
 from commerce.validation import IssueCode, ValidationIssue
 
@@ -73,6 +73,15 @@ def check_changes(changes: ProductChanges, *, new: bool) -> list[ValidationIssue
     return issues
 
 
+def price_step_issues(amount: int, currency: str) -> list[ValidationIssue]:
+    """Stripe refuses a three-decimal amount not ending in 0, and an ISK amount with decimals
+    (https://docs.stripe.com/currencies#three-decimal): a price it cannot charge is refused when it is set."""
+    step = amount_step(currency)
+    if amount % step:
+        return [ValidationIssue("price", IssueCode.INVALID, f"{currency} amounts must be a multiple of {step}")]
+    return []
+
+
 class ProductAdmin:
     def __init__(
         self, *, products: ProductRepository, ledger: StockLedger, new_id: Callable[[], str] | None = None
@@ -99,7 +108,7 @@ class ProductAdmin:
                 DEFAULT_LOW_STOCK_THRESHOLD if changes.low_stock_threshold is None else changes.low_stock_threshold
             ),
         )
-        self.products.create(product)
+        self.products.create(_priceable(product))
         return product
 
     def update(self, product_id: str, changes: ProductChanges) -> Product:
@@ -107,7 +116,7 @@ class ProductAdmin:
         issues = check_changes(changes, new=False)
         if issues:
             raise RequestRejectedError(issues)
-        return self._edit(product_id, lambda product: _changed(product, changes))
+        return self._edit(product_id, lambda product: _priceable(_changed(product, changes)))
 
     def set_active(self, product_id: str, active: bool) -> Product:
         return self._edit(product_id, lambda product: replace(product, active=active))
@@ -131,6 +140,14 @@ class ProductAdmin:
                 self.ledger.apply_threshold(product_id, edited.low_stock_threshold)
             return edited
         raise ConcurrentUpdateError("product", product_id)
+
+
+def _priceable(product: Product) -> Product:
+    # The currency may be the stored one: only the edited product knows the pair Stripe will be asked to charge.
+    issues = price_step_issues(product.price.amount, product.price.currency)
+    if issues:
+        raise RequestRejectedError(issues)
+    return product
 
 
 def _changed(product: Product, changes: ProductChanges) -> Product:

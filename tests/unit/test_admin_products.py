@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -129,3 +130,22 @@ def test_a_deactivated_product_cannot_be_ordered_but_its_old_orders_still_show_i
     assert old.lines[0].name == "Lamp"
     assert catalog.products.get("p-lamp") is not None
     assert catalog.admin.set_active("p-lamp", True).active
+
+
+def test_a_price_stripe_cannot_charge_in_its_currency_is_refused_on_create(catalog: Catalog) -> None:
+    with pytest.raises(RequestRejectedError) as rejected:
+        catalog.admin.create(replace(A_NEW_PRODUCT, price=1855, currency="KWD"))
+    assert [(issue.field, issue.code) for issue in rejected.value.issues] == [("price", IssueCode.INVALID)]
+    assert "multiple of 10" in rejected.value.issues[0].message
+    assert catalog.admin.create(replace(A_NEW_PRODUCT, price=1850, currency="KWD")).price.amount == 1850
+
+
+def test_a_new_price_is_checked_against_the_stored_currency_and_a_new_currency_against_the_stored_price(
+    catalog: Catalog,
+) -> None:
+    catalog.admin.create(replace(A_NEW_PRODUCT, price=150000, currency="ISK"))
+    for changes in (ProductChanges(price=150050), ProductChanges(currency="BHD", price=1001)):
+        with pytest.raises(RequestRejectedError):
+            catalog.admin.update("p-lamp", changes)
+    catalog.admin.update("p-lamp", ProductChanges(currency="USD"))
+    assert catalog.admin.update("p-lamp", ProductChanges(price=150050)).price == Money(150050, "USD")
