@@ -7,7 +7,7 @@ import { payOrder, placeOrder, signIn, waitForStatus } from './support/api';
 import { addFromCatalog, ada, fillCard, fillShipping, test } from './support/fixtures';
 
 /**
- * The pictures of docs/images/, taken from a fresh local system (`npm run screenshots`, see docs/README.md).
+ * The pictures of docs/images/, taken from a fresh local system (`npm run screenshots`, see docs/develop.md).
  * Not a spec: `npm run e2e` does not run it. Viewport-sized PNGs, so each stays well under 300 KB.
  */
 const images = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/images');
