@@ -17,7 +17,7 @@ _EDGE = re.compile(r"^\s*(\[\*\]|\w+)\s*-->\s*(\[\*\]|\w+)\s*(?::.*)?$")
 
 
 def life_cycle_diagram(text: str) -> str:
-    blocks = re.findall(r"```mermaid\n(.*?)```", text, flags=re.DOTALL)
+    blocks: list[str] = re.findall(r"```mermaid\n(.*?)```", text, flags=re.DOTALL)
     diagrams = [block for block in blocks if block.lstrip().startswith("stateDiagram-v2")]
     assert len(diagrams) == 1, f"{DOC} should hold one ```mermaid stateDiagram-v2 block, found {len(diagrams)}"
     return diagrams[0]
