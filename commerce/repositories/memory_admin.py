@@ -22,6 +22,8 @@ class InMemoryAnalyticsRepository(AnalyticsRepository):
         self._lock = threading.Lock()
 
     def add(self, day: str, counters: Mapping[str, int]) -> None:
+        if not counters:  # DynamoDB's ADD of nothing writes no item: the day stays without counters
+            return
         with self._lock:
             self.counters.setdefault(day, Counter()).update(counters)
 
