@@ -25,18 +25,26 @@ from commerce.ports import (
 from commerce.timeline import OrderEvent
 
 
-def _page[T](ordered: list[T], key_of: Iterable[str], limit: int, cursor: str | None) -> Page[T]:
-    keys = list(key_of)
+def _page[T](
+    ordered: list[T], positions: Iterable[tuple[str, ...]], limit: int, cursor: str | None, *, descending: bool = False
+) -> Page[T]:
+    """A page of `ordered`, which is sorted by `positions` (descending: newest first).
+
+    A cursor is a position, as DynamoDB's ExclusiveStartKey is: the next page starts after it even when the item
+    that was there has left the listing since (a sweep that expires the orders it lists moves each out of it).
+    """
+    keys = list(positions)
     start = 0
     if cursor:
-        position = decode_cursor(cursor).get("key")
-        if position not in keys:
+        after = decode_cursor(cursor).get("after")
+        if not isinstance(after, list) or not all(isinstance(part, str) for part in after):
             raise InvalidCursorError(cursor)
-        start = keys.index(position) + 1
+        position = tuple(after)
+        start = next((i for i, key in enumerate(keys) if (key < position if descending else key > position)), len(keys))
     window = slice(start, start + limit)
     return Page(
         ordered[window],
-        [encode_cursor({"key": key}) for key in keys[window]],
+        [encode_cursor({"after": list(key)}) for key in keys[window]],
         has_next=start + limit < len(ordered),
     )
 
@@ -68,9 +76,14 @@ class InMemoryProductRepository(ProductRepository):
     def page(self, *, category: str | None, limit: int, cursor: str | None, active: bool = True) -> Page[Product]:
         listed = sorted(
             (p for p in self.products.values() if p.active == active and category in (None, p.category)),
-            key=lambda p: (p.category, p.sku),
+            key=_catalog_position,
         )
-        return _page(listed, (p.id for p in listed), limit, cursor)
+        return _page(listed, map(_catalog_position, listed), limit, cursor)
+
+
+def _catalog_position(product: Product) -> tuple[str, str]:
+    # The DynamoDB index's sort key is the string "category#sku", which sorts "home decor#…" before "home#…".
+    return (f"{product.category}#{product.sku}", product.id)
 
 
 class InMemoryWarehouseRepository(WarehouseRepository):
@@ -109,6 +122,8 @@ class InMemoryOrderEventRepository(OrderEventRepository):
         self.events: list[OrderEvent] = []
 
     def append(self, event: OrderEvent) -> None:
+        # A put: an event written again under its id replaces the stored one, as DynamoDB's PutItem does.
+        self.events[:] = [e for e in self.events if (e.order_id, e.id) != (event.order_id, event.id)]
         self.events.append(event)
 
     def list(self, order_id: str, *, after: str | None = None, limit: int = 100) -> builtins.list[OrderEvent]:
@@ -188,4 +203,4 @@ class InMemoryOrderRepository(OrderRepository):
     @staticmethod
     def _newest_first(orders: builtins.list[Order], limit: int, cursor: str | None) -> Page[Order]:
         ordered = sorted(orders, key=lambda o: (o.created_at, o.id), reverse=True)
-        return _page(ordered, (o.id for o in ordered), limit, cursor)
+        return _page(ordered, ((o.created_at, o.id) for o in ordered), limit, cursor, descending=True)

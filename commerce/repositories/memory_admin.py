@@ -22,6 +22,8 @@ class InMemoryAnalyticsRepository(AnalyticsRepository):
         self._lock = threading.Lock()
 
     def add(self, day: str, counters: Mapping[str, int]) -> None:
+        if not counters:  # DynamoDB's ADD of nothing writes no item: the day stays without counters
+            return
         with self._lock:
             self.counters.setdefault(day, Counter()).update(counters)
 
@@ -50,7 +52,7 @@ class InMemoryStockLedger(StockLedger):
 
     def history(self, product_id: str, *, limit: int, cursor: str | None) -> Page[StockAdjustment]:
         mine = sorted((a for a in self.adjustments if a.product_id == product_id), key=lambda a: a.id, reverse=True)
-        return _page(mine, (a.id for a in mine), limit, cursor)
+        return _page(mine, ((a.id,) for a in mine), limit, cursor, descending=True)
 
     def low_stock(self) -> list[StockLevel]:
         thresholds = self.inventory.thresholds
