@@ -166,13 +166,7 @@ class DynamoReservationRepository(ReservationRepository):
         raise HoldNotLiveError(order_id, current.state if current else None)
 
     def reclaim(self, order_id: str, now: datetime) -> bool:
-        return self._settle(
-            order_id,
-            ReservationState.LAPSED,
-            _RELEASE,
-            (ReservationState.HELD,),
-            ("expires_at <= :now", {":now": to_iso(now)}),
-        )
+        return self._settle(order_id, ReservationState.LAPSED, _RELEASE, (ReservationState.HELD,), lapsed_by=now)
 
     def lapsed(self, now: datetime, limit: int = 100) -> list[str]:
         # The index is eventually consistent: it may still list a hold converted a moment ago, which reclaim's
@@ -200,13 +194,16 @@ class DynamoReservationRepository(ReservationRepository):
         target: ReservationState,
         stock_change: str,
         sources: tuple[ReservationState, ...],
-        extra: tuple[str, Item] | None = None,
+        *,
+        lapsed_by: datetime | None = None,
     ) -> bool:
         for _ in range(_SETTLE_ATTEMPTS):
             # Reading first tells us which items to touch; the condition on the state and generation read is what
             # makes two concurrent settlements (or a settlement and a conversion) move the stock once.
             item = self.reservations.get({"order_id": order_id})
             if item is None or item["state"] not in sources:
+                return False
+            if lapsed_by is not None and item.get("expires_at", "") > to_iso(lapsed_by):
                 return False
             current = reservation_from_item(item)
             generation = _generation(item)
@@ -216,9 +213,9 @@ class DynamoReservationRepository(ReservationRepository):
             values: Item = {":target": target.value, ":current": current.state.value}
             if generation:
                 values[":generation"] = generation
-            if extra is not None:
-                condition += f" AND {extra[0]}"
-                values |= extra[1]
+            if lapsed_by is not None:
+                condition += " AND expires_at <= :now"
+                values[":now"] = to_iso(lapsed_by)
             record: TransactWriteItemTypeDef = {
                 "Update": {
                     "TableName": self.reservations.name,
