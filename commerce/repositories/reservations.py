@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -34,7 +34,7 @@ from commerce.reservations import (
 )
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef, UpdateTypeDef
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class DynamoReservationRepository(ReservationRepository):
         if replacing is not None:
             condition = "#state = :lapsed AND generation = :replacing"
             values = {":lapsed": ReservationState.LAPSED.value, ":replacing": replacing}
-        put: dict[str, Any] = {
+        put: PutTypeDef = {
             "TableName": self.reservations.name,
             "Item": to_wire({**reservation_to_item(reservation), "generation": generation}),
             "ConditionExpression": condition,
@@ -116,7 +116,7 @@ class DynamoReservationRepository(ReservationRepository):
         if values:
             put["ExpressionAttributeNames"] = _STATE
             put["ExpressionAttributeValues"] = to_wire(values)
-        record: TransactWriteItemTypeDef = {"Put": put}  # type: ignore[typeddict-item]
+        record: TransactWriteItemTypeDef = {"Put": put}
         takes = [self._stock_update(line, _TAKE, condition="available >= :quantity") for line in reservation.lines]
         try:
             self._transact([record, *takes], reservation.order_id)

@@ -32,6 +32,10 @@ from commerce.reservations import (
 
 logger = logging.getLogger(__name__)
 
+# Lapsed holds an allocation reclaims itself when the stock is short, before it gives up: each is a read and a
+# transaction on the payOrder path, so a few; the sweep takes the rest (at most its interval's worth of lapses).
+ON_DEMAND_RECLAIMS = 20
+
 
 class InventoryService:
     def __init__(
@@ -146,7 +150,7 @@ class InventoryService:
             except OutOfStockError:
                 # Lapsed holds the sweep has not reached yet still count as taken: reclaim them now, once, so a
                 # shopper is never refused units that are only waiting for the next sweep.
-                if reclaimed or not self.reclaim_lapsed():
+                if reclaimed or not self.reclaim_lapsed(ON_DEMAND_RECLAIMS):
                     raise
                 reclaimed = True
                 continue

@@ -16,8 +16,10 @@ from commerce.money import Money
 from commerce.orders import Order, OrderLine
 from commerce.repositories.memory import InMemoryInventoryRepository, InMemoryWarehouseRepository
 from commerce.repositories.memory_reservations import InMemoryReservationRepository
+from commerce.repositories.reservations import HOLDS_INDEX, reservation_to_item
 from commerce.reservations import HOLD_LIMIT, HOLD_TTL, HoldNotLiveError, Reservation, ReservationState
 from commerce.services.inventory import InventoryService
+from infra.deployment import DEPLOYMENT
 from infra.local.seed import WAREHOUSES
 from tests.unit.builders import AN_ADDRESS, an_order
 
@@ -281,3 +283,15 @@ def test_two_holds_racing_for_the_last_unit_take_it_once(store: Store) -> None:
         outcomes = list(pool.map(hold, orders))
     assert outcomes.count(True) == 1
     assert store.reserved("p-lamp") == {"wh-east": 0, "wh-central": 1, "wh-west": 0}
+
+
+def test_the_holds_index_is_keyed_by_what_only_a_held_reservation_carries() -> None:
+    index = next(index for index in DEPLOYMENT.table("reservations").indexes if index.name == HOLDS_INDEX)
+    keys = {index.hash_key.name, index.range_key.name if index.range_key else ""}
+    line = (AllocationLine("p-mug", "wh-east", 1),)
+    held = reservation_to_item(Reservation("ord_1", line, ReservationState.HELD, at(NOW), at(NOW + HOLD_TTL)))
+    assert keys <= set(held)
+    for state in set(ReservationState) - {ReservationState.HELD}:
+        settled = reservation_to_item(Reservation("ord_1", line, state, at(NOW), at(NOW + HOLD_TTL)))
+        assert not keys <= set(settled), state
+    assert index.projection == "KEYS_ONLY"
