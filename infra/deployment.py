@@ -199,7 +199,15 @@ TABLES = (
         ),
     ),
     Table("order_events", hash_key=_S("order_id"), range_key=_S("id")),
-    Table("reservations", hash_key=_S("order_id")),
+    Table(
+        "reservations",
+        hash_key=_S("order_id"),
+        # Sparse: only a HELD reservation carries `held` (commerce/repositories/reservations.py), so the sweep's Query
+        # for lapsed holds (`held = HELD AND expires_at <= now`) reads holds alone. Keys only: reclaiming reads the
+        # record anyway. One partition value takes every hold's two index writes (taken, settled): ~500 holds a
+        # second before the index throttles the table's writes.
+        indexes=(Index("holds_by_expiry", hash_key=_S("held"), range_key=_S("expires_at"), projection="KEYS_ONLY"),),
+    ),
     # Also holds failed admin logins per username ("admin-login#…" keys), cleared by the same TTL.
     Table("idempotency", hash_key=_S("key"), ttl_attribute="expires_at"),
     # Admins' stock changes (who, when, before, after), newest first per product.
@@ -235,6 +243,16 @@ _RESERVE: TableUses = {
     "inventory": uses("Query", "BatchGetItem", "UpdateItem"),
     "reservations": uses("GetItem", "PutItem"),
 }
+
+# InventoryService.reclaim_lapsed (the sweep): the lapsed holds from the sparse index, then for each one the record
+# read and one transaction that marks it LAPSED and gives its stock back.
+_RECLAIM_LAPSED: TableUses = merged({"reservations": uses(indexes=("holds_by_expiry",))}, _STOCK_SETTLES)
+# InventoryService.hold_for (payOrder, before the card): the reservation read and its renewal (UpdateItem), or the
+# stock read and one transaction that records the hold and takes the stock, reclaiming lapsed holds first when the
+# stock is short. convert_for (the saga, once authorized) is one UpdateItem, or the same path when the hold lapsed.
+# Not granted to any function yet: the code paths that call them land with payOrder's and the saga's rewiring.
+_HOLD: TableUses = merged(_RESERVE, {"reservations": uses("UpdateItem")}, _RECLAIM_LAPSED)
+_CONVERT_HOLD: TableUses = _HOLD
 
 
 def _saga_step(name: str, handler: str, description: str, tables: TableUses, **extra: Any) -> Function:

@@ -77,7 +77,7 @@ class DynamoTable:
     def put(self, item: Item, **kwargs: Any) -> None:
         self.client.put_item(TableName=self.name, Item=to_wire(item), **kwargs)
 
-    def batch_get(self, keys: list[Item]) -> list[Item]:
+    def batch_get(self, keys: list[Item], *, consistent: bool = False) -> list[Item]:
         items: list[Item] = []
         keys = [key for key in keys if not _impossible(key)]
         # BatchGetItem may return some keys as UnprocessedKeys, which AWS asks to retry "using exponential backoff"
@@ -88,9 +88,11 @@ class DynamoTable:
             for attempt in itertools.count():
                 if attempt:
                     time.sleep(min(_MAX_BACKOFF_S, _FIRST_BACKOFF_S * 2 ** (attempt - 1)))
+                if consistent:
+                    request[self.name]["ConsistentRead"] = True
                 response = self.client.batch_get_item(RequestItems=request)
                 items += [from_wire(raw) for raw in response.get("Responses", {}).get(self.name, [])]
-                request = dict(response.get("UnprocessedKeys") or {})
+                request = {name: dict(keys) for name, keys in (response.get("UnprocessedKeys") or {}).items()}
                 if not request:
                     break
         return items

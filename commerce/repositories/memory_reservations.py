@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from datetime import datetime
 
 from commerce.catalog import StockLevel
+from commerce.clock import to_iso
 from commerce.repositories.memory import InMemoryInventoryRepository
-from commerce.reservations import Reservation, ReservationRepository, ReservationState, StockConflictError
+from commerce.reservations import (
+    HoldNotLiveError,
+    Reservation,
+    ReservationRepository,
+    ReservationState,
+    StockConflictError,
+)
+
+_HELD, _RESERVED, _LAPSED = ReservationState.HELD, ReservationState.RESERVED, ReservationState.LAPSED
 
 
 class InMemoryReservationRepository(ReservationRepository):
@@ -18,9 +28,15 @@ class InMemoryReservationRepository(ReservationRepository):
         self._lock = threading.Lock()
 
     def _reserve(self, reservation: Reservation) -> Reservation:
+        return self._take(reservation, replaceable=())
+
+    def _hold(self, reservation: Reservation) -> Reservation:
+        return self._take(reservation, replaceable=(_LAPSED,))
+
+    def _take(self, reservation: Reservation, replaceable: tuple[ReservationState, ...]) -> Reservation:
         with self._lock:
             existing = self.reservations.get(reservation.order_id)
-            if existing is not None:
+            if existing is not None and existing.state not in replaceable:
                 return existing
             stock = self.inventory.stock
             for line in reservation.lines:
@@ -36,26 +52,61 @@ class InMemoryReservationRepository(ReservationRepository):
     def get(self, order_id: str) -> Reservation | None:
         return self.reservations.get(order_id)
 
-    def release(self, order_id: str) -> bool:
-        return self._settle(order_id, ReservationState.RELEASED)
-
-    def ship(self, order_id: str) -> bool:
-        return self._settle(order_id, ReservationState.SHIPPED)
-
-    def _settle(self, order_id: str, target: ReservationState) -> bool:
+    def extend(self, order_id: str, expected: str, expires_at: str) -> bool:
         with self._lock:
             current = self.reservations.get(order_id)
-            if current is None or current.state is not ReservationState.RESERVED:
+            if current is None or current.state is not _HELD or current.expires_at != expected:
                 return False
-            stock = self.inventory.stock
-            for line in current.lines:
-                key = (line.product_id, line.warehouse_id)
-                if target is ReservationState.RELEASED:
-                    stock[key] = _moved(stock[key], available=line.quantity, reserved=-line.quantity)
-                else:
-                    stock[key] = _moved(stock[key], reserved=-line.quantity, shipped=line.quantity)
-            self.reservations[order_id] = replace(current, state=target)
+            self.reservations[order_id] = replace(current, expires_at=expires_at)
             return True
+
+    def convert(self, order_id: str, now: datetime) -> Reservation:
+        with self._lock:
+            current = self.reservations.get(order_id)
+            if current is not None and current.state in (_RESERVED, ReservationState.SHIPPED):
+                return current
+            if current is None or not current.is_live_hold(now):
+                raise HoldNotLiveError(order_id, current.state if current else None)
+            converted = replace(current, state=_RESERVED, expires_at=None)
+            self.reservations[order_id] = converted
+            return converted
+
+    def reclaim(self, order_id: str, now: datetime) -> bool:
+        with self._lock:
+            current = self.reservations.get(order_id)
+            if current is None or current.state is not _HELD or (current.expires_at or "") > to_iso(now):
+                return False
+            return self._settle(current, _LAPSED)
+
+    def lapsed(self, now: datetime, limit: int = 100) -> list[str]:
+        with self._lock:
+            due = [r for r in self.reservations.values() if r.state is _HELD and (r.expires_at or "") <= to_iso(now)]
+        return [r.order_id for r in sorted(due, key=lambda r: (r.expires_at or "", r.order_id))[:limit]]
+
+    def release(self, order_id: str) -> bool:
+        with self._lock:
+            current = self.reservations.get(order_id)
+            if current is None or current.state not in (_HELD, _RESERVED):
+                return False
+            return self._settle(current, ReservationState.RELEASED)
+
+    def ship(self, order_id: str) -> bool:
+        with self._lock:
+            current = self.reservations.get(order_id)
+            if current is None or current.state is not _RESERVED:
+                return False
+            return self._settle(current, ReservationState.SHIPPED)
+
+    def _settle(self, current: Reservation, target: ReservationState) -> bool:
+        stock = self.inventory.stock
+        for line in current.lines:
+            key = (line.product_id, line.warehouse_id)
+            if target is ReservationState.SHIPPED:
+                stock[key] = _moved(stock[key], reserved=-line.quantity, shipped=line.quantity)
+            else:
+                stock[key] = _moved(stock[key], available=line.quantity, reserved=-line.quantity)
+        self.reservations[current.order_id] = replace(current, state=target)
+        return True
 
 
 def _moved(level: StockLevel, *, available: int = 0, reserved: int = 0, shipped: int = 0) -> StockLevel:

@@ -1,4 +1,14 @@
-"""Reservations in DynamoDB: each change of a reservation and of the stock it holds is one TransactWriteItems."""
+"""Reservations in DynamoDB: each change of a reservation and of the stock it holds is one TransactWriteItems.
+
+A HELD reservation carries `held` (always "HELD") and `expires_at`, the keys of the sparse `holds_by_expiry` index:
+every change out of HELD removes `held`, so the index lists exactly the holds not settled yet, by expiry, and the
+sweep's Query for lapsed ones reads nothing else.
+
+Each record also carries a `generation`, counted up when a new hold replaces a LAPSED record of the same order (the
+lines may differ then). Settling reads the lines first and writes on the condition that the generation read is still
+the stored one, so it never moves the stock of a hold that has since been replaced. Records stored before holds have
+no generation: they count as generation 0.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +16,30 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from commerce.allocation import AllocationLine
+from commerce.clock import to_iso
 from commerce.errors import ConcurrentUpdateError
-from commerce.repositories.dynamo import DynamoTable, Item, from_wire, to_wire
-from commerce.reservations import Reservation, ReservationRepository, ReservationState, StockConflictError
+from commerce.repositories.dynamo import DynamoTable, Item, cancellation_codes, from_wire, is_condition_failure, to_wire
+from commerce.reservations import (
+    HoldNotLiveError,
+    Reservation,
+    ReservationRepository,
+    ReservationState,
+    StockConflictError,
+)
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef, UpdateTypeDef
 
 logger = logging.getLogger(__name__)
+
+HOLDS_INDEX = "holds_by_expiry"
+_HELD_MARK = "HELD"  # the index's partition key value: one partition, read by the sweep with one Query
 
 # `headroom` (available minus the product's low-stock threshold, what the admin's low-stock Scan filters on) moves
 # with `available`: same item, same write, no extra unit, and no index write since it keys none. An item written
@@ -34,6 +55,18 @@ _RELEASE = (
 )
 _SHIP = "SET reserved = reserved - :quantity, shipped = shipped + :quantity, version = version + :one"
 
+# Cancellation reasons that say nothing about our conditions: the transaction wrote nothing and the same request may
+# be sent again. TransactionConflict: another transaction held one of the items; ThrottlingError and
+# ProvisionedThroughputExceeded: the item's partition was over its limit (a hot product takes ~1,000 writes a second).
+# botocore retries a throttled call, but not a TransactionCanceledException, whatever its reasons
+# (TransactWriteItems API reference, "TransactionCanceledException"; botocore/data/_retry.json).
+_TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+_FIRST_BACKOFF_S = 0.05
+_MAX_BACKOFF_S = 1.0
+_SETTLE_ATTEMPTS = 3  # a settlement re-reads when the reservation changed between its read and its write
+
+_STATE = {"#state": "state"}  # STATE is a DynamoDB reserved word
+
 
 class DynamoReservationRepository(ReservationRepository):
     def __init__(
@@ -41,24 +74,49 @@ class DynamoReservationRepository(ReservationRepository):
         inventory: DynamoTable,
         reservations: DynamoTable,
         *,
-        conflict_retries: int = 3,
+        transient_retries: int = 5,
         pause: Callable[[float], None] = time.sleep,
     ) -> None:
         self.inventory = inventory
         self.reservations = reservations
-        self.conflict_retries = conflict_retries
+        self.transient_retries = transient_retries
         self.pause = pause
 
     def _reserve(self, reservation: Reservation) -> Reservation:
-        record: TransactWriteItemTypeDef = {
-            "Put": {
-                "TableName": self.reservations.name,
-                "Item": to_wire(reservation_to_item(reservation)),
-                "ConditionExpression": "attribute_not_exists(order_id)",
-                # The stored reservation comes back with the cancellation, so a duplicate needs no second read.
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            }
+        stored = self._take(reservation, generation=1, replacing=None)
+        return reservation if stored is None else reservation_from_item(stored)
+
+    def _hold(self, reservation: Reservation) -> Reservation:
+        replacing: int | None = None
+        for _ in range(_SETTLE_ATTEMPTS):
+            stored = self._take(reservation, generation=(replacing or 0) + 1, replacing=replacing)
+            if stored is None:
+                return reservation
+            if stored["state"] != ReservationState.LAPSED.value:
+                logger.info("order %s already has a reservation; nothing taken again", reservation.order_id)
+                return reservation_from_item(stored)
+            replacing = _generation(stored)  # a hold that ran out: take its place
+        raise ConcurrentUpdateError("reservation", reservation.order_id)
+
+    def _take(self, reservation: Reservation, *, generation: int, replacing: int | None) -> Item | None:
+        """Record the reservation and take its stock; the stored record instead when the order has one already
+        (other than the LAPSED one of generation `replacing`, which is replaced)."""
+        condition = "attribute_not_exists(order_id)"
+        values: Item = {}
+        if replacing is not None:
+            condition = "#state = :lapsed AND generation = :replacing"
+            values = {":lapsed": ReservationState.LAPSED.value, ":replacing": replacing}
+        put: PutTypeDef = {
+            "TableName": self.reservations.name,
+            "Item": to_wire({**reservation_to_item(reservation), "generation": generation}),
+            "ConditionExpression": condition,
+            # The stored reservation comes back with the cancellation, so a duplicate needs no second read.
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
+        if values:
+            put["ExpressionAttributeNames"] = _STATE
+            put["ExpressionAttributeValues"] = to_wire(values)
+        record: TransactWriteItemTypeDef = {"Put": put}
         takes = [self._stock_update(line, _TAKE, condition="available >= :quantity") for line in reservation.lines]
         try:
             self._transact([record, *takes], reservation.order_id)
@@ -69,53 +127,133 @@ class DynamoReservationRepository(ReservationRepository):
                 raise
             if reasons[0].get("Code") == "ConditionalCheckFailed":
                 stored = reasons[0].get("Item")
-                existing = reservation_from_item(from_wire(dict(stored))) if stored else self.get(reservation.order_id)
+                existing = (
+                    from_wire(dict(stored)) if stored else self.reservations.get({"order_id": reservation.order_id})
+                )
                 if existing is None:  # records are never deleted, so this is a bug, not a race
                     raise
-                logger.info("order %s was already reserved; nothing taken again", reservation.order_id)
                 return existing
             for line, reason in zip(reservation.lines, reasons[1:], strict=False):
                 if reason.get("Code") == "ConditionalCheckFailed":
                     raise StockConflictError(line.product_id, line.warehouse_id) from exc
             raise
-        return reservation
+        return None
 
     def get(self, order_id: str) -> Reservation | None:
         item = self.reservations.get({"order_id": order_id})
         return reservation_from_item(item) if item else None
 
+    def extend(self, order_id: str, expected: str, expires_at: str) -> bool:
+        return None is not self._update_record(
+            order_id,
+            "SET expires_at = :expires_at",
+            "#state = :held AND expires_at = :expected",
+            {":expires_at": expires_at, ":held": ReservationState.HELD.value, ":expected": expected},
+        )
+
+    def convert(self, order_id: str, now: datetime) -> Reservation:
+        converted = self._update_record(
+            order_id,
+            "SET #state = :reserved REMOVE held, expires_at",
+            "#state = :held AND expires_at > :now",
+            {":reserved": ReservationState.RESERVED.value, ":held": ReservationState.HELD.value, ":now": to_iso(now)},
+        )
+        if converted is not None:
+            return reservation_from_item(converted)
+        current = self.get(order_id)
+        if current is not None and current.state in (ReservationState.RESERVED, ReservationState.SHIPPED):
+            return current  # converted by an earlier attempt of the same step
+        raise HoldNotLiveError(order_id, current.state if current else None)
+
+    def reclaim(self, order_id: str, now: datetime) -> bool:
+        return self._settle(order_id, ReservationState.LAPSED, _RELEASE, (ReservationState.HELD,), lapsed_by=now)
+
+    def lapsed(self, now: datetime, limit: int = 100) -> list[str]:
+        # The index is eventually consistent: it may still list a hold converted a moment ago, which reclaim's
+        # condition then refuses; a hold that lapsed a moment ago may be missing until the next sweep.
+        response = self.reservations.client.query(
+            TableName=self.reservations.name,
+            IndexName=HOLDS_INDEX,
+            KeyConditionExpression="held = :held AND expires_at <= :now",
+            ExpressionAttributeValues=to_wire({":held": _HELD_MARK, ":now": to_iso(now)}),
+            Limit=limit,
+        )
+        return [str(from_wire(item)["order_id"]) for item in response.get("Items", [])]
+
     def release(self, order_id: str) -> bool:
-        return self._settle(order_id, ReservationState.RELEASED, _RELEASE)
+        return self._settle(
+            order_id, ReservationState.RELEASED, _RELEASE, (ReservationState.HELD, ReservationState.RESERVED)
+        )
 
     def ship(self, order_id: str) -> bool:
-        return self._settle(order_id, ReservationState.SHIPPED, _SHIP)
+        return self._settle(order_id, ReservationState.SHIPPED, _SHIP, (ReservationState.RESERVED,))
 
-    def _settle(self, order_id: str, target: ReservationState, stock_change: str) -> bool:
-        # Reading first only tells us which items to touch (a reservation's lines never change); the
-        # condition on the state is what makes two concurrent settlements move the stock once.
-        current = self.get(order_id)
-        if current is None or current.state is not ReservationState.RESERVED:
-            return False
-        record: TransactWriteItemTypeDef = {
-            "Update": {
-                "TableName": self.reservations.name,
-                "Key": to_wire({"order_id": order_id}),
-                "UpdateExpression": "SET #state = :target",
-                "ConditionExpression": "#state = :reserved",
-                "ExpressionAttributeNames": {"#state": "state"},  # STATE is a DynamoDB reserved word
-                "ExpressionAttributeValues": to_wire(
-                    {":target": target.value, ":reserved": ReservationState.RESERVED.value}
-                ),
+    def _settle(
+        self,
+        order_id: str,
+        target: ReservationState,
+        stock_change: str,
+        sources: tuple[ReservationState, ...],
+        *,
+        lapsed_by: datetime | None = None,
+    ) -> bool:
+        for _ in range(_SETTLE_ATTEMPTS):
+            # Reading first tells us which items to touch; the condition on the state and generation read is what
+            # makes two concurrent settlements (or a settlement and a conversion) move the stock once.
+            item = self.reservations.get({"order_id": order_id})
+            if item is None or item["state"] not in sources:
+                return False
+            if lapsed_by is not None and item.get("expires_at", "") > to_iso(lapsed_by):
+                return False
+            current = reservation_from_item(item)
+            generation = _generation(item)
+            condition = "#state = :current AND " + (
+                "generation = :generation" if generation else "attribute_not_exists(generation)"
+            )
+            values: Item = {":target": target.value, ":current": current.state.value}
+            if generation:
+                values[":generation"] = generation
+            if lapsed_by is not None:
+                condition += " AND expires_at <= :now"
+                values[":now"] = to_iso(lapsed_by)
+            record: TransactWriteItemTypeDef = {
+                "Update": {
+                    "TableName": self.reservations.name,
+                    "Key": to_wire({"order_id": order_id}),
+                    "UpdateExpression": "SET #state = :target REMOVE held",
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeNames": _STATE,
+                    "ExpressionAttributeValues": to_wire(values),
+                }
             }
-        }
+            stock = [self._stock_update(line, stock_change) for line in current.lines]
+            try:
+                self._transact([record, *stock], order_id)
+            except ClientError as exc:
+                if cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
+                    continue  # changed between our read and our write: look again
+                raise
+            return True
+        raise ConcurrentUpdateError("reservation", order_id)
+
+    def _update_record(self, order_id: str, update: str, condition: str, values: Item) -> Item | None:
+        """One conditional UpdateItem of the record alone (no stock moves): the item as written, or None when the
+        condition failed. A throttled UpdateItem is retried by botocore itself."""
         try:
-            self._transact([record, *(self._stock_update(line, stock_change) for line in current.lines)], order_id)
+            response = self.reservations.client.update_item(
+                TableName=self.reservations.name,
+                Key=to_wire({"order_id": order_id}),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=_STATE,
+                ExpressionAttributeValues=to_wire(values),
+                ReturnValues="ALL_NEW",
+            )
         except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons", [])
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                return False  # settled by someone else between our read and our write
+            if is_condition_failure(exc):
+                return None
             raise
-        return True
+        return from_wire(dict(response["Attributes"]))
 
     def _stock_update(
         self, line: AllocationLine, expression: str, *, condition: str | None = None
@@ -131,28 +269,34 @@ class DynamoReservationRepository(ReservationRepository):
         return {"Update": update}
 
     def _transact(self, writes: list[TransactWriteItemTypeDef], order_id: str) -> None:
-        """TransactWriteItems, retried while DynamoDB cancels it only for a conflict with another transaction.
+        """TransactWriteItems, sent again while DynamoDB cancels it for transient reasons only.
 
-        A TransactionConflict cancellation wrote nothing and says nothing about our conditions, so the same
-        request may simply be sent again (AWS advises retrying with backoff; botocore does not). moto never
-        produces it, since it serialises requests.
+        Backoff is exponential with full jitter, as AWS advises ("Error retries and exponential backoff", DynamoDB
+        developer guide): at most `transient_retries` more attempts (5 by default: at most 1.55 s of waiting in all),
+        then ConcurrentUpdateError, which the saga's Retry names. A cancellation that names a failed condition
+        anywhere is the caller's to decide. moto never produces these reasons: it serialises requests and has no limits.
         """
-        for attempt in range(self.conflict_retries + 1):
+        for attempt in range(self.transient_retries + 1):
             try:
                 self.inventory.client.transact_write_items(TransactItems=writes)
                 return
             except ClientError as exc:
-                reasons = exc.response.get("CancellationReasons", [])
-                codes = {reason.get("Code", "None") for reason in reasons} - {"None"}
-                if codes != {"TransactionConflict"}:
+                codes = set(cancellation_codes(exc)) - {"None"}
+                if not codes or not codes <= _TRANSIENT_REASONS:
                     raise
-                if attempt == self.conflict_retries:
+                if attempt == self.transient_retries:
                     raise ConcurrentUpdateError("reservation", order_id) from exc
-                self.pause(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter, not cryptography
+                logger.info("order %s: transaction cancelled for %s; retrying", order_id, ", ".join(sorted(codes)))
+                backoff = min(_MAX_BACKOFF_S, _FIRST_BACKOFF_S * 2**attempt)
+                self.pause(random.uniform(0, backoff))  # noqa: S311 - jitter, not cryptography
+
+
+def _generation(item: Item) -> int:
+    return int(item.get("generation", 0))
 
 
 def reservation_to_item(reservation: Reservation) -> Item:
-    return {
+    item: Item = {
         "order_id": reservation.order_id,
         "state": reservation.state.value,
         "created_at": reservation.created_at,
@@ -161,6 +305,11 @@ def reservation_to_item(reservation: Reservation) -> Item:
             for line in reservation.lines
         ],
     }
+    if reservation.expires_at is not None:
+        item["expires_at"] = reservation.expires_at
+    if reservation.state is ReservationState.HELD:
+        item["held"] = _HELD_MARK
+    return item
 
 
 def reservation_from_item(item: Item) -> Reservation:
@@ -172,4 +321,5 @@ def reservation_from_item(item: Item) -> Reservation:
             AllocationLine(str(line["product_id"]), str(line["warehouse_id"]), int(line["quantity"]))
             for line in item["lines"]
         ),
+        expires_at=item.get("expires_at"),
     )

@@ -1,19 +1,40 @@
-"""Holding, releasing and shipping the stock of an order: the domain side of the saga's inventory steps."""
+"""Holding, converting, releasing and shipping the stock of an order: the domain side of payOrder and the saga.
+
+The rule for time (commerce/reservations.py has the figures): payOrder holds the order's stock for HOLD_TTL before
+the card is touched; each further attempt (another card after a decline) renews the hold to now + HOLD_TTL, never
+past HOLD_LIMIT after it was taken. The saga converts a live hold into a reservation. A lapsed hold is reclaimed by
+the sweep (`reclaim_lapsed`), or at once by the next allocation that finds the stock short; a payOrder after the
+lapse takes a new hold if the stock is still there, else OutOfStockError.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from commerce.allocation import allocate
-from commerce.clock import Clock, to_iso
-from commerce.errors import OutOfStockError
+from commerce.clock import Clock, from_iso, to_iso
+from commerce.errors import ConcurrentUpdateError, OutOfStockError
 from commerce.geo import locate
 from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.orders import Order
 from commerce.ports import InventoryRepository, WarehouseRepository
-from commerce.reservations import Reservation, ReservationRepository, ReservationState, StockConflictError
+from commerce.reservations import (
+    HOLD_LIMIT,
+    HOLD_TTL,
+    HoldNotLiveError,
+    Reservation,
+    ReservationRepository,
+    ReservationState,
+    StockConflictError,
+)
 
 logger = logging.getLogger(__name__)
+
+# Lapsed holds an allocation reclaims itself when the stock is short, before it gives up: each is a read and a
+# transaction on the payOrder path, so a few; the sweep takes the rest (at most its interval's worth of lapses).
+ON_DEMAND_RECLAIMS = 20
 
 
 class InventoryService:
@@ -26,6 +47,8 @@ class InventoryService:
         *,
         max_attempts: int = 5,
         metrics: Metrics | None = None,
+        hold_ttl: timedelta = HOLD_TTL,
+        hold_limit: timedelta = HOLD_LIMIT,
     ) -> None:
         self.inventory = inventory
         self.warehouses = warehouses
@@ -35,6 +58,8 @@ class InventoryService:
             raise ValueError("max_attempts must be at least 1")
         self.max_attempts = max_attempts
         self.metrics = metrics or NoMetrics()
+        self.hold_ttl = hold_ttl
+        self.hold_limit = hold_limit
 
     def reserve_for(self, order: Order) -> Reservation:
         """The order's reservation: the one already made (in whatever state it is now), or a new one.
@@ -45,33 +70,102 @@ class InventoryService:
         existing = self.reservations.get(order.id)
         if existing is not None:
             return existing
+        return self._take(order, self.clock(), None)
+
+    def hold_for(self, order: Order, ttl: timedelta | None = None) -> Reservation:
+        """Hold the order's stock until now + `ttl` (HOLD_TTL by default): a new hold, or the order's hold renewed.
+
+        A live hold, or one lapsed but not reclaimed yet, is renewed up to HOLD_LIMIT after it was taken; past that
+        it is reclaimed and a new one taken, as after a lapse. A reservation past holding (RESERVED, RELEASED,
+        SHIPPED) is returned as it is. Raises OutOfStockError when the stock cannot cover the order.
+        """
+        ttl = self.hold_ttl if ttl is None else ttl
+        for _ in range(self.max_attempts):
+            now = self.clock()
+            existing = self.reservations.get(order.id)
+            if existing is None or existing.state is ReservationState.LAPSED:
+                return self._take(order, now, now + ttl)
+            if existing.state is not ReservationState.HELD:
+                return existing
+            until = min(now + ttl, from_iso(existing.created_at) + self.hold_limit)
+            if until <= now:
+                # Past its last renewal: its units go back on sale, and the order competes for them like any other.
+                self.reservations.reclaim(order.id, now)
+                continue
+            held_until = existing.expires_at or ""
+            if to_iso(until) <= held_until:
+                return existing
+            if self.reservations.extend(order.id, held_until, to_iso(until)):
+                return replace(existing, expires_at=to_iso(until))
+            # Converted, reclaimed or renewed between our read and our write: look again.
+        raise ConcurrentUpdateError("reservation", order.id)
+
+    def convert_for(self, order: Order) -> Reservation:
+        """Make the order's hold a reservation, now that its payment is authorized.
+
+        A hold that lapsed is taken again if the stock is still there (renewed, or held anew); when it went to other
+        orders, OutOfStockError: the authorization must then be cancelled, never captured. Raises HoldNotLiveError
+        when the order has no hold to convert (released, or never held).
+        """
+        try:
+            return self.reservations.convert(order.id, self.clock())
+        except HoldNotLiveError as exc:
+            if exc.state not in (ReservationState.HELD, ReservationState.LAPSED):
+                raise
+            logger.info("order %s was authorized after its hold lapsed; holding its stock again", order.id)
+        self.hold_for(order)
+        return self.reservations.convert(order.id, self.clock())
+
+    def reclaim_lapsed(self, limit: int = 100) -> int:
+        """Put the units of up to `limit` lapsed holds back on sale (the sweep); how many holds were reclaimed."""
+        now = self.clock()
+        reclaimed = sum(self.reservations.reclaim(order_id, now) for order_id in self.reservations.lapsed(now, limit))
+        if reclaimed:
+            logger.info("reclaimed %d lapsed holds", reclaimed)
+        return reclaimed
+
+    def release_for(self, order_id: str) -> bool:
+        """Give the order's held or reserved units back; False when there was nothing (any longer) to give back."""
+        return self.reservations.release(order_id)
+
+    def ship_for(self, order_id: str) -> bool:
+        """Count the order's reserved units as shipped; False when they were not (any longer) reserved."""
+        return self.reservations.ship(order_id)
+
+    def _take(self, order: Order, now: datetime, expires_at: datetime | None) -> Reservation:
+        """A new reservation (HELD until `expires_at` when given), retried while other orders take the stock chosen."""
         wanted = [(line.product_id, line.quantity) for line in order.lines]
         skus = {line.product_id: line.sku for line in order.lines}
         destination = locate(order.shipping_address)
         warehouses = self.warehouses.all()
+        state = ReservationState.RESERVED if expires_at is None else ReservationState.HELD
+        reclaimed = False
         attempt = 1
         while True:
             # Stock read here may be stale by the time we write; the conditional write catches that, and a
             # conflict means another reservation succeeded, so each re-read sees progress.
             stock = self.inventory.levels_for_many(product_id for product_id, _ in wanted)
-            lines = allocate(wanted, stock, warehouses, destination, skus)
-            reservation = Reservation(order.id, lines, ReservationState.RESERVED, to_iso(self.clock()))
             try:
-                return self.reservations.reserve(reservation)
+                lines = allocate(wanted, stock, warehouses, destination, skus)
+            except OutOfStockError:
+                # Lapsed holds the sweep has not reached yet still count as taken: reclaim them now, once, so a
+                # shopper is never refused units that are only waiting for the next sweep.
+                if reclaimed or not self.reclaim_lapsed(ON_DEMAND_RECLAIMS):
+                    raise
+                reclaimed = True
+                continue
+            expiry = None if expires_at is None else to_iso(expires_at)
+            reservation = Reservation(order.id, lines, state, to_iso(now), expiry)
+            try:
+                if expires_at is None:
+                    return self.reservations.reserve(reservation)
+                return self.reservations.hold(reservation)
             except StockConflictError as exc:
                 self.metrics.record(Metric.STOCK_CONFLICTS)
                 if attempt >= self.max_attempts:
                     raise self._out_of_stock(order, exc) from exc
                 logger.info("order %s lost %s in %s to another order", order.id, exc.product_id, exc.warehouse_id)
                 attempt += 1
-
-    def release_for(self, order_id: str) -> bool:
-        """Give the order's reserved units back; False when there was nothing (any longer) to give back."""
-        return self.reservations.release(order_id)
-
-    def ship_for(self, order_id: str) -> bool:
-        """Count the order's reserved units as shipped; False when they were not (any longer) reserved."""
-        return self.reservations.ship(order_id)
 
     def _out_of_stock(self, order: Order, conflict: StockConflictError) -> OutOfStockError:
         line = next(line for line in order.lines if line.product_id == conflict.product_id)

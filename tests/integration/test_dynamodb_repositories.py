@@ -212,8 +212,8 @@ class RacedOrdersTable(DynamoTable):
         self.moves = {}
         return page
 
-    def batch_get(self, keys: list[Item]) -> list[Item]:
-        return list(reversed(super().batch_get(keys)))
+    def batch_get(self, keys: list[Item], *, consistent: bool = False) -> list[Item]:
+        return list(reversed(super().batch_get(keys, consistent=consistent)))
 
 
 def raced(services: Services, moves: dict[str, OrderStatus]) -> DynamoOrderRepository:
