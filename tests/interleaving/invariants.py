@@ -57,10 +57,10 @@ class Invariants:
         the reservations say; nothing is negative."""
         world = self.world
         adjusted: Counter[tuple[str, str]] = Counter()
-        for adjustment in world.repositories.stock_ledger.adjustments:  # type: ignore[attr-defined]
+        for adjustment in world.stock_ledger.adjustments:
             adjusted[(adjustment.product_id, adjustment.warehouse_id)] += adjustment.after - adjustment.before
         held: Counter[tuple[str, str, ReservationState]] = Counter()
-        for reservation in world.repositories.reservations.reservations.values():  # type: ignore[attr-defined]
+        for reservation in world.reservations.reservations.values():
             for line in reservation.lines:
                 held[(line.product_id, line.warehouse_id, reservation.state)] += line.quantity
         for key, level in world.inventory.stock.items():
@@ -82,7 +82,7 @@ class Invariants:
             intent = self.world.intent_of(order)
             if intent is not None and intent.amount_refunded:
                 return f"no refund of shipped goods: {order.id} is {order.status} and {intent.amount_refunded} refunded"
-            reservation = self.world.repositories.reservations.get(order.id)
+            reservation = self.world.reservations.get(order.id)
             if reservation is not None and reservation.state is ReservationState.RELEASED:
                 return f"no release of shipped goods: {order.id} is {order.status} and its stock is back on sale"
         return None
@@ -100,7 +100,7 @@ class Invariants:
                 continue
             kept = intent.amount_received - intent.amount_refunded
             if not 0 <= kept <= order.total.amount or intent.amount != order.total.amount:
-                return f"captured − refunded within the total: {order.id} keeps {kept} of {order.total.amount}"
+                return f"captured - refunded within the total: {order.id} keeps {kept} of {order.total.amount}"
         return None
 
     def money_follows_the_saga(self) -> str | None:
@@ -129,7 +129,7 @@ class Invariants:
         desk = self.world.desk
         if desk is None:
             return None
-        allowed = self.world.repositories.login_failures.policy.max_failures
+        allowed = self.world.login_failures.policy.max_failures
         checked = desk.spent_before + len(desk.checks)
         if checked > allowed:
             return f"login limit: {checked} passwords checked in one window, {allowed} allowed"

@@ -40,7 +40,7 @@ class Pair:
 
     @property
     def name(self) -> str:
-        return f"{self.first.name} × {self.second.name}"
+        return f"{self.first.name} x {self.second.name}"
 
 
 # --- scenes ---------------------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ PAY_ORDER = Operation("payOrder", lambda world: world.pay())
 WEBHOOK = Operation(
     "webhook",
     lambda world: world.services.payments.apply_intent(
-        world.services.payment_gateway.retrieve(world.order().payment.intent_id or "")
+        world.services.payment_gateway.retrieve(world.intent_id())
     ),
 )
 

@@ -104,17 +104,17 @@ class Reinserted:
 BUGS = (
     Reinserted(
         "expiry race (issue 18): the intent cancelled before the order is claimed EXPIRED",
-        "expiry sweep × payOrder",
+        "expiry sweep x payOrder",
         lambda: mock.patch.object(ExpiryService, "_expire", _expire_cancelling_first),
     ),
     Reinserted(
         "lockout burst (issue 19): attempts counted after the password check instead of admitted before it",
-        "admin login (wrong password) × admin login (wrong password)",
+        "admin login (wrong password) x admin login (wrong password)",
         lambda: mock.patch.object(AdminLogin, "login", _login_counting_after_the_check),
     ),
     Reinserted(
         "cancellation race (issue 19): compensation decides 'beyond undo' on its first read only",
-        "admin cancel × allocate_shipment",
+        "admin cancel x allocate_shipment",
         lambda: mock.patch.object(CompensationService, "compensate", _compensate_deciding_on_first_read),
     ),
 )

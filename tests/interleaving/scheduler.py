@@ -18,7 +18,7 @@ STALL_SECONDS = 10.0
 
 
 class Aborted(BaseException):
-    """Raised inside an operation whose schedule was stopped (a violation was found): unwinds past `except Exception`."""
+    """Raised in an operation whose schedule was stopped (a violation was found): unwinds past `except Exception`."""
 
 
 class Stopped:
@@ -193,19 +193,23 @@ def _describe_args(args: Sequence[Any]) -> str:
 def describe(value: object) -> str:
     """Short words for what a traced call took or returned: ids, statuses, states; never whole records."""
     if isinstance(value, Enum):
-        return str(value.value)
+        value = value.value
     if isinstance(value, str) and len(value) > 24:
-        return repr(value[:20] + "…")  # hashes, keys: the start tells them apart
+        value = value[:20] + "…"  # hashes, keys: the start tells them apart
     if value is None or isinstance(value, bool | int | str | Stopped):
         return repr(value)
     if isinstance(value, list | tuple) and len(value) <= 3:
         return f"[{', '.join(describe(item) for item in value)}]"
     if isinstance(value, list | tuple | dict):
         return f"{type(value).__name__} of {len(value)}"
-    if hasattr(value, "detail_type"):  # a domain event on its way to the bus
-        return f"{type(value).__name__}({getattr(value, 'order_id', '')})"
-    status = getattr(value, "status", None) or getattr(value, "state", None)
+    return _describe_record(value)
+
+
+def _describe_record(value: object) -> str:
     named = getattr(value, "id", None) or getattr(value, "order_id", None) or getattr(value, "key", None)
+    if hasattr(value, "detail_type"):  # a domain event on its way to the bus
+        return f"{type(value).__name__}({named or ''})"
+    status = getattr(value, "status", None) or getattr(value, "state", None)
     words = [type(value).__name__] if named is None else [str(named)]
     if status is not None:
         words.append(str(getattr(status, "value", status)))

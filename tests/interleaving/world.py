@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 
@@ -23,6 +23,7 @@ from commerce.events import CompensationRequested, PaymentAuthorized, RecordingP
 from commerce.notifications import EmailMessage, EmailSender
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
+from commerce.payments import PaymentIntentSnapshot
 from commerce.repositories.memory import (
     InMemoryIdempotencyRepository,
     InMemoryInventoryRepository,
@@ -45,6 +46,8 @@ from tests.unit.builders import a_product, an_order
 from tests.unit.fake_stripe import AUTHORIZES, FakeStripe
 
 if TYPE_CHECKING:
+    from commerce.admin.tokens import AdminTokens
+    from commerce.clock import Clock
     from tests.interleaving.scheduler import Schedule
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -65,6 +68,8 @@ SAGA = (
     ("mark_fulfilled", _S.FULFILLED),
 )
 
+SAGA_STEPS = tuple(step for step, _ in SAGA)
+
 
 class WatchedStripe(FakeStripe):
     """The fake Stripe, noting for each capture that moved money whether the order's stock was still held."""
@@ -74,7 +79,7 @@ class WatchedStripe(FakeStripe):
         self.world = world
         self.captured_without_stock: list[str] = []
 
-    def capture(self, intent_id: str, idempotency_key: str) -> Any:
+    def capture(self, intent_id: str, idempotency_key: str) -> PaymentIntentSnapshot:
         before = self.retrieve(intent_id).status
         captured = super().capture(intent_id, idempotency_key)
         order_id = captured.metadata["order_id"]
@@ -113,17 +118,21 @@ class World:
         self.inventory = InMemoryInventoryRepository()
         self.warehouses = InMemoryWarehouseRepository()
         self.products = InMemoryProductRepository()
+        self.orders = InMemoryOrderRepository(self.events, self.idempotency)
+        self.reservations = InMemoryReservationRepository(self.inventory)
+        self.stock_ledger = InMemoryStockLedger(self.inventory)
+        self.login_failures = InMemoryLoginFailureRepository()
         self.repositories = Repositories(
             products=self.products,
             warehouses=self.warehouses,
             inventory=self.inventory,
-            orders=InMemoryOrderRepository(self.events, self.idempotency),
+            orders=self.orders,
             events=self.events,
             idempotency=self.idempotency,
-            reservations=InMemoryReservationRepository(self.inventory),
-            stock_ledger=InMemoryStockLedger(self.inventory),
+            reservations=self.reservations,
+            stock_ledger=self.stock_ledger,
             analytics=InMemoryAnalyticsRepository(),
-            login_failures=InMemoryLoginFailureRepository(),
+            login_failures=self.login_failures,
         )
         adapters = Adapters(
             payment_gateway=lambda: self.stripe,
@@ -156,8 +165,7 @@ class World:
         """A real order moved by the real services to `status`: paid, then through the saga's steps."""
         token = TOKENS.issue(order_id)
         self.tokens[order_id] = token
-        orders = self.repositories.orders
-        orders.orders[order_id] = replace(an_order(order_id=order_id), access_token_hash=TOKENS.hash_of(token))  # type: ignore[attr-defined]
+        self.orders.orders[order_id] = replace(an_order(order_id=order_id), access_token_hash=TOKENS.hash_of(token))
         order = self.services.payments.ensure_intent(self.order(order_id))
         if status is not _S.PENDING_PAYMENT:
             self.services.payments.apply_intent(self.stripe.authorize(order.payment.intent_id or ""))
@@ -177,7 +185,7 @@ class World:
         verifier = PasswordVerifier()
         verifier.__dict__["_hasher"] = CHEAP_HASHER  # its cached_property, pre-filled
         users = [AdminUser(ADMIN, CHEAP_HASHER.hash("the right one"))]
-        failures = self.repositories.login_failures
+        failures = self.login_failures
         login = AdminLogin(
             users=lambda: users, passwords=verifier, failures=failures, tokens=_no_tokens, clock=self.clock
         )
@@ -205,7 +213,7 @@ class World:
 
     # --- the operations' own moves -------------------------------------------------------------------------
 
-    def run_saga(self, order_id: str, steps: tuple[str, ...] = tuple(step for step, _ in SAGA)) -> object:
+    def run_saga(self, order_id: str, steps: tuple[str, ...] = SAGA_STEPS) -> object:
         """The saga's steps as Step Functions runs them: a step that fails asks for the compensation (its Catch),
         except NotifyCustomer, whose failure moves on."""
         result: object = None
@@ -248,14 +256,18 @@ class World:
         return found
 
     def all_orders(self) -> list[Order]:
-        return list(self.repositories.orders.orders.values())  # type: ignore[attr-defined]
+        return list(self.orders.orders.values())
+
+    def intent_id(self, order_id: str = "ord_1") -> str:
+        """The order's intent, as Stripe's webhook names it (no read of the order: no scheduling point)."""
+        return self.orders.orders[order_id].payment.intent_id or ""
 
     def stock_held_for(self, order_id: str) -> bool:
         """Is the order's stock still set aside for it? (Today: its reservation; with holds, its live hold.)"""
         reservation = self.repositories.reservations.get(order_id)
         return reservation is not None and reservation.state is ReservationState.RESERVED
 
-    def intent_of(self, order: Order) -> Any:
+    def intent_of(self, order: Order) -> PaymentIntentSnapshot | None:
         return self.stripe.intents.get(order.payment.intent_id or "")
 
     # --- scheduling ------------------------------------------------------------------------------------------
@@ -285,7 +297,7 @@ def _trace_port(schedule: Schedule, name: str, port: object, methods: set[str] |
         setattr(port, method, schedule.traced(f"{name}.{method}", getattr(port, method)))
 
 
-def _settings(clock: Any) -> Settings:
+def _settings(clock: Clock) -> Settings:
     tables = TableNames(*(["unused"] * 9))
     return Settings(
         tables=tables,
@@ -296,5 +308,5 @@ def _settings(clock: Any) -> Settings:
     )
 
 
-def _no_tokens() -> Any:
+def _no_tokens() -> AdminTokens:
     raise AssertionError("no login in these pairs has the right password")
