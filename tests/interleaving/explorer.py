@@ -1,4 +1,4 @@
-"""Every schedule of a pair up to a preemption bound (CHESS's iterative context bounding), depth first.
+"""Every schedule of a pair up to a preemption bound (CHESS's iterative context bounding).
 
 Each schedule is played from a fresh world: the picks of a prefix, then the default (keep the running thread).
 Every pick it made where another thread was ready becomes a new prefix, if its preemptions stay within the bound.
@@ -40,22 +40,29 @@ class Exploration:
 
 
 def explore(pair: Pair, bound: int) -> Exploration:
-    """Play every schedule of `pair` with at most `bound` preemptions; stop at the first violation."""
+    """Play every schedule of `pair` with at most `bound` preemptions; stop at the first violation.
+
+    Fewest preemptions first (all schedules with none, then with one, ...): a failing schedule is one of the
+    simplest that fail, the easiest to read.
+    """
     started = time.monotonic()
-    pending: list[list[int]] = [[]]
+    pending: list[list[list[int]]] = [[] for _ in range(bound + 1)]  # prefixes to play, by their preemptions
+    pending[0].append([])
     schedules = 0
-    while pending:
-        prefix = pending.pop()
-        outcome = play(pair, prefix)
-        schedules += 1
-        if outcome.violation is not None:
-            return Exploration(pair, bound, schedules, time.monotonic() - started, outcome)
-        decisions = outcome.decisions
-        for index in range(len(prefix), len(decisions)):
-            decision = decisions[index]
-            for alternative in decision.enabled:
-                if alternative != decision.chosen and preemption_cost(decision, alternative) <= bound:
-                    pending.append([d.chosen for d in decisions[:index]] + [alternative])
+    for preemptions in range(bound + 1):
+        while pending[preemptions]:
+            prefix = pending[preemptions].pop()
+            outcome = play(pair, prefix)
+            schedules += 1
+            if outcome.violation is not None:
+                return Exploration(pair, bound, schedules, time.monotonic() - started, outcome)
+            decisions = outcome.decisions
+            for index in range(len(prefix), len(decisions)):
+                decision = decisions[index]
+                for alternative in decision.enabled:
+                    cost = preemption_cost(decision, alternative)
+                    if alternative != decision.chosen and cost <= bound:
+                        pending[cost].append([d.chosen for d in decisions[:index]] + [alternative])
     return Exploration(pair, bound, schedules, time.monotonic() - started)
 
 

@@ -87,9 +87,7 @@ EXPIRY = Operation("expiry sweep", lambda world: world.services.expiry.expire_un
 PAY_ORDER = Operation("payOrder", lambda world: world.pay())
 WEBHOOK = Operation(
     "webhook",
-    lambda world: world.services.payments.apply_intent(
-        world.services.payment_gateway.retrieve(world.intent_id())
-    ),
+    lambda world: world.services.payments.apply_intent(world.services.payment_gateway.retrieve(world.intent_id())),
 )
 
 
