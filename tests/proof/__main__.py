@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.local.cloud import LocalCloud, start_local_cloud
+from tests.interleaving.run import run_interleavings
 from tests.proof.authorization import run_authorization
 from tests.proof.contention import run_contention
 from tests.proof.faults import run_fault_matrix
@@ -59,6 +60,7 @@ def scenarios() -> list[tuple[str, Callable[[LocalCloud], Any]]]:
         ("GraphQL fuzzing: generated operations", lambda c: run_graphql_fuzz(c, operations=600)),
         ("authorization: admin fields x bad credentials", run_authorization),
         ("restart in the middle of sagas", lambda c: run_restart(orders=28)),
+        ("every interleaving of two operations, preemption bound 3", lambda c: run_interleavings(bound=3)),
     ]
 
 
@@ -80,7 +82,7 @@ def main() -> int:
             figures = {
                 key: dict(value) if isinstance(value, Counter) else value
                 for key, value in vars(result).items()
-                if key not in {"violations", "seconds"}
+                if key not in {"violations", "seconds", "explorations"}
             }
             rows.append(
                 Row(name, 1, result.passed, figures, result.violations[:20], round(time.monotonic() - started, 1))

@@ -1,0 +1,161 @@
+"""What must hold at every pause of a schedule, and at its end once the bus has delivered what was published.
+
+Each check returns the words of the first violation, or None. They read the world's raw state, never through the
+traced ports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from commerce.order_status import TERMINAL, OrderStatus
+from commerce.payments import PaymentStatus
+from commerce.reservations import ReservationState
+from tests.interleaving.world import World
+
+_S = OrderStatus
+_P = PaymentStatus
+BEYOND_UNDO = frozenset({_S.SHIPPED, _S.FULFILLED})
+ENDED_WITHOUT_SALE = frozenset({_S.FAILED, _S.CANCELLED, _S.EXPIRED})
+# Where the order's money must be at Stripe while the order is in the saga.
+MONEY_IN_SAGA = {
+    _S.AUTHORIZED: {_P.REQUIRES_CAPTURE},
+    _S.RESERVED: {_P.REQUIRES_CAPTURE, _P.SUCCEEDED},  # the capture lands at Stripe before the order records it
+    _S.CAPTURED: {_P.SUCCEEDED},
+    _S.SHIPPED: {_P.SUCCEEDED},
+    _S.FULFILLED: {_P.SUCCEEDED},
+}
+
+
+class Invariants:
+    """Remembers what it saw (statuses, initial stock) to judge what changes over a schedule."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.initial_stock = {key: lv.available + lv.reserved + lv.shipped for key, lv in world.inventory.stock.items()}
+        self.seen_status: dict[str, OrderStatus] = {}
+
+    def at_each_step(self) -> str | None:
+        checks: list[Callable[[], str | None]] = [
+            self.stock_is_conserved,
+            self.shipped_goods_stay_sold,
+            self.no_capture_without_stock,
+            self.money_within_total,
+            self.money_follows_the_saga,
+            self.terminal_statuses_are_final,
+            self.one_saga_per_order,
+            self.login_limit_holds,
+        ]
+        return next((found for check in checks if (found := check()) is not None), None)
+
+    def at_the_end(self) -> str | None:
+        return self.at_each_step() or self.ended_orders_keep_nothing()
+
+    def stock_is_conserved(self) -> str | None:
+        """available + reserved + shipped changes only by a recorded adjustment; reserved and shipped are what
+        the reservations say; nothing is negative."""
+        world = self.world
+        adjusted: Counter[tuple[str, str]] = Counter()
+        for adjustment in world.stock_ledger.adjustments:
+            adjusted[(adjustment.product_id, adjustment.warehouse_id)] += adjustment.after - adjustment.before
+        held: Counter[tuple[str, str, ReservationState]] = Counter()
+        for reservation in world.reservations.reservations.values():
+            for line in reservation.lines:
+                held[(line.product_id, line.warehouse_id, reservation.state)] += line.quantity
+        for key, level in world.inventory.stock.items():
+            total = level.available + level.reserved + level.shipped
+            expected = self.initial_stock.get(key, 0) + adjusted[key]
+            if min(level.available, level.reserved, level.shipped) < 0:
+                return f"stock never negative: {key} is {_units(level)}"
+            if total != expected:
+                return f"stock conserved: {key} holds {total} units ({_units(level)}), {expected} expected"
+            if (level.reserved, level.shipped) != (held[(*key, ReservationState.RESERVED)], held[(*key, _SHIPPED)]):
+                return f"stock accounted for: {key} is {_units(level)}, the reservations say otherwise"
+        return None
+
+    def shipped_goods_stay_sold(self) -> str | None:
+        """Once handed to the carrier, an order is neither refunded nor its stock put back on sale."""
+        for order in self.world.all_orders():
+            if order.status not in BEYOND_UNDO:
+                continue
+            intent = self.world.intent_of(order)
+            if intent is not None and intent.amount_refunded:
+                return f"no refund of shipped goods: {order.id} is {order.status} and {intent.amount_refunded} refunded"
+            reservation = self.world.reservations.get(order.id)
+            if reservation is not None and reservation.state is ReservationState.RELEASED:
+                return f"no release of shipped goods: {order.id} is {order.status} and its stock is back on sale"
+        return None
+
+    def no_capture_without_stock(self) -> str | None:
+        captured = self.world.stripe.captured_without_stock
+        if captured:
+            return f"no capture without a live reservation: {captured[0]} was captured with its stock not held"
+        return None
+
+    def money_within_total(self) -> str | None:
+        for order in self.world.all_orders():
+            intent = self.world.intent_of(order)
+            if intent is None:
+                continue
+            kept = intent.amount_received - intent.amount_refunded
+            if not 0 <= kept <= order.total.amount or intent.amount != order.total.amount:
+                return f"captured - refunded within the total: {order.id} keeps {kept} of {order.total.amount}"
+        return None
+
+    def money_follows_the_saga(self) -> str | None:
+        """An order in the saga has its money at Stripe: never a voided authorization behind an AUTHORIZED order."""
+        for order in self.world.all_orders():
+            allowed = MONEY_IN_SAGA.get(order.status)
+            intent = self.world.intent_of(order)
+            if allowed is not None and (intent is None or intent.status not in allowed):
+                found = intent.status.value if intent else "no intent"
+                return f"money behind the saga: {order.id} is {order.status} with its payment {found}"
+        return None
+
+    def terminal_statuses_are_final(self) -> str | None:
+        for order in self.world.all_orders():
+            before = self.seen_status.get(order.id)
+            self.seen_status[order.id] = order.status
+            if before in TERMINAL and order.status is not before:
+                return f"terminal statuses final: {order.id} went from {before} to {order.status}"
+        return None
+
+    def one_saga_per_order(self) -> str | None:
+        twice = [order_id for order_id, started in self.world.launched.items() if started > 1]
+        return f"one saga per order: {twice[0]} had {self.world.launched[twice[0]]} started" if twice else None
+
+    def login_limit_holds(self) -> str | None:
+        desk = self.world.desk
+        if desk is None:
+            return None
+        allowed = self.world.login_failures.policy.max_failures
+        checked = desk.spent_before + len(desk.checks)
+        if checked > allowed:
+            return f"login limit: {checked} passwords checked in one window, {allowed} allowed"
+        return None
+
+    def ended_orders_keep_nothing(self) -> str | None:
+        """Once the bus is quiet: an order that ended without a sale holds no stock and no money."""
+        for order in self.world.all_orders():
+            if order.status not in ENDED_WITHOUT_SALE:
+                continue
+            if self.world.stock_held_for(order.id):
+                return f"ended orders keep nothing: {order.id} is {order.status} and still holds stock"
+            intent = self.world.intent_of(order)
+            if intent is not None and (
+                intent.status is _P.REQUIRES_CAPTURE or intent.amount_received > intent.amount_refunded
+            ):
+                return (
+                    f"ended orders keep nothing: {order.id} is {order.status} and its payment is {intent.status.value}"
+                )
+        return None
+
+
+_SHIPPED = ReservationState.SHIPPED
+
+
+def _units(level: object) -> str:
+    return "available {}, reserved {}, shipped {}".format(
+        getattr(level, "available", "?"), getattr(level, "reserved", "?"), getattr(level, "shipped", "?")
+    )

@@ -1,0 +1,143 @@
+"""THE table: every pair of operations the explorer runs side by side, each on the scene it needs.
+
+To add a pair: one `Pair` row (a scene and two operations, from the lists below or new ones of a line or two).
+To re-point after a refactoring (an Order aggregate, a message bus, holds): change the operations here and the
+world's `stock_held_for`; the scheduler and the invariants do not know which services exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from commerce.admin.stock_adjustments import AdjustStock
+from commerce.events import CompensationRequested
+from commerce.order_status import OrderStatus
+from tests.interleaving.world import ADMIN, PRODUCT, WAREHOUSE, World
+
+_S = OrderStatus
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    set_up: Callable[[World], object]
+    units: int = 5  # of the one product, in the one warehouse
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    run: Callable[[World], object]
+
+
+@dataclass(frozen=True)
+class Pair:
+    scene: Scene
+    first: Operation
+    second: Operation
+    known_bug: str | None = None  # found and not fixed yet: the pair must fail (pytest xfail, strict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first.name} x {self.second.name}"
+
+
+# --- scenes ---------------------------------------------------------------------------------------------------
+
+
+def _in(status: OrderStatus, *, units: int = 5) -> Scene:
+    return Scene(f"an order {status}", lambda world: world.order_in(status), units)
+
+
+def _authorized_at_stripe(world: World) -> None:
+    world.order_in(_S.PENDING_PAYMENT)
+    world.authorized_at_stripe()
+
+
+def _two_authorized(world: World) -> None:
+    world.order_in(_S.AUTHORIZED, "ord_1")
+    world.order_in(_S.AUTHORIZED, "ord_2")
+
+
+UNPAID = _in(_S.PENDING_PAYMENT)
+PAID_AT_STRIPE = Scene("an unpaid order, its card authorized at Stripe, unreported", _authorized_at_stripe)
+LAST_UNITS = Scene("two authorized orders of 2 units, 3 in stock", _two_authorized, units=3)
+FEW_UNITS = _in(_S.AUTHORIZED, units=3)
+BURST = Scene("4 of 5 guesses spent in the window", lambda world: world.login_desk(spent=4))
+
+# --- operations -----------------------------------------------------------------------------------------------
+
+
+def step(name: str, order_id: str = "ord_1") -> Operation:
+    """One saga step as the engine runs it: on failure its Catch asks for the compensation."""
+    return Operation(name, lambda world: world.run_saga(order_id, (name,)))
+
+
+ADMIN_CANCEL = Operation(
+    "admin cancel", lambda world: world.services.cancellation.cancel("ord_1", "changed my mind", by=ADMIN)
+)
+COMPENSATION = Operation(
+    "compensation",
+    lambda world: world.services.compensation.compensate(
+        CompensationRequested("ord_1", "a step failed", failed_step="CapturePayment")
+    ),
+)
+EXPIRY = Operation("expiry sweep", lambda world: world.services.expiry.expire_unpaid())
+PAY_ORDER = Operation("payOrder", lambda world: world.pay())
+WEBHOOK = Operation(
+    "webhook",
+    lambda world: world.services.payments.apply_intent(world.services.payment_gateway.retrieve(world.intent_id())),
+)
+
+
+def _redrive(world: World) -> object:
+    started = len(world.starter.started)
+    acted = world.services.recovery.redrive()
+    world.run_started_sagas(since=started)  # the engine runs what the re-drive started
+    return acted
+
+
+REDRIVE = Operation("re-drive", _redrive)
+ADJUST_STOCK = Operation(
+    "stock adjustment",
+    lambda world: world.services.stock.adjust(
+        # The admin saw the item at version 0 (as seeded) and takes one unit out (breakage).
+        AdjustStock(PRODUCT, WAREHOUSE, expected_version=0, by=ADMIN, delta=-1, note="broken")
+    ),
+)
+WRONG_GUESS = Operation(
+    "admin login (wrong password)", lambda world: world.login_desk_in_use().login.login(ADMIN, "guess")
+)
+
+CANCELLATION_RACE = (
+    "issue 19: compensate() checks 'beyond undo' on its first read only; AllocateShipment writing SHIPPED in "
+    "between leaves the release and the refund to run on a shipped order (fix in a parallel branch)"
+)
+
+CAPTURE_WITHOUT_STOCK = (
+    "issue 19 item 2 (capture requires a live hold) not built yet: CapturePayment checks RESERVED on its first "
+    "read, so a cancellation that released the stock meanwhile is followed by a capture, refunded afterwards"
+)
+
+PAIRS: tuple[Pair, ...] = (
+    Pair(_in(_S.AUTHORIZED), ADMIN_CANCEL, step("reserve_inventory")),
+    Pair(_in(_S.RESERVED), ADMIN_CANCEL, step("capture_payment"), known_bug=CAPTURE_WITHOUT_STOCK),
+    Pair(_in(_S.CAPTURED), ADMIN_CANCEL, step("allocate_shipment"), known_bug=CANCELLATION_RACE),
+    Pair(_in(_S.SHIPPED), ADMIN_CANCEL, step("notify_customer")),
+    Pair(_in(_S.SHIPPED), ADMIN_CANCEL, step("mark_fulfilled")),
+    Pair(_in(_S.CAPTURED), COMPENSATION, step("allocate_shipment"), known_bug=CANCELLATION_RACE),
+    Pair(UNPAID, EXPIRY, PAY_ORDER),
+    Pair(PAID_AT_STRIPE, EXPIRY, WEBHOOK),
+    Pair(UNPAID, PAY_ORDER, WEBHOOK),
+    Pair(LAST_UNITS, step("reserve_inventory", "ord_1"), step("reserve_inventory", "ord_2")),
+    Pair(_in(_S.CAPTURED), REDRIVE, step("allocate_shipment")),
+    Pair(_in(_S.SHIPPED), REDRIVE, step("mark_fulfilled")),
+    Pair(FEW_UNITS, ADJUST_STOCK, step("reserve_inventory")),
+    Pair(_in(_S.CAPTURED), COMPENSATION, COMPENSATION),
+    Pair(BURST, WRONG_GUESS, WRONG_GUESS),
+)
+
+
+def pair_named(name: str) -> Pair:
+    return next(pair for pair in PAIRS if pair.name == name)

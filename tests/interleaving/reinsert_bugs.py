@@ -1,0 +1,152 @@
+"""The explorer must catch what it exists for: each race fixed in issues 18 and 19, put back one at a time
+(patched in this process, no file edited), must make its pair fail.
+
+`python -m tests.interleaving.reinsert_bugs [--bound N]` prints, for each, the schedule that shows it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
+from unittest import mock
+
+from commerce.admin.lockout import lockout_key
+from commerce.admin.login import AdminLogin, LoggedIn, LoginRefusedError
+from commerce.events import CompensationRequested
+from commerce.order_status import AWAITING_PAYMENT, OrderStatus
+from commerce.orders import Order
+from commerce.payments import PaymentStatus
+from commerce.services.compensation import CompensationService
+from commerce.services.expiry import ExpiryService
+from commerce.services.order_changes import Change
+from tests.interleaving.explorer import Exploration, explore
+from tests.interleaving.pairs import Pair, pair_named
+
+_S = OrderStatus
+_P = PaymentStatus
+
+
+def _expire_cancelling_first(self: ExpiryService, order: Order) -> bool:
+    """Issue 18's expiry, before bef81cc: the intent cancelled first, the order claimed EXPIRED after."""
+    intent_id = order.payment.intent_id
+    if intent_id is not None:
+        intent = self.payments.gateway.retrieve(intent_id)
+        waiting = {_P.REQUIRES_PAYMENT_METHOD, _P.REQUIRES_CONFIRMATION, _P.REQUIRES_ACTION}
+        if intent.status not in waiting and intent.status is not _P.CANCELED:
+            return False
+        if intent.status is not _P.CANCELED:
+            self.payments.gateway.cancel(intent_id, idempotency_key=f"{order.id}:expire")
+    return self.changes.apply(order.id, self._claim).status is _S.EXPIRED
+
+
+def _login_counting_after_the_check(self: AdminLogin, username: str, password: str) -> LoggedIn:
+    """Issue 19's login, before 9472a39: the lock read before the (slow) password check, the failure counted after."""
+    now = int(self.clock().timestamp())
+    key = lockout_key(username)
+    recorded = self.failures.get(key)
+    if recorded is not None and recorded.locked_at(now):
+        raise LoginRefusedError(locked_for=(recorded.locked_until or now) - now)
+    user = self._find(username)
+    if not self.passwords.verify(user.password_hash if user else None, password) or user is None:
+        self.failures.record_failure(key, self.failures.admit(key, now), now)
+        raise LoginRefusedError()
+    self.failures.clear(key)
+    return LoggedIn(user.username, self.tokens().issue(user.username))
+
+
+def _compensate_deciding_on_first_read(self: CompensationService, request: CompensationRequested) -> Order:
+    """Issue 19's compensation as found: "beyond undo" judged on the first read only, the undo run whatever the
+    conditional write to COMPENSATING then found."""
+    order = self.orders.get(request.order_id)
+    assert order is not None
+    if order.status in {_S.SHIPPED, _S.FULFILLED}:
+        return order
+    final = _S.CANCELLED if request.cancel else _S.FAILED
+
+    def begin(current: Order) -> Change | None:
+        if current.status in AWAITING_PAYMENT:
+            return Change(current.transitioned(_S.CANCELLED, self.clock()))
+        if current.status not in {_S.AUTHORIZED, _S.RESERVED, _S.CAPTURED}:
+            return None
+        return Change(current.transitioned(_S.COMPENSATING, self.clock()))
+
+    order = self.changes.apply(order.id, begin)
+    self.inventory.release_for(order.id)
+    refunded = 0
+    if order.payment.intent_id:
+        gateway = self.payments.gateway
+        intent = gateway.retrieve(order.payment.intent_id)
+        if intent.status is _P.SUCCEEDED and intent.amount_refunded < intent.amount_received:
+            refunded = gateway.refund(intent.id, None, idempotency_key=f"{order.id}:refund").amount_refunded
+        elif intent.status in {_P.REQUIRES_CAPTURE, _P.REQUIRES_PAYMENT_METHOD}:
+            gateway.cancel(intent.id, idempotency_key=f"{order.id}:cancel")
+
+    def finish(current: Order) -> Change | None:
+        if current.status is not _S.COMPENSATING:
+            return None
+        payment = replace(current.payment, refunded=max(current.payment.refunded, refunded))
+        return Change(current.transitioned(final, self.clock(), payment=payment))
+
+    return self.changes.apply(order.id, finish)
+
+
+@dataclass(frozen=True)
+class Reinserted:
+    name: str
+    pair: str
+    patch: Callable[[], AbstractContextManager[object]]
+
+
+BUGS = (
+    Reinserted(
+        "expiry race (issue 18): the intent cancelled before the order is claimed EXPIRED",
+        "expiry sweep x payOrder",
+        lambda: mock.patch.object(ExpiryService, "_expire", _expire_cancelling_first),
+    ),
+    Reinserted(
+        "lockout burst (issue 19): attempts counted after the password check instead of admitted before it",
+        "admin login (wrong password) x admin login (wrong password)",
+        lambda: mock.patch.object(AdminLogin, "login", _login_counting_after_the_check),
+    ),
+    Reinserted(
+        "cancellation race (issue 19): compensation decides 'beyond undo' on its first read only",
+        "admin cancel x allocate_shipment",
+        lambda: mock.patch.object(CompensationService, "compensate", _compensate_deciding_on_first_read),
+    ),
+)
+
+
+@contextmanager
+def reinserted(bug: Reinserted) -> Iterator[Pair]:
+    with bug.patch():
+        yield pair_named(bug.pair)
+
+
+def explore_with(bug: Reinserted, bound: int) -> Exploration:
+    with reinserted(bug) as pair:
+        return explore(pair, bound)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bound", type=int, default=2)
+    args = parser.parse_args()
+    logging.disable(logging.CRITICAL)
+    caught = 0
+    for bug in BUGS:
+        found = explore_with(bug, args.bound)
+        caught += not found.passed
+        verdict = "CAUGHT" if not found.passed else "MISSED"
+        print(f"{verdict}: {bug.name} — after {found.schedules} schedules, {found.seconds:.2f} s")
+        if found.failure is not None:
+            print(found.report(), end="\n\n")
+    print(f"{caught} of {len(BUGS)} re-inserted bugs caught")
+    return 0 if caught == len(BUGS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
