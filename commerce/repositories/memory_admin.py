@@ -40,6 +40,8 @@ class InMemoryStockLedger(StockLedger):
     ) -> None:
         key = (before.product_id, before.warehouse_id)
         with self._lock:
+            if adjustment.request and adjustment in self.adjustments:
+                return  # the same request again (DynamoDB's ClientRequestToken): applied once
             stored = self.inventory.stock.get(key)
             if (stored is not None) != exists or (stored is not None and stored.version != before.version):
                 raise ConcurrentUpdateError("stock", f"{key[0]}/{key[1]}")

@@ -93,6 +93,7 @@ class AdminMutation:
             quantity=input.quantity,
             delta=input.delta,
             note=input.note,
+            idempotency_key=input.idempotency_key or "",
         )
         services = info.context.services
         try:

@@ -86,7 +86,7 @@ def honour_client_request_tokens() -> RequestTokens:
     def transact_write_items(handler: DynamoHandler) -> ActionResult:
         return _TOKENS.transact(handler)
 
-    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign,assignment]
     return _TOKENS
 
 
