@@ -1,4 +1,8 @@
-"""Admin login: the same answer for an unknown user and a wrong password, and a lockout after repeated failures."""
+"""Admin login: the same answer for an unknown user and a wrong password, and attempts throttled per source.
+
+The throttle's rules are in commerce/admin/lockout.py. `source` is the caller's address as the edge saw it
+(graphql_api/context.py says where it comes from and why it can be trusted).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from commerce.admin.lockout import LoginFailureRepository, LoginLockedError, lockout_key
+from commerce.admin.lockout import (
+    LoginFailureRepository,
+    LoginThrottledError,
+    name_and_source_key,
+    name_key,
+    source_key,
+)
 from commerce.admin.passwords import PasswordVerifier
 from commerce.admin.tokens import AdminTokens, IssuedToken
 from commerce.clock import Clock
@@ -16,13 +26,15 @@ from commerce.secrets import AdminUser
 
 logger = logging.getLogger(__name__)
 
+UNKNOWN_SOURCE = "unknown"
+
 
 class LoginRefusedError(DomainError):
-    """`locked_for`: seconds until the username may try again, when it is locked; None for wrong credentials."""
+    """`retry_after`: seconds until this source may try again, when it is throttled; None for wrong credentials."""
 
-    def __init__(self, locked_for: int | None = None) -> None:
-        super().__init__("login locked" if locked_for else "invalid username or password")
-        self.locked_for = locked_for
+    def __init__(self, retry_after: int | None = None) -> None:
+        super().__init__("too many login attempts" if retry_after else "invalid username or password")
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,23 +55,30 @@ class AdminLogin:
     ) -> None:
         self.users = users
         self.passwords = passwords
-        self.failures = failures
+        self.attempts = failures
         self.tokens = tokens
         self.clock = clock
 
-    def login(self, username: str, password: str) -> LoggedIn:
+    def login(self, username: str, password: str, source: str | None = None) -> LoggedIn:
         now = int(self.clock().timestamp())
-        key = lockout_key(username)
+        source = source or UNKNOWN_SOURCE
+        policy = self.attempts.policy
+        pair = name_and_source_key(username, source)
         try:
-            attempt = self.failures.admit(key, now)
-        except LoginLockedError as locked:
-            raise LoginRefusedError(locked_for=locked.locked_for) from locked
+            # Narrowest first: an attempt its own source may not make spends nothing of the wider allowances.
+            counted = self.attempts.admit(pair, policy.per_name_and_source, now)
+            self.attempts.admit(source_key(source), policy.per_source, now)
+            if not counted.known_at(now):
+                self.attempts.admit(name_key(username), policy.per_name, now)
+        except LoginThrottledError as throttled:
+            logger.warning("admin login throttled", extra={"retry_after": throttled.retry_after})
+            raise LoginRefusedError(retry_after=throttled.retry_after) from throttled
         user = self._find(username)
         if not self.passwords.verify(user.password_hash if user else None, password) or user is None:
-            counted = self.failures.record_failure(key, attempt, now)
-            logger.warning("admin login failed", extra={"failures": counted.count, "locked": counted.locked_at(now)})
+            logger.warning("admin login failed", extra={"attempts": counted.count})
             raise LoginRefusedError()
-        self.failures.clear(key)
+        self.attempts.remember_success(pair, now)
+        self.attempts.clear(source_key(source))
         logger.info("admin logged in", extra={"admin": user.username})
         return LoggedIn(user.username, self.tokens().issue(user.username))
 

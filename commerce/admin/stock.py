@@ -23,6 +23,9 @@ class StockAdjustment:
     after: int
     version: int  # the item's version this change produced
     note: str = ""
+    # A digest of the idempotency key the change was asked with: a retry finds its first attempt by it, and the
+    # ledger's transaction carries it as DynamoDB's ClientRequestToken. "" on records written before it existed.
+    request: str = ""
 
     @property
     def delta(self) -> int:
@@ -61,7 +64,8 @@ class StockLedger(ABC):
     ) -> None:
         """Set the item's available units to `adjustment.after` and save the adjustment, all or nothing, if the
         item is still at `before.version` (or, `exists` False, still absent). Reserved and shipped units are
-        never touched. Raises ConcurrentUpdateError, having written nothing, otherwise."""
+        never touched. Raises ConcurrentUpdateError, having written nothing, otherwise. Sent again after its answer
+        was lost (the same `adjustment`), it succeeds without writing twice."""
 
     @abstractmethod
     def history(self, product_id: str, *, limit: int, cursor: str | None) -> Page[StockAdjustment]:

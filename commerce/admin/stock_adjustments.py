@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,9 @@ from commerce.validation import IssueCode, ValidationIssue
 
 MAX_UNITS = 1_000_000
 MAX_NOTE_LENGTH = 500
+MAX_KEY_LENGTH = 200
+# A retry looks for its first attempt among the product's newest adjustments: retries come within minutes.
+RETRY_LOOKBACK = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,8 @@ class AdjustStock:
     quantity: int | None = None
     delta: int | None = None
     note: str = ""
+    # The client's key for this change, the same on every retry of it; "" gives each call a key of its own.
+    idempotency_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,8 @@ def check_adjustment(command: AdjustStock) -> list[ValidationIssue]:
         issues.append(ValidationIssue("expectedVersion", IssueCode.INVALID, "versions start at 0"))
     if len(command.note) > MAX_NOTE_LENGTH:
         issues.append(ValidationIssue("note", IssueCode.INVALID, f"is longer than {MAX_NOTE_LENGTH}"))
+    if len(command.idempotency_key) > MAX_KEY_LENGTH:
+        issues.append(ValidationIssue("idempotencyKey", IssueCode.INVALID, f"is longer than {MAX_KEY_LENGTH}"))
     return issues
 
 
@@ -96,9 +104,10 @@ class StockAdjustments:
             raise ProductNotFoundError(command.product_id)
         if command.warehouse_id not in {warehouse.id for warehouse in self.warehouses.all()}:
             raise WarehouseNotFoundError(command.warehouse_id)
+        request = _request_digest(command)
         before, exists = self._current(command.product_id, command.warehouse_id)
         if before.version != command.expected_version:
-            raise StockVersionConflictError(before, command.expected_version)
+            return self._applied_before(command, request, before)
         after = command.quantity if command.quantity is not None else before.available + (command.delta or 0)
         if after < 0:
             raise NegativeStockError(before.available, after - before.available)
@@ -106,21 +115,33 @@ class StockAdjustments:
         adjustment = StockAdjustment(
             product_id=command.product_id,
             warehouse_id=command.warehouse_id,
-            id=f"{to_iso(at)}#{command.warehouse_id}#{secrets.token_hex(4)}",
+            id=f"{to_iso(at)}#{command.warehouse_id}#{request[:8]}",
             at=to_iso(at),
             by=command.by,
             before=before.available,
             after=after,
             version=before.version + 1,
             note=command.note.strip(),
+            request=request,
         )
         try:
             self.ledger.record(before, adjustment, product.low_stock_threshold, exists=exists)
-        except ConcurrentUpdateError as exc:
-            # Changed between our read and our write: the version the admin saw is stale all the same.
+        except ConcurrentUpdateError:
+            # Changed between our read and our write: the version the admin saw is stale, unless the change was
+            # this very request's, applied by an attempt whose answer was lost.
             current, _ = self._current(command.product_id, command.warehouse_id)
-            raise StockVersionConflictError(current, command.expected_version) from exc
+            return self._applied_before(command, request, current)
         return replace(before, available=after, version=adjustment.version), adjustment
+
+    def _applied_before(
+        self, command: AdjustStock, request: str, current: StockLevel
+    ) -> tuple[StockLevel, StockAdjustment]:
+        """The earlier attempt of this request, answered as it would have been; else the conflict it is."""
+        recent = self.ledger.history(command.product_id, limit=RETRY_LOOKBACK, cursor=None).items
+        for earlier in recent:
+            if command.idempotency_key and earlier.request == request:
+                return current, earlier
+        raise StockVersionConflictError(current, command.expected_version)
 
     def low_stock(self) -> list[LowStockItem]:
         """Items at or below their product's threshold in every warehouse, for products still sold."""
@@ -138,3 +159,9 @@ class StockAdjustments:
             if level.warehouse_id == warehouse_id:
                 return level, True
         return StockLevel(product_id, warehouse_id, available=0), False
+
+
+def _request_digest(command: AdjustStock) -> str:
+    """Per admin and key, so one admin's key never answers for another's; random when the client sent none."""
+    key = command.idempotency_key or secrets.token_hex(16)
+    return hashlib.sha256(f"stock-adjustment\x00{command.by}\x00{key}".encode()).hexdigest()

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from commerce.admin.analytics import AnalyticsRepository
-from commerce.admin.lockout import DEFAULT_POLICY, LockoutPolicy, LoginFailureRepository, LoginFailures
+from commerce.admin.lockout import DEFAULT_POLICY, LoginAttempts, LoginFailureRepository, LoginPolicy
 from commerce.admin.stock import StockAdjustment, StockLedger
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, StockLevel
 from commerce.errors import ConcurrentUpdateError
@@ -42,6 +42,8 @@ class InMemoryStockLedger(StockLedger):
     ) -> None:
         key = (before.product_id, before.warehouse_id)
         with self._lock:
+            if adjustment.request and adjustment in self.adjustments:
+                return  # the same request again (DynamoDB's ClientRequestToken): applied once
             stored = self.inventory.stock.get(key)
             if (stored is not None) != exists or (stored is not None and stored.version != before.version):
                 raise ConcurrentUpdateError("stock", f"{key[0]}/{key[1]}")
@@ -67,38 +69,48 @@ class InMemoryStockLedger(StockLedger):
 
 
 class InMemoryLoginFailureRepository(LoginFailureRepository):
-    def __init__(self, policy: LockoutPolicy = DEFAULT_POLICY) -> None:
+    """DynamoDB's conditional writes under one mutex; `expires_at` kept as the TTL attribute is (never read back)."""
+
+    def __init__(self, policy: LoginPolicy = DEFAULT_POLICY) -> None:
         super().__init__(policy)
-        self.records: dict[str, LoginFailures] = {}
+        self.records: dict[str, LoginAttempts] = {}
+        self.expires_at: dict[str, int] = {}
         self._mutex = threading.Lock()
 
-    def get(self, key: str) -> LoginFailures | None:
+    def get(self, key: str) -> LoginAttempts | None:
         return self.records.get(key)
 
     def clear(self, key: str) -> None:
         with self._mutex:
             self.records.pop(key, None)
+            self.expires_at.pop(key, None)
 
-    def _increment_below(self, key: str, now: int, limit: int) -> tuple[LoginFailures | None, LoginFailures | None]:
+    def _add_if_below(
+        self, key: str, limit: int, now: int, stale_before: int, expires_at: int
+    ) -> tuple[LoginAttempts | None, LoginAttempts | None]:
         with self._mutex:
             current = self.records.get(key)
-            if current is None or current.window_ends <= now or current.count >= limit or current.locked_at(now):
+            if current is None or current.count >= limit or current.last_at <= stale_before:
                 return None, current
-            self.records[key] = replace(current, count=current.count + 1)
+            self.records[key] = replace(current, count=current.count + 1, last_at=now)
+            self.expires_at[key] = expires_at
             return self.records[key], None
 
-    def _open_window(self, key: str, failures: LoginFailures, now: int) -> bool:
+    def _create(self, key: str, attempts: LoginAttempts, expires_at: int) -> bool:
         with self._mutex:
-            current = self.records.get(key)
-            if current is not None and (current.window_ends > now or current.locked_at(now)):
+            if key in self.records:
                 return False
-            self.records[key] = failures
+            self.records[key], self.expires_at[key] = attempts, expires_at
             return True
 
-    def _lock(self, key: str, until: int, expires_at: int, now: int) -> bool:
+    def _replace(self, key: str, expected: LoginAttempts, attempts: LoginAttempts, expires_at: int) -> bool:
         with self._mutex:
             current = self.records.get(key)
-            if current is None or current.locked_at(now):
+            if current is None or (current.count, current.last_at) != (expected.count, expected.last_at):
                 return False
-            self.records[key] = replace(current, locked_until=until)
+            self.records[key], self.expires_at[key] = attempts, expires_at
             return True
+
+    def _put(self, key: str, attempts: LoginAttempts, expires_at: int) -> None:
+        with self._mutex:
+            self.records[key], self.expires_at[key] = attempts, expires_at

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
+# TransactWriteItems' ClientRequestToken is 1 to 36 characters (API reference).
+_TOKEN_LENGTH = 36
+
+
 class DynamoStockLedger(StockLedger):
     def __init__(self, inventory: DynamoTable, adjustments: DynamoTable) -> None:
         self.inventory = inventory
@@ -59,11 +63,19 @@ class DynamoStockLedger(StockLedger):
             "Put": {"TableName": self.adjustments.name, "Item": to_wire(adjustment_to_item(adjustment))}
         }
         try:
-            self.inventory.client.transact_write_items(TransactItems=[change, record])
+            if adjustment.request:
+                # The same request again within 10 minutes (its answer lost) succeeds without applying twice; with
+                # other parameters it is refused (IdempotentParameterMismatchException) and re-read by the caller.
+                # Without a token, botocore makes one per call, so only its own retries would be covered.
+                self.inventory.client.transact_write_items(
+                    TransactItems=[change, record], ClientRequestToken=adjustment.request[:_TOKEN_LENGTH]
+                )
+            else:
+                self.inventory.client.transact_write_items(TransactItems=[change, record])
         except ClientError as exc:
             # A failed condition, or a conflict with a reservation's transaction on the same item: either way the
             # admin's view is stale and nothing was written.
-            if is_condition_failure(exc):
+            if is_condition_failure(exc) or exc.response["Error"]["Code"] == "IdempotentParameterMismatchException":
                 raise ConcurrentUpdateError("stock", f"{before.product_id}/{before.warehouse_id}") from exc
             raise
 
@@ -125,6 +137,7 @@ def adjustment_to_item(adjustment: StockAdjustment) -> Item:
         "after": adjustment.after,
         "version": adjustment.version,
         "note": adjustment.note,
+        "request": adjustment.request,
     }
 
 
@@ -139,4 +152,5 @@ def adjustment_from_item(item: dict[str, Any]) -> StockAdjustment:
         after=int(item["after"]),
         version=int(item["version"]),
         note=item.get("note", ""),
+        request=item.get("request", ""),
     )

@@ -36,15 +36,17 @@ class AdminLoginPayload:
 @strawberry.type
 class AdminMutation:
     @strawberry.mutation(
-        description="Exchange an admin's username and password for a short-lived token. Repeated failures lock the "
-        "username for a while; an unknown username and a wrong password get the same answer."
+        description="Exchange an admin's username and password for a short-lived token. Attempts are limited per "
+        "username and caller address: past a few, each next attempt waits longer (LOGIN_LOCKED says how long); an "
+        "unknown username and a wrong password get the same answer."
     )
     async def admin_login(self, info: Info, username: str, password: str) -> AdminLoginPayload:
         # Here, not at the top: the login module imports argon2, which no shopper's request needs at cold start.
         from commerce.admin.login import LoginRefusedError
 
         try:
-            logged_in = await run_sync(info.context.services.admin_login.login, username, password)
+            source = info.context.caller_address()
+            logged_in = await run_sync(info.context.services.admin_login.login, username, password, source)
         except LoginRefusedError as refused:
             return AdminLoginPayload(errors=[_login_error(refused)])
         token = logged_in.token
@@ -91,6 +93,7 @@ class AdminMutation:
             quantity=input.quantity,
             delta=input.delta,
             note=input.note,
+            idempotency_key=input.idempotency_key or "",
         )
         services = info.context.services
         try:
@@ -113,11 +116,18 @@ class AdminMutation:
 
 
 def _login_error(refused: LoginRefusedError) -> UserError:
-    if refused.locked_for:
-        minutes = max(1, -(-refused.locked_for // 60))
-        message = f"too many failed logins: try again in {minutes} minute{'s' if minutes > 1 else ''}"
+    if refused.retry_after:
+        # The prefix is the one the web app's login form strips (frontend/src/features/admin-auth).
+        message = f"too many failed logins: try again in {_duration(refused.retry_after)}"
         return UserError(field=None, message=message, code=IssueCode.LOGIN_LOCKED)
     return UserError(field=None, message="invalid username or password", code=IssueCode.INVALID_CREDENTIALS)
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds > 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes"
 
 
 def _cancel_error(field: str | None, code: IssueCode, message: str) -> CancelOrderPayload:

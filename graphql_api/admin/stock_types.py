@@ -72,6 +72,11 @@ class AdjustStockInput:
     quantity: int | None = None
     delta: int | None = None
     note: str = ""
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A fresh value per change, the same when retrying it: a retry of a change that was applied "
+        "answers with that change instead of VERSION_CONFLICT, and nothing is applied twice.",
+    )
 
 
 @strawberry.type

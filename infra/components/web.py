@@ -24,7 +24,9 @@ CONFIG_OBJECT = "config.json"
 # AWS managed policies, by their documented ids (CloudFront developer guide, "Use managed ... policies").
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # API Gateway needs its own Host header
+# API Gateway needs its own Host header; this policy also adds every CloudFront header, CloudFront-Viewer-Address
+# among them: the admin login counts attempts per viewer address (graphql_api/context.py, caller_address).
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 
 ALL_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]

@@ -19,7 +19,7 @@ from moto.server import ThreadedMotoServer
 
 from infra.local.moto_dynamodb_responses import write_item_responses_directly
 from infra.local.moto_state_machines import parse_each_definition_once
-from infra.local.moto_transactions import copy_only_touched_items
+from infra.local.moto_transactions import copy_only_touched_items, honour_client_request_tokens
 from infra.local.ports import require_free
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     serialise_dynamodb()
     copy_only_touched_items()
+    honour_client_request_tokens()
     list_moto_modules_once()
     write_item_responses_directly()
     parse_each_definition_once()

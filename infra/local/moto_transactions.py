@@ -6,25 +6,88 @@ and a local system that slows down as orders accumulate. A transaction writes at
 so this backs up just those items and puts them back when the transaction is cancelled, as moto's own rollback does
 for the whole table. The local cloud's lock (`infra.local.aws.serialise_dynamodb`) keeps anyone from seeing the
 half-applied state in between, as it did before.
+
+moto also ignores TransactWriteItems' `ClientRequestToken`; `honour_client_request_tokens` gives it DynamoDB's
+meaning (API reference, TransactWriteItems, ClientRequestToken): for 10 minutes after a request with a token
+completes, the same token with the same request succeeds without writing again, and with any other parameters is
+refused with IdempotentParameterMismatchException. Only a transaction that was applied is remembered: a cancelled one
+wrote nothing, so its retry is judged afresh (the reference does not say otherwise).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
+from moto.core.responses import ActionResult
+from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX, DynamodbException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
+
+from commerce.clock import Clock, system_clock
 
 # (table name, hash key, range key) → the item before the transaction, None where there was none.
 Backup = dict[tuple[str, DynamoType, DynamoType | None], Item | None]
 
 _ORIGINAL: Callable[[DynamoDBBackend, list[dict[str, Any]]], None] = DynamoDBBackend.transact_write_items
+_ORIGINAL_REQUEST: Callable[[DynamoHandler], ActionResult] = DynamoHandler.transact_write_items
+TOKEN_WINDOW = timedelta(minutes=10)
+
+
+class IdempotentParameterMismatchError(DynamodbException):
+    error_type = ERROR_TYPE_PREFIX + "IdempotentParameterMismatchException"
+
+    def __init__(self) -> None:
+        message = "The request uses the same client token as a previous, but non-identical request."
+        super().__init__(IdempotentParameterMismatchError.error_type, message=message)
+
+
+class RequestTokens:
+    """Tokens of applied transactions: the request's fingerprint and when it completed. Used under the local
+    cloud's DynamoDB lock (infra.local.aws.serialise_dynamodb), one request at a time."""
+
+    def __init__(self, clock: Clock = system_clock) -> None:
+        self.clock = clock
+        self._applied: dict[str, tuple[str, datetime]] = {}
+
+    def transact(self, handler: DynamoHandler) -> ActionResult:
+        body: dict[str, Any] = dict(handler.body)
+        token = body.pop("ClientRequestToken", None)
+        if token is None:
+            return _ORIGINAL_REQUEST(handler)
+        fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        now = self.clock()
+        self._applied = {t: seen for t, seen in self._applied.items() if now - seen[1] < TOKEN_WINDOW}
+        seen = self._applied.get(token)
+        if seen is not None:
+            if seen[0] != fingerprint:
+                raise IdempotentParameterMismatchError()
+            return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})
+        answer = _ORIGINAL_REQUEST(handler)
+        self._applied[token] = (fingerprint, self.clock())
+        return answer
+
+
+_TOKENS = RequestTokens()
+
+
+def honour_client_request_tokens() -> RequestTokens:
+    """Installed once per process (the handler class is shared); the tokens it remembers, for tests' clocks."""
+
+    def transact_write_items(handler: DynamoHandler) -> ActionResult:
+        return _TOKENS.transact(handler)
+
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign,assignment]
+    return _TOKENS
 
 
 def copy_only_touched_items() -> None:

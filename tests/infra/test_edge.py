@@ -7,7 +7,7 @@ import json
 
 from commerce.adapters.edge import ORIGIN_HEADER
 from commerce.secrets import EDGE
-from infra.components.web import RATE_WINDOW_SECONDS
+from infra.components.web import ALL_VIEWER_EXCEPT_HOST_HEADER, API_PATHS, RATE_WINDOW_SECONDS
 from infra.deployment import DEPLOYMENT
 from tests.infra.program import ORIGIN_SECRET, Program, Resource
 
@@ -64,3 +64,13 @@ def test_only_the_functions_behind_the_http_api_are_told_the_origin_secret(progr
         in program.one("aws:lambda/function:Function", f"{APP}-{function.name}").inputs["environment"]["variables"]
     }
     assert told == {"api", "stripe-webhook"}
+
+
+def test_the_api_behaviours_forward_cloudfronts_viewer_address_and_not_the_viewers_host(program: Program) -> None:
+    # The admin login throttles per CloudFront-Viewer-Address; AllViewerExceptHostHeader is the managed policy that
+    # adds it (with every CloudFront header) while leaving API Gateway its own Host.
+    distribution = program.one(DISTRIBUTION, f"{APP}-web")
+    behaviours = {b["pathPattern"]: b for b in distribution.inputs["orderedCacheBehaviors"]}
+    for path in API_PATHS:
+        policy = behaviours[path]["originRequestPolicyId"]
+        assert policy == ALL_VIEWER_EXCEPT_HOST_HEADER, f"{distribution} forwards {path} with {policy}"

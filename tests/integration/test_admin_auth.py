@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import importlib
 import json
@@ -9,18 +10,19 @@ import secrets
 import statistics
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import pytest
 
-from commerce.admin.lockout import lockout_key
+from commerce.admin.lockout import name_and_source_key
 from commerce.admin.tokens import ADMIN_SCOPE, AUDIENCE, ISSUER, AdminTokens
 from infra.local.cloud import LocalCloud
-from infra.local.secrets import LOCAL_ADMIN_PASSWORD, LOCAL_VALUES
-from tests.integration.admin import Admin
-from tests.integration.graphql_transport import MangumTransport
+from infra.local.secrets import LOCAL_ADMIN_PASSWORD, LOCAL_ADMIN_USERNAME, LOCAL_VALUES
+from tests.integration.admin import LOGIN, Admin
+from tests.integration.graphql_transport import MangumTransport, http_api_event
 from tests.unit.test_admin_permissions import ADMIN_QUERIES
 
 SIGNING_KEY = LOCAL_VALUES["app-keys"]["jwt_signing_key"]
@@ -101,15 +103,47 @@ def test_an_unknown_user_takes_about_as_long_to_refuse_as_a_wrong_password(admin
     assert 1 / 3 < unknown / known < 3, (unknown, known)
 
 
-def test_five_failures_lock_the_username_for_fifteen_minutes_in_dynamodb(admin: Admin, local_cloud: LocalCloud) -> None:
-    username = f"intruder-{secrets.token_hex(4)}"  # never the real admin: its lock would outlive this test
-    answers = [admin.login(username, f"guess-{attempt}")["errors"][0]["code"] for attempt in range(6)]
-    assert answers == ["INVALID_CREDENTIALS"] * 5 + ["LOGIN_LOCKED"]
-    locked = admin.login(username, "guess-7")["errors"][0]
-    assert locked["code"] == "LOGIN_LOCKED" and "15 minutes" in locked["message"]
-    record = local_cloud.services.repositories.login_failures.get(lockout_key(username))
+def test_five_wrong_attempts_from_one_address_make_the_next_wait_thirty_seconds(
+    admin: Admin, local_cloud: LocalCloud
+) -> None:
+    username = f"intruder-{secrets.token_hex(4)}"
+    answers = [admin.login(username, f"guess-{attempt}")["errors"][0] for attempt in range(6)]
+    assert [answer["code"] for answer in answers] == ["INVALID_CREDENTIALS"] * 5 + ["LOGIN_LOCKED"]
+    assert answers[-1]["message"] == "too many failed logins: try again in 30 seconds"
+    record = local_cloud.services.repositories.login_failures.get(name_and_source_key(username, "127.0.0.1"))
     assert record is not None and record.count == 5
-    assert record.locked_until is not None and 14 * 60 < record.locked_until - time.time() <= 15 * 60
+
+
+def test_a_strangers_burst_from_one_address_never_keeps_the_admin_out_from_another(local_cloud: LocalCloud) -> None:
+    """Through the api function as deployed (behind the edge): the address is CloudFront-Viewer-Address."""
+
+    def login(viewer: str, password: str) -> dict[str, Any]:
+        body = json.dumps(
+            {"query": LOGIN, "variables": {"username": LOCAL_ADMIN_USERNAME, "password": password}}
+        ).encode()
+        headers = {"content-type": "application/json", "cloudfront-viewer-address": f"{viewer}:52110"}
+        event = http_api_event("POST", "/graphql", body, headers)
+        answer = local_cloud.runtime.invoke(local_cloud.function_name("api"), event)
+        payload: dict[str, Any] = json.loads(answer["body"])["data"]["adminLogin"]
+        return payload
+
+    stranger, desk = f"198.51.100.{secrets.randbelow(250)}", "192.0.2.10"
+    # Each worker is an execution environment of its own, with its own event loop (Mangum runs one per call).
+    with ThreadPoolExecutor(
+        max_workers=8, initializer=lambda: asyncio.set_event_loop(asyncio.new_event_loop())
+    ) as pool:
+        answers = list(pool.map(lambda n: login(stranger, f"guess-{n}")["errors"][0], range(20)))
+    codes = sorted(answer["code"] for answer in answers)
+    assert codes == ["INVALID_CREDENTIALS"] * 5 + ["LOGIN_LOCKED"] * 15  # never more checks than the 5 free
+    waits = {
+        a["message"].removeprefix("too many failed logins: try again in ")
+        for a in answers
+        if a["code"] == "LOGIN_LOCKED"
+    }
+    assert all(0 < int(wait.removesuffix(" seconds")) <= 30 for wait in waits), waits  # 30 s from the 5th, ticking
+    assert login(desk, LOCAL_ADMIN_PASSWORD)["token"]
+    record = local_cloud.services.repositories.login_failures.get(name_and_source_key("admin", stranger))
+    assert record is not None and record.count == 5
 
 
 def test_a_token_without_the_admin_scope_is_forbidden(admin: Admin) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
+from commerce.admin.stock import StockAdjustment
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
 from commerce.repositories.dynamo import DynamoTable
@@ -119,6 +120,38 @@ def test_a_stale_version_is_refused_and_writes_nothing(admin: Admin, product: st
     assert [(e["field"], e["code"]) for e in stale["errors"]] == [("expectedVersion", "VERSION_CONFLICT")]
     assert "now version 1" in stale["errors"][0]["message"]
     assert inventory(admin, product) == before
+
+
+def test_an_adjustment_sent_again_after_its_answer_was_lost_changes_stock_once(admin: Admin, product: str) -> None:
+    key = secrets.token_hex(8)
+    first = adjust(admin, product, "wh-east", 0, delta=5, idempotencyKey=key)  # its answer never reaches the admin
+    again = adjust(admin, product, "wh-east", 0, delta=5, idempotencyKey=key)
+    assert again["errors"] == [] and again["adjustment"] == first["adjustment"]
+    assert level(admin, product, "wh-east")["available"] == 15
+    assert len(inventory(admin, product)["adjustments"]["edges"]) == 1
+
+
+def test_the_ledgers_transaction_sent_again_applies_once_in_dynamodb(
+    admin: Admin, product: str, local_cloud: LocalCloud
+) -> None:
+    ledger = local_cloud.services.repositories.stock_ledger
+    before = local_cloud.services.repositories.inventory.levels(product)
+    (east,) = [lv for lv in before if lv.warehouse_id == "wh-east"]
+    change = StockAdjustment(
+        product,
+        "wh-east",
+        "2026-11-24T09:30:00.000Z#wh-east#0",
+        "2026-11-24T09:30:00.000Z",
+        "admin",
+        east.available,
+        east.available + 5,
+        east.version + 1,
+        request="r" * 64,
+    )
+    ledger.record(east, change, 0, exists=True)
+    ledger.record(east, change, 0, exists=True)  # the first answer lost, the same transaction again
+    assert level(admin, product, "wh-east")["available"] == east.available + 5
+    assert len(inventory(admin, product)["adjustments"]["edges"]) == 1
 
 
 def test_a_reservation_since_the_admin_read_makes_their_version_stale(admin: Admin, product: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from commerce.admin.lockout import LoginLockedError, lockout_key
+from commerce.admin.lockout import LoginThrottledError, name_and_source_key
 from commerce.bootstrap import Services
 from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError
@@ -307,39 +307,36 @@ def test_an_idempotency_key_is_claimed_once_and_an_expired_one_can_be_claimed_ag
     assert repo.claim(a_claim(expired_key))
 
 
-def test_login_attempts_racing_in_dynamodb_are_admitted_only_up_to_the_limit(services: Services) -> None:
+def test_login_attempts_racing_in_dynamodb_are_admitted_only_up_to_the_free_attempts(services: Services) -> None:
     repo = services.repositories.login_failures
-    key = lockout_key(unique("burst"))
+    allowance = repo.policy.per_name_and_source
+    key = name_and_source_key(unique("burst"), "198.51.100.1")
     now = int(time.time())
 
-    def attempt(_: int) -> tuple[str, int]:
+    def attempt(at: int) -> tuple[str, int]:
         try:
-            return "admitted as", repo.admit(key, now).count
-        except LoginLockedError as locked:
-            return "refused for", locked.locked_for
+            return "admitted as", repo.admit(key, allowance, at).count
+        except LoginThrottledError as throttled:
+            return "refused for", throttled.retry_after
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = sorted(pool.map(attempt, range(20)))
-    assert answers == [("admitted as", n) for n in range(1, 6)] + [("refused for", 15 * 60)] * 15
+        answers = sorted(pool.map(attempt, [now] * 20))
+    assert answers == [("admitted as", n) for n in range(1, 6)] + [("refused for", 30)] * 15
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = sorted(pool.map(attempt, [now + 30] * 20))  # the wait is over: one more, then twice the wait
+    assert answers == [("admitted as", 6)] + [("refused for", 60)] * 19
     record = repo.get(key)
-    assert record is not None and (record.count, record.locked_until) == (5, None)
+    assert record is not None and (record.count, record.last_at) == (6, now + 30)
 
 
-def test_the_failure_that_spends_the_last_attempt_locks_in_dynamodb_unless_a_success_cleared_it(
-    services: Services,
-) -> None:
+def test_a_login_success_in_dynamodb_restarts_the_count_and_vouches_for_the_source(services: Services) -> None:
     repo = services.repositories.login_failures
-    key, cleared = lockout_key(unique("lock")), lockout_key(unique("cleared"))
+    allowance = repo.policy.per_name_and_source
+    key = name_and_source_key(unique("known"), "198.51.100.2")
     now = int(time.time())
-    for name in (key, cleared):
-        last = [repo.admit(name, now) for _ in range(5)][-1]
-        if name == cleared:
-            repo.clear(cleared)
-        repo.record_failure(name, last, now)
-    record = repo.get(key)
-    assert record is not None and record.locked_until == now + 15 * 60
-    with pytest.raises(LoginLockedError) as locked:
-        repo.admit(key, now + 15 * 60 - 1)
-    assert locked.value.locked_for == 1
-    assert repo.get(cleared) is None
-    assert repo.admit(cleared, now).count == 1
+    for _ in range(5):
+        repo.admit(key, allowance, now)
+    repo.remember_success(key, now)
+    counted = repo.admit(key, allowance, now)
+    assert counted.count == 1 and counted.known_at(now + 29 * 24 * 3600)
+    assert repo.admit(key, allowance, now + 2 * 24 * 3600).count == 1  # quiet for a day: afresh, still known

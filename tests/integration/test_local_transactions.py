@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from commerce.clock import system_clock
 from infra.local.cloud import LocalCloud
+from infra.local.moto_transactions import honour_client_request_tokens
 
 
 @pytest.fixture
@@ -92,3 +95,69 @@ def test_a_transaction_naming_a_missing_table_changes_nothing(tables: tuple[Any,
     with pytest.raises(ClientError):
         client.transact_write_items(TransactItems=writes)
     assert _state(client, ranged, plain) == {"a": "1", "b": "1", "c": None, "x": "1"}
+
+
+def _stock(table: str, key: str, units: int, version: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "Update": {
+                "TableName": table,
+                "Key": {"pk": {"S": key}},
+                "UpdateExpression": "SET v = :units, version = :next",
+                "ConditionExpression": "attribute_not_exists(version) OR version = :expected",
+                "ExpressionAttributeValues": {
+                    ":units": {"N": str(units)},
+                    ":next": {"N": str(version + 1)},
+                    ":expected": {"N": str(version)},
+                },
+            }
+        }
+    ]
+
+
+def test_the_same_token_and_request_again_succeeds_without_writing_twice(tables: tuple[Any, str, str]) -> None:
+    client, _, plain = tables
+    token = secrets.token_hex(16)
+    client.transact_write_items(TransactItems=_stock(plain, "x", 7, 0), ClientRequestToken=token)
+    client.put_item(TableName=plain, Item={"pk": {"S": "x"}, "v": {"N": "9"}, "version": {"N": "5"}})
+    # Its condition (version 0) no longer holds: only a replay can succeed, and it must not write 7 again.
+    client.transact_write_items(TransactItems=_stock(plain, "x", 7, 0), ClientRequestToken=token)
+    assert client.get_item(TableName=plain, Key={"pk": {"S": "x"}})["Item"]["v"]["N"] == "9"
+    with pytest.raises(ClientError) as refused:  # without the token, it is a new request, and refused
+        client.transact_write_items(TransactItems=_stock(plain, "x", 7, 0))
+    assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
+
+
+def test_the_same_token_with_another_request_is_refused_as_a_mismatch(tables: tuple[Any, str, str]) -> None:
+    client, _, plain = tables
+    token = secrets.token_hex(16)
+    client.transact_write_items(TransactItems=_stock(plain, "x", 7, 0), ClientRequestToken=token)
+    with pytest.raises(ClientError) as refused:
+        client.transact_write_items(TransactItems=_stock(plain, "x", 8, 1), ClientRequestToken=token)
+    assert refused.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+    assert client.get_item(TableName=plain, Key={"pk": {"S": "x"}})["Item"]["v"]["N"] == "7"
+
+
+def test_a_token_is_forgotten_ten_minutes_after_its_request_completed(tables: tuple[Any, str, str]) -> None:
+    client, _, plain = tables
+    tokens = honour_client_request_tokens()
+    started = datetime.now(UTC)
+    tokens.clock = lambda: started
+    try:
+        token = secrets.token_hex(16)
+        client.transact_write_items(TransactItems=_stock(plain, "x", 7, 0), ClientRequestToken=token)
+        tokens.clock = lambda: started + timedelta(minutes=10)
+        client.transact_write_items(TransactItems=_stock(plain, "x", 8, 1), ClientRequestToken=token)  # a new one
+        assert client.get_item(TableName=plain, Key={"pk": {"S": "x"}})["Item"]["v"]["N"] == "8"
+    finally:
+        tokens.clock = system_clock
+
+
+def test_a_cancelled_transactions_token_is_not_remembered(tables: tuple[Any, str, str]) -> None:
+    client, _, plain = tables
+    client.put_item(TableName=plain, Item={"pk": {"S": "x"}, "v": {"N": "1"}, "version": {"N": "1"}})
+    token = secrets.token_hex(16)
+    with pytest.raises(ClientError):
+        client.transact_write_items(TransactItems=_stock(plain, "x", 7, 3), ClientRequestToken=token)
+    client.transact_write_items(TransactItems=_stock(plain, "x", 7, 1), ClientRequestToken=token)  # no mismatch
+    assert client.get_item(TableName=plain, Key={"pk": {"S": "x"}})["Item"]["v"]["N"] == "7"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from commerce.admin.lockout import LockoutPolicy, LoginLockedError, lockout_key
+from commerce.admin.lockout import Allowance, LoginPolicy, LoginThrottledError, name_and_source_key, name_key
 from commerce.admin.login import AdminLogin, LoginRefusedError
 from commerce.admin.passwords import PasswordVerifier
 from commerce.admin.tokens import AdminTokens, TokenState
@@ -17,6 +17,7 @@ from commerce.secrets import AdminUser
 # Cheap parameters: these tests are about the protocol, not argon2's cost.
 HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 ALICE = AdminUser("alice", HASHER.hash("correct horse"))
+HOME, STRANGER = "198.51.100.7", "203.0.113.66"
 
 
 class CountingVerifier(PasswordVerifier):
@@ -59,10 +60,17 @@ class Desk:
             clock=lambda: self.now,
         )
 
-    def refused(self, username: str, password: str) -> LoginRefusedError:
+    def refused(self, username: str, password: str, source: str = HOME) -> LoginRefusedError:
         with pytest.raises(LoginRefusedError) as refused:
-            self.login.login(username, password)
+            self.login.login(username, password, source)
         return refused.value
+
+    def wrong(self, times: int, username: str = "alice", source: str = STRANGER) -> list[int | None]:
+        """Each wrong attempt's retry_after (None: it was checked and refused as wrong)."""
+        return [self.refused(username, "wrong", source).retry_after for _ in range(times)]
+
+    def later(self, seconds: int) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -84,7 +92,7 @@ def test_usernames_match_whatever_their_case_and_surrounding_spaces(desk: Desk) 
 def test_an_unknown_user_and_a_wrong_password_get_the_same_answer(desk: Desk) -> None:
     unknown = desk.refused("bob", "correct horse")
     wrong = desk.refused("alice", "wrong")
-    assert (str(unknown), unknown.locked_for) == (str(wrong), wrong.locked_for)
+    assert (str(unknown), unknown.retry_after) == (str(wrong), wrong.retry_after)
 
 
 def test_an_unknown_user_costs_a_password_hash_verification_like_a_known_one(desk: Desk) -> None:
@@ -100,15 +108,34 @@ def test_the_stand_in_hash_for_unknown_users_has_the_real_users_cost() -> None:
     assert stand_in.split("$")[3] == ALICE.password_hash.split("$")[3]  # m=…,t=…,p=…
 
 
-def test_five_failures_in_the_window_lock_the_username_even_against_the_right_password(desk: Desk) -> None:
-    for _ in range(5):
-        assert desk.refused("alice", "wrong").locked_for is None
-    locked = desk.refused("alice", "correct horse")
-    assert locked.locked_for == 15 * 60
-    assert len(desk.passwords.hashes_checked) == 5  # a locked username is refused before any hashing
+def test_five_wrong_attempts_from_one_source_make_its_next_attempt_wait_thirty_seconds(desk: Desk) -> None:
+    assert desk.wrong(5) == [None] * 5
+    assert desk.refused("alice", "correct horse", STRANGER).retry_after == 30
+    assert len(desk.passwords.hashes_checked) == 5  # a throttled attempt is refused before any hashing
+    desk.later(30)
+    assert desk.login.login("alice", "correct horse", STRANGER).username == "alice"
 
 
-def test_a_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_limit() -> None:
+def test_each_attempt_past_the_free_ones_doubles_the_wait_up_to_fifteen_minutes(desk: Desk) -> None:
+    desk.wrong(5)
+    waits = []
+    for _ in range(8):
+        wait = desk.refused("alice", "wrong", STRANGER).retry_after
+        assert wait is not None
+        waits.append(wait)
+        desk.later(wait)
+        assert desk.refused("alice", "wrong", STRANGER).retry_after is None  # admitted, checked, wrong
+    assert waits == [30, 60, 120, 240, 480, 900, 900, 900]
+
+
+def test_a_strangers_guesses_from_elsewhere_never_delay_the_admin(desk: Desk) -> None:
+    for _ in range(12):
+        desk.wrong(1)
+        desk.later(desk.refused("alice", "wrong", STRANGER).retry_after or 0)
+    assert desk.login.login("alice", "correct horse", HOME).username == "alice"
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_free_attempts() -> None:
     # Each attempt either is refused before hashing or waits, checked, until the whole burst has arrived.
     settled = threading.Semaphore(0)
     held = HeldVerifier(settled)
@@ -118,11 +145,11 @@ def test_a_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_limit
 
     def attempt(password: str) -> bool:
         try:
-            desk.login.login("alice", password)
+            desk.login.login("alice", password, STRANGER)
         except LoginRefusedError as refused:
             if not held.released.is_set():
                 settled.release()  # refused before hashing: until the release, no check has finished
-            assert str(refused) in {"login locked", "invalid username or password"}
+            assert str(refused) in {"too many login attempts", "invalid username or password"}
             return False
         return True
 
@@ -132,62 +159,69 @@ def test_a_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_limit
             assert settled.acquire(timeout=30), "an attempt neither hashed nor was refused"
         held.released.set()
         logged_in = sum(outcome.result() for outcome in outcomes)
-    assert len(held.hashes_checked) <= 5
+    assert len(held.hashes_checked) == 5
     assert logged_in == ("correct horse" in held.passwords_tried)
 
 
-def test_an_unknown_username_is_locked_the_same_way_so_locks_reveal_nothing(desk: Desk) -> None:
-    for _ in range(5):
-        desk.refused("bob", "wrong")
-    assert desk.refused("bob", "wrong").locked_for == 15 * 60
+def test_when_the_wait_is_over_a_parallel_burst_gets_exactly_one_more_check(desk: Desk) -> None:
+    desk.wrong(5)
+    desk.later(30)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: desk.refused("alice", "wrong", STRANGER).retry_after, range(20)))
+    assert answers.count(None) == 1 and len(desk.passwords.hashes_checked) == 6
+    assert set(answers) - {None} == {60}
 
 
-def test_the_lock_ends_after_fifteen_minutes(desk: Desk) -> None:
-    for _ in range(5):
-        desk.refused("alice", "wrong")
-    desk.now += timedelta(minutes=15)
-    assert desk.login.login("alice", "correct horse").username == "alice"
+def test_guesses_from_many_sources_slow_the_name_but_not_at_a_desk_the_admin_logged_in_from(desk: Desk) -> None:
+    desk.login.login("alice", "correct horse", HOME)
+    for n in range(10):
+        desk.wrong(5, source=f"192.0.2.{n}")
+    assert desk.refused("alice", "wrong", "192.0.2.200").retry_after == 30  # the name's 50 are spent
+    assert desk.login.login("alice", "correct horse", HOME).username == "alice"
 
 
-def test_failures_spread_beyond_the_window_do_not_lock(desk: Desk) -> None:
-    for _ in range(4):
-        desk.refused("alice", "wrong")
-    desk.now += timedelta(minutes=16)
-    for _ in range(4):
-        assert desk.refused("alice", "wrong").locked_for is None
-    assert desk.login.login("alice", "correct horse").username == "alice"
+def test_one_source_trying_many_names_waits_after_twenty(desk: Desk) -> None:
+    answers = [desk.refused(f"user-{n}", "guess", STRANGER).retry_after for n in range(21)]
+    assert answers == [None] * 20 + [30]
 
 
-def test_a_successful_login_forgets_earlier_failures(desk: Desk) -> None:
-    for _ in range(4):
-        desk.refused("alice", "wrong")
-    desk.login.login("alice", "correct horse")
-    for _ in range(4):
-        assert desk.refused("alice", "wrong").locked_for is None
-    assert desk.failures.get(lockout_key("alice")) is not None
+def test_a_success_clears_its_sources_count(desk: Desk) -> None:
+    desk.wrong(4, source=HOME)
+    desk.login.login("alice", "correct horse", HOME)
+    assert desk.wrong(5, source=HOME) == [None] * 5
+    stored = desk.failures.get(name_and_source_key("alice", HOME))
+    assert stored is not None and stored.count == 5
 
 
-def test_a_lock_that_ends_inside_its_window_leaves_the_window_spent_until_it_ends() -> None:
-    failures = InMemoryLoginFailureRepository(
-        LockoutPolicy(window=timedelta(minutes=30), lock_for=timedelta(minutes=5))
-    )
-    key = lockout_key("alice")
-    for second in range(5):
-        failures.record_failure(key, failures.admit(key, 1000 + second), 1000 + second)
-    later = 1000 + 5 * 60 + 10
-    with pytest.raises(LoginLockedError) as locked:
-        failures.admit(key, later)
-    assert locked.value.locked_for == 1000 + 30 * 60 - later
-    assert failures.admit(key, 1000 + 30 * 60).count == 1
+def test_an_unknown_username_is_throttled_the_same_way_so_throttling_reveals_nothing(desk: Desk) -> None:
+    assert desk.wrong(6, username="bob") == [None] * 5 + [30]
 
 
-def test_a_failure_checked_after_a_success_cleared_the_count_locks_nothing() -> None:
-    failures = InMemoryLoginFailureRepository()
-    key = lockout_key("alice")
-    attempts = [failures.admit(key, 1000) for _ in range(5)]
-    failures.clear(key)
-    assert failures.record_failure(key, attempts[-1], 1000).locked_until is None
-    assert failures.get(key) is None
+def test_a_source_quiet_for_a_day_starts_afresh(desk: Desk) -> None:
+    desk.wrong(5)
+    desk.later(24 * 3600)
+    assert desk.wrong(5) == [None] * 5
+
+
+def test_the_names_count_ignores_case_and_surrounding_spaces(desk: Desk) -> None:
+    desk.wrong(5, username="Alice ")
+    assert desk.refused(" ALICE", "wrong", STRANGER).retry_after == 30
+    assert desk.failures.get(name_key("alice")) is not None
+
+
+def test_an_allowance_waits_nothing_before_its_free_attempts_are_spent() -> None:
+    allowance = Allowance(3, timedelta(seconds=10), timedelta(seconds=50))
+    assert [allowance.wait_after(n) for n in range(7)] == [0, 0, 0, 10, 20, 40, 50]
+
+
+def test_a_refusal_says_how_long_to_wait_from_the_last_admitted_attempt() -> None:
+    failures = InMemoryLoginFailureRepository(LoginPolicy(per_name_and_source=Allowance(1)))
+    allowance = failures.policy.per_name_and_source
+    failures.admit("k", allowance, 1000)
+    with pytest.raises(LoginThrottledError) as throttled:
+        failures.admit("k", allowance, 1010)
+    assert throttled.value.retry_after == 20
+    assert failures.admit("k", allowance, 1030).count == 2
 
 
 def test_an_overlong_password_never_matches() -> None:

@@ -165,3 +165,48 @@ def test_items_at_or_below_their_products_threshold_are_low_and_a_new_threshold_
     assert {i.level.warehouse_id for i in room.service.low_stock()} == {"wh-west", "wh-east"}
     room.product_admin.set_active("p-mug", False)
     assert room.service.low_stock() == []
+
+
+class AnswerLostOnce(InMemoryStockLedger):
+    """Applies the first change, then loses its answer, as a timed-out request whose write went through."""
+
+    lost = False
+
+    def record(
+        self, before: StockLevel, adjustment: StockAdjustment, low_stock_threshold: int, *, exists: bool
+    ) -> None:
+        super().record(before, adjustment, low_stock_threshold, exists=exists)
+        if not self.lost:
+            self.lost = True
+            raise TimeoutError("the answer was lost")
+
+
+def test_a_retried_adjustment_whose_first_answer_was_lost_changes_stock_once_and_answers_that_change(
+    room: Stockroom,
+) -> None:
+    room.ledger = room.service.ledger = AnswerLostOnce(room.inventory)
+    command = AdjustStock("p-mug", "wh-east", 4, "alice", delta=5, idempotency_key="delivery-42")
+    with pytest.raises(TimeoutError):
+        room.service.adjust(command)
+    level, adjustment = room.service.adjust(command)
+    assert room.level().available == level.available == 15
+    assert room.ledger.adjustments == [adjustment]
+
+
+def test_another_change_at_a_stale_version_is_still_a_conflict(room: Stockroom) -> None:
+    room.service.adjust(AdjustStock("p-mug", "wh-east", 4, "alice", delta=5, idempotency_key="first"))
+    for other in (
+        AdjustStock("p-mug", "wh-east", 4, "alice", delta=5, idempotency_key="second"),
+        AdjustStock("p-mug", "wh-east", 4, "bob", delta=5, idempotency_key="first"),  # another admin's key
+        AdjustStock("p-mug", "wh-east", 4, "alice", delta=5),
+    ):
+        with pytest.raises(StockVersionConflictError):
+            room.service.adjust(other)
+    assert room.level().available == 15
+
+
+def test_the_ledger_given_the_same_change_again_applies_it_once(room: Stockroom) -> None:
+    before = room.level()
+    _, adjustment = room.adjust(expected_version=4, delta=1)
+    room.ledger.record(before, adjustment, 0, exists=True)
+    assert room.level().available == 11 and room.ledger.adjustments == [adjustment]
