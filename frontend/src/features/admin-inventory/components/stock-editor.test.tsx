@@ -53,6 +53,40 @@ describe('StockEditor', () => {
 
     await waitFor(() => expect(within(table).getByRole('row', { name: /Seattle/ })).not.toHaveTextContent('none here yet'));
     expect(within(table).getByRole('button', { name: 'Edit available units in Seattle fulfillment center' })).toBeVisible();
-    expect(api.calls('AdjustStock')).toEqual([{ input: { productId: 'p-poles', warehouseId: 'wh-seattle', expectedVersion: 0, quantity: 8 } }]);
+    const [sent, ...more] = api.calls('AdjustStock').map((call) => call.input as Record<string, unknown>);
+    expect(more).toEqual([]);
+    const { idempotencyKey, ...change } = sent;
+    expect(change).toEqual({ productId: 'p-poles', warehouseId: 'wh-seattle', expectedVersion: 0, quantity: 8 });
+    expect(idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends a change again under its key, and another figure under a new one', async () => {
+    const api = mockGraphql({
+      Inventory: () => ({
+        warehouses: [{ id: 'wh-west', name: 'Reno fulfillment center', region: 'us-west' }],
+        inventory: {
+          product: { id: 'p-poles', sku: 'PLS-1', name: 'Trekking poles', active: true, lowStockThreshold: 5 },
+          levels: [level('wh-west', 12, 3)],
+          adjustments: { edges: [] },
+        },
+      }),
+      AdjustStock: () => ({ adjustStock: { errors: [{ field: null, code: 'UNAVAILABLE', message: 'Try again' }], level: null } }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<StockEditor productId="p-poles" />);
+    const row = within(await screen.findByRole('table')).getByRole('row', { name: /Reno/ });
+    await user.click(within(row).getByRole('button', { name: 'Edit available units in Reno fulfillment center' }));
+    const field = screen.getByLabelText('Available units in Reno fulfillment center');
+
+    for (const figure of ['20', '20', '21']) {
+      await user.clear(field);
+      await user.type(field, `${figure}{Enter}`);
+      await screen.findByText('Try again');
+    }
+
+    const keys = api.calls('AdjustStock').map((call) => (call.input as { idempotencyKey: string }).idempotencyKey);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[2]).not.toBe(keys[0]);
   });
 });

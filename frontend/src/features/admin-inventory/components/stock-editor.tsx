@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { toast } from 'sonner';
 import { useMutation, useQuery } from 'urql';
@@ -115,6 +115,9 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
   const [value, setValue] = useState(String(level.available));
   const [problem, setProblem] = useState<RowProblem | null>(null);
   const [{ fetching }, adjust] = useMutation(AdjustStockMutation);
+  // One key per intended change (the version read and the figure typed): sending it again after a lost answer
+  // replays that change instead of reporting a conflict with itself; a different figure is a different change.
+  const keys = useRef(new Map<string, string>());
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -128,9 +131,11 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
       stopEditing();
       return;
     }
-    const result = await adjust({
-      input: { productId: level.productId, warehouseId: level.warehouseId, expectedVersion: editing.version, quantity },
-    });
+    const change = `${editing.version}:${quantity}`;
+    const idempotencyKey = keys.current.get(change) ?? crypto.randomUUID();
+    keys.current.set(change, idempotencyKey);
+    const input = { productId: level.productId, warehouseId: level.warehouseId, expectedVersion: editing.version };
+    const result = await adjust({ input: { ...input, quantity, idempotencyKey } });
     const payload = result.data?.adjustStock;
     if (!payload) {
       setProblem({ kind: 'invalid', message: 'The change could not be sent. Try again.' });
