@@ -126,13 +126,19 @@ class Invariants:
         return f"one saga per order: {twice[0]} had {self.world.launched[twice[0]]} started" if twice else None
 
     def login_limit_holds(self) -> str | None:
+        """A burst of guesses at one name from one source gets no more password checks than the free attempts of
+        the keys it spends (name and source, source, name): past them, each waits a delay no burst has."""
         desk = self.world.desk
         if desk is None:
             return None
-        allowed = self.world.login_failures.policy.max_failures
+        policy = self.world.login_failures.policy
+        allowed = min(policy.per_name_and_source, policy.per_source, policy.per_name, key=lambda a: a.free_attempts)
         checked = desk.spent_before + len(desk.checks)
-        if checked > allowed:
-            return f"login limit: {checked} passwords checked in one window, {allowed} allowed"
+        if checked > allowed.free_attempts:
+            return (
+                f"login throttle: {checked} passwords checked in one burst from one source, "
+                f"{allowed.free_attempts} free attempts"
+            )
         return None
 
     def ended_orders_keep_nothing(self) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from commerce.admin.stock_adjustments import AdjustStock
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
-from tests.interleaving.world import ADMIN, PRODUCT, WAREHOUSE, World
+from tests.interleaving.world import ADMIN, PRODUCT, SOURCE, WAREHOUSE, World
 
 _S = OrderStatus
 
@@ -64,7 +64,7 @@ UNPAID = _in(_S.PENDING_PAYMENT)
 PAID_AT_STRIPE = Scene("an unpaid order, its card authorized at Stripe, unreported", _authorized_at_stripe)
 LAST_UNITS = Scene("two authorized orders of 2 units, 3 in stock", _two_authorized, units=3)
 FEW_UNITS = _in(_S.AUTHORIZED, units=3)
-BURST = Scene("4 of 5 guesses spent in the window", lambda world: world.login_desk(spent=4))
+BURST = Scene("4 of the 5 free guesses from one source spent", lambda world: world.login_desk(spent=4))
 
 # --- operations -----------------------------------------------------------------------------------------------
 
@@ -107,7 +107,7 @@ ADJUST_STOCK = Operation(
     ),
 )
 WRONG_GUESS = Operation(
-    "admin login (wrong password)", lambda world: world.login_desk_in_use().login.login(ADMIN, "guess")
+    "admin login (wrong password)", lambda world: world.login_desk_in_use().login.login(ADMIN, "guess", SOURCE)
 )
 
 CANCELLATION_RACE = (

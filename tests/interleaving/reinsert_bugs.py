@@ -14,8 +14,8 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from unittest import mock
 
-from commerce.admin.lockout import lockout_key
-from commerce.admin.login import AdminLogin, LoggedIn, LoginRefusedError
+from commerce.admin.lockout import name_and_source_key
+from commerce.admin.login import UNKNOWN_SOURCE, AdminLogin, LoggedIn, LoginRefusedError
 from commerce.events import CompensationRequested
 from commerce.order_status import AWAITING_PAYMENT, OrderStatus
 from commerce.orders import Order
@@ -43,18 +43,22 @@ def _expire_cancelling_first(self: ExpiryService, order: Order) -> bool:
     return self.changes.apply(order.id, self._claim).status is _S.EXPIRED
 
 
-def _login_counting_after_the_check(self: AdminLogin, username: str, password: str) -> LoggedIn:
-    """Issue 19's login, before 9472a39: the lock read before the (slow) password check, the failure counted after."""
+def _login_counting_after_the_check(
+    self: AdminLogin, username: str, password: str, source: str | None = None
+) -> LoggedIn:
+    """Issue 19's login before 9472a39, on today's store: the key's delay read before the (slow)
+    password check, the attempt counted after it (one key, name and source, as the old login had one)."""
     now = int(self.clock().timestamp())
-    key = lockout_key(username)
-    recorded = self.failures.get(key)
-    if recorded is not None and recorded.locked_at(now):
-        raise LoginRefusedError(locked_for=(recorded.locked_until or now) - now)
+    key = name_and_source_key(username, source or UNKNOWN_SOURCE)
+    allowance = self.attempts.policy.per_name_and_source
+    recorded = self.attempts.get(key)
+    if recorded is not None and (wait := recorded.last_at + allowance.wait_after(recorded.count) - now) > 0:
+        raise LoginRefusedError(retry_after=wait)
     user = self._find(username)
     if not self.passwords.verify(user.password_hash if user else None, password) or user is None:
-        self.failures.record_failure(key, self.failures.admit(key, now), now)
+        self.attempts.admit(key, allowance, now)
         raise LoginRefusedError()
-    self.failures.clear(key)
+    self.attempts.remember_success(key, now)
     return LoggedIn(user.username, self.tokens().issue(user.username))
 
 

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 
 from commerce.access import OrderAccessTokens
-from commerce.admin.lockout import lockout_key
-from commerce.admin.login import AdminLogin
+from commerce.admin.login import AdminLogin, LoginRefusedError
 from commerce.admin.passwords import PasswordVerifier
 from commerce.bootstrap import Adapters, Repositories, Services
 from commerce.catalog import Location, StockLevel, Warehouse
@@ -55,6 +54,7 @@ SET_UP_AT = NOW - timedelta(hours=1)
 PRODUCT = "p-mug"  # an_order() buys 2 of it
 WAREHOUSE = "wh-east"
 ADMIN = "ada"
+SOURCE = "203.0.113.66"  # where the guesses come from: one address, a stranger's
 # Cheap on purpose: the scheduler runs thousands of logins; the cost parameters are not what is under test.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=8)
 TOKENS = OrderAccessTokens("interleaving-order-token-key")
@@ -99,7 +99,7 @@ class Outbox(EmailSender):
 
 @dataclass
 class LoginDesk:
-    """The admin login with a counted password check, and how many attempts the window had already spent."""
+    """The admin login with a counted password check, and how many wrong guesses from SOURCE came just before."""
 
     login: AdminLogin
     spent_before: int
@@ -181,7 +181,7 @@ class World:
         self.stripe.authorize(self.order(order_id).payment.intent_id or "")
 
     def login_desk(self, *, spent: int) -> LoginDesk:
-        """The admin login, its window already holding `spent` wrong guesses."""
+        """The admin login, `spent` wrong guesses from SOURCE already made at NOW (through the login itself)."""
         verifier = PasswordVerifier()
         verifier.__dict__["_hasher"] = CHEAP_HASHER  # its cached_property, pre-filled
         users = [AdminUser(ADMIN, CHEAP_HASHER.hash("the right one"))]
@@ -190,6 +190,13 @@ class World:
             users=lambda: users, passwords=verifier, failures=failures, tokens=_no_tokens, clock=self.clock
         )
         desk = LoginDesk(login, spent)
+        self.now = NOW  # the guesses came just before the burst, at its time: no delay they earned is over by then
+        for _ in range(spent):
+            try:
+                login.login(ADMIN, "an earlier guess", SOURCE)
+            except LoginRefusedError as refused:
+                assert refused.retry_after is None, f"setting up the login desk: guess refused unchecked: {refused}"
+        self.now = SET_UP_AT
         check = verifier.verify
 
         def counted_check(password_hash: str | None, password: str) -> bool:
@@ -197,9 +204,6 @@ class World:
             return check(password_hash, password)
 
         verifier.verify = counted_check  # type: ignore[method-assign]
-        now = int(NOW.timestamp())  # the guesses came just before the burst, in the same window
-        for _ in range(spent):
-            failures.record_failure(lockout_key(ADMIN), failures.admit(lockout_key(ADMIN), now), now)
         self.desk = desk
         return desk
 
