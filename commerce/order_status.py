@@ -39,10 +39,33 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     _S.EXPIRED: frozenset(),
 }
 
+# The status groups every module asks about, each defined once, here.
 TERMINAL: frozenset[OrderStatus] = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+# Payable: a card may (still) be tried. The expiry sweeps these.
 AWAITING_PAYMENT: frozenset[OrderStatus] = frozenset({_S.PENDING_PAYMENT, _S.PAYMENT_FAILED})
 # Ended before or without a saga: an authorization that arrives for such an order is given back.
 GONE: frozenset[OrderStatus] = frozenset({_S.EXPIRED, _S.CANCELLED})
+# Authorized and not yet handed to the carrier: the saga is running (or about to), and a compensation can start
+# from here to undo what it did.
+IN_SAGA: frozenset[OrderStatus] = frozenset({_S.AUTHORIZED, _S.RESERVED, _S.CAPTURED})
+# Authorized but not captured: a cancelled authorization fails the capture, and the compensation follows.
+UNCAPTURED: frozenset[OrderStatus] = frozenset({_S.AUTHORIZED, _S.RESERVED})
+# Handed to the carrier: neither the saga nor an admin can undo it any more.
+BEYOND_UNDO: frozenset[OrderStatus] = frozenset({_S.SHIPPED, _S.FULFILLED})
+# Where no step will ship the goods any more, so releasing stock and returning money is safe: being undone, or
+# ended without shipping. A compensation runs its undo only here, whatever it read before its own write.
+UNDO_SAFE: frozenset[OrderStatus] = frozenset({_S.COMPENSATING}) | (TERMINAL - BEYOND_UNDO)
+# What an admin's cancellation can still act on (a compensating order ends as its compensation was started).
+CANCELLABLE: frozenset[OrderStatus] = AWAITING_PAYMENT | IN_SAGA | {_S.COMPENSATING}
+# The statuses a customer hears about through the notifications handler; the others are told by their own step.
+ANNOUNCED: frozenset[OrderStatus] = frozenset({_S.AUTHORIZED, _S.PAYMENT_FAILED, _S.EXPIRED})
+# The way a fulfilled order went, in order: a saga step finds its work done once the order is at or past its target.
+HAPPY_PATH: tuple[OrderStatus, ...] = (_S.AUTHORIZED, _S.RESERVED, _S.CAPTURED, _S.SHIPPED, _S.FULFILLED)
+
+
+def reached(current: OrderStatus, milestone: OrderStatus) -> bool:
+    """Whether an order in `current` is at or past `milestone` on the happy path."""
+    return current in HAPPY_PATH and HAPPY_PATH.index(current) >= HAPPY_PATH.index(milestone)
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:

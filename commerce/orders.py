@@ -1,11 +1,24 @@
+"""The Order aggregate: its data, and the methods that are the only way it changes.
+
+Each method enforces one rule of the life cycle and returns a Change (the order to save, its timeline entries, its
+domain events), None when there is nothing to do, or raises a DomainError for a request the life cycle refuses.
+Services read the order, call one method inside OrderChanges.apply, and save on the version read.
+The rules live in one module per phase; the class below is their table of contents.
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from commerce import order_fulfilling, order_paying, order_reversals, order_undoing
 from commerce.clock import to_iso
 from commerce.money import Money
-from commerce.order_status import OrderStatus, require_transition
+from commerce.order_payment import Payment, PaymentState
+from commerce.order_status import CANCELLABLE, UNDO_SAFE, OrderStatus, require_transition
+from commerce.order_undoing import CompensationRequest
+
+__all__ = ["Address", "CompensationRequest", "Order", "OrderLine", "Payment", "PaymentState", "Shipment"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,20 +58,6 @@ class Shipment:
 
 
 @dataclass(frozen=True, slots=True)
-class Payment:
-    """What Stripe holds for the order. Amounts are in the order's currency."""
-
-    intent_id: str | None = None
-    status: str = "NONE"
-    authorized: int = 0
-    captured: int = 0
-    refunded: int = 0
-    failure_reason: str | None = None
-    last_failure_id: str | None = None  # the declined attempt last recorded, so a repeated report is ignored
-    authorized_at: str | None = None  # when the authorization was recorded: payment-to-shipment starts here
-
-
-@dataclass(frozen=True, slots=True)
 class Order:
     id: str
     email: str
@@ -75,14 +74,47 @@ class Order:
     payment: Payment = field(default_factory=Payment)
     shipments: tuple[Shipment, ...] = ()
     failure_reason: str | None = None
+    compensation: CompensationRequest | None = None  # how the order's compensation was asked for, from its begin
     version: int = 0
+
+    # Paying (commerce.order_paying)
+    attach_intent = order_paying.attach_intent
+    require_action = order_paying.require_action
+    decline = order_paying.decline
+    authorize = order_paying.authorize
+    expire = order_paying.expire
+    # What Stripe reports was done to the payment (commerce.order_reversals)
+    record_refund = order_reversals.record_refund
+    record_cancel = order_reversals.record_cancel
+    # The saga (commerce.order_fulfilling)
+    step_due = order_fulfilling.step_due
+    reserve = order_fulfilling.reserve
+    capture = order_fulfilling.capture
+    ship = order_fulfilling.ship
+    fulfil = order_fulfilling.fulfil
+    # Undoing (commerce.order_undoing)
+    begin_compensation = order_undoing.begin_compensation
+    finish_compensation = order_undoing.finish_compensation
 
     @property
     def currency(self) -> str:
         return self.total.currency
 
+    @property
+    def cancellable(self) -> bool:
+        """Whether an admin's cancellation can still act on it."""
+        return self.status in CANCELLABLE
+
+    @property
+    def undo_safe(self) -> bool:
+        """Whether releasing its stock and returning its money is safe: no step will ship it any more."""
+        return self.status in UNDO_SAFE
+
     def revised(self, at: datetime, *, payment: Payment) -> Order:
-        """This order with new payment facts and no status change (a new version all the same)."""
+        """This order with new payment facts and no status change (a new version all the same).
+
+        The primitive under the methods above: only commerce/order_*.py call it (tests/unit/test_order_ownership.py).
+        """
         return replace(self, payment=payment, updated_at=to_iso(at), version=self.version + 1)
 
     def transitioned(
@@ -94,7 +126,10 @@ class Order:
         shipments: tuple[Shipment, ...] | None = None,
         failure_reason: str | None = None,
     ) -> Order:
-        """This order in `target` status; raises IllegalTransitionError if the life cycle forbids it."""
+        """This order in `target` status; raises IllegalTransitionError if the life cycle forbids it.
+
+        The primitive under the methods above: only commerce/order_*.py call it (tests/unit/test_order_ownership.py).
+        """
         require_transition(self.id, self.status, target)
         return replace(
             self,

@@ -31,6 +31,18 @@ class PaymentStatus(StrEnum):
     SUCCEEDED = "succeeded"
 
 
+_P = PaymentStatus
+# The intent holds (or is about to hold) the shopper's money: an expiry must not void it.
+PAID: frozenset[PaymentStatus] = frozenset({_P.PROCESSING, _P.REQUIRES_CAPTURE, _P.SUCCEEDED})
+# What our compensation cancels rather than refunds: an authorization, or a payment never completed.
+# (Stripe's cancel also accepts PROCESSING; we leave an intent being confirmed to finish.)
+VOIDABLE: frozenset[PaymentStatus] = frozenset(
+    {_P.REQUIRES_CAPTURE, _P.REQUIRES_PAYMENT_METHOD, _P.REQUIRES_CONFIRMATION, _P.REQUIRES_ACTION}
+)
+# Nothing more will happen to the intent: captured (refunds aside) or cancelled.
+CLOSED: frozenset[PaymentStatus] = frozenset({_P.SUCCEEDED, _P.CANCELED})
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentIntentSnapshot:
     """One payment intent as the provider last reported it. Amounts are minor units of `currency` (ISO, upper case)."""

@@ -12,36 +12,39 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from commerce.order_status import OrderStatus
+from commerce.timeline import OrderEventKind
 
 if TYPE_CHECKING:
     from commerce.orders import Order
     from commerce.timeline import OrderEvent
 
-_EVENTS: dict[str, str | None] = {
-    "ORDER_PLACED": "Order placed, awaiting payment",
-    "PAYMENT_ACTION_REQUIRED": "Your bank asked you to confirm the payment",
-    "PAYMENT_FAILED": "Payment declined",
-    "PAYMENT_AUTHORIZED": "Payment authorized",
-    "INVENTORY_RESERVED": "Your items are reserved",
-    "PAYMENT_CAPTURED": "Payment taken",
-    "SHIPPED": "Handed to the carrier",
-    "CUSTOMER_NOTIFIED": "Tracking details emailed to you",
-    "FULFILLED": "Order complete",
-    "STATUS_CHANGED": "Order updated",
-    "CANCELLATION_REQUESTED": "We are cancelling your order",
-    "COMPENSATION_STARTED": "We are undoing your order",
-    "AUTHORIZATION_CANCELLED": "The hold on your card was released",
-    "PAYMENT_CANCELLED": "Your payment was cancelled",
-    "PAYMENT_REFUNDED": "Your payment was refunded",
-    "CANCELLED": "Your order was cancelled",
-    "FAILED": "We could not complete your order",
-    "EXPIRED": "Your order expired: it was not paid in time",
+_K = OrderEventKind
+_EVENTS: dict[OrderEventKind, str | None] = {
+    _K.ORDER_PLACED: "Order placed, awaiting payment",
+    _K.PAYMENT_ACTION_REQUIRED: "Your bank asked you to confirm the payment",
+    _K.PAYMENT_FAILED: "Payment declined",
+    _K.PAYMENT_AUTHORIZED: "Payment authorized",
+    _K.INVENTORY_RESERVED: "Your items are reserved",
+    _K.PAYMENT_CAPTURED: "Payment taken",
+    _K.SHIPPED: "Handed to the carrier",
+    _K.CUSTOMER_NOTIFIED: "Tracking details emailed to you",
+    _K.FULFILLED: "Order complete",
+    _K.STATUS_CHANGED: "Order updated",
+    _K.CANCELLATION_REQUESTED: "We are cancelling your order",
+    _K.COMPENSATION_STARTED: "We are undoing your order",
+    _K.AUTHORIZATION_CANCELLED: "The hold on your card was released",
+    _K.PAYMENT_CANCELLED: "Your payment was cancelled",
+    _K.PAYMENT_REFUNDED: "Your payment was refunded",
+    _K.CANCELLED: "Your order was cancelled",
+    _K.FAILED: "We could not complete your order",
+    _K.EXPIRED: "Your order expired: it was not paid in time",
     # The saga's bookkeeping and what only the shop can act on.
-    "STEP_SUCCEEDED": None,
-    "STEP_FAILED": None,
-    "NOTIFICATION_FAILED": None,
-    "INVENTORY_RELEASED": None,
-    "COMPENSATION_REFUSED": None,
+    _K.STEP_SUCCEEDED: None,
+    _K.STEP_FAILED: None,
+    _K.NOTIFICATION_FAILED: None,
+    _K.INVENTORY_RELEASED: None,
+    _K.COMPENSATION_REFUSED: None,
+    _K.OTHER: None,
 }
 
 _ENDINGS: dict[OrderStatus, str] = {
@@ -53,7 +56,7 @@ _ENDINGS: dict[OrderStatus, str] = {
 
 def event_for_shopper(event: OrderEvent) -> OrderEvent | None:
     """The event as the shopper reads it, or None when it is not theirs to read."""
-    message = _EVENTS.get(event.type)
+    message = _EVENTS.get(event.kind)
     if message is None:
         return None
     return replace(event, message=message, step=None, attempt=None, detail={})

@@ -9,7 +9,7 @@ from typing import Any
 
 from commerce.adapters.invocation import observed
 from commerce.metrics import Metric
-from commerce.timeline import OrderEvent
+from commerce.timeline import OrderEvent, OrderEventKind
 from handlers.runtime import TransientStepError, is_transient, services
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,15 @@ def saga_step(step: str) -> Callable[[Callable[[str], dict[str, Any]]], StepHand
                 detail = {"error": type(exc).__name__, "message": str(exc), "transient": transient}
                 message = f"{step} failed (attempt {attempt}): {type(exc).__name__}"
                 events.append(
-                    OrderEvent.new(order_id, clock(), "STEP_FAILED", message, step=step, attempt=attempt, detail=detail)
+                    OrderEvent.new(
+                        order_id,
+                        clock(),
+                        OrderEventKind.STEP_FAILED,
+                        message,
+                        step=step,
+                        attempt=attempt,
+                        detail=detail,
+                    )
                 )
                 logger.warning(
                     "saga step failed",
@@ -49,7 +57,9 @@ def saga_step(step: str) -> Callable[[Callable[[str], dict[str, Any]]], StepHand
                     raise TransientStepError(str(exc)) from exc
                 raise
             events.append(
-                OrderEvent.new(order_id, clock(), "STEP_SUCCEEDED", f"{step} done", step=step, attempt=attempt)
+                OrderEvent.new(
+                    order_id, clock(), OrderEventKind.STEP_SUCCEEDED, f"{step} done", step=step, attempt=attempt
+                )
             )
             return result
 

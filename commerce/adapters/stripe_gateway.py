@@ -11,7 +11,9 @@ import stripe
 
 from commerce.errors import CurrencyMismatchError
 from commerce.payments import (
+    CLOSED,
     INSUFFICIENT_FUNDS,
+    PAID,
     InsufficientFundsError,
     InvalidPaymentMethodError,
     PaymentDeclinedError,
@@ -32,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 # Charge amounts and refunds live on the charge; expanding it on every call saves a second request.
 _EXPAND = ["latest_charge"]
-_AUTHORIZED_OR_LATER = {PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED}
 
 
 class StripeGateway(PaymentGateway):
@@ -96,7 +97,7 @@ class StripeGateway(PaymentGateway):
         self, intent_id: str, payment_method_id: str, idempotency_key: str
     ) -> PaymentIntentSnapshot:
         current = self.retrieve(intent_id)
-        if current.status in _AUTHORIZED_OR_LATER:
+        if current.status in PAID:
             logger.info("confirm %s: already %s", intent_id, current.status.value)
             return current
         if current.status is PaymentStatus.CANCELED:
@@ -132,7 +133,6 @@ class StripeGateway(PaymentGateway):
         )
 
     def cancel(self, intent_id: str, idempotency_key: str, *, unless_authorized: bool = False) -> PaymentIntentSnapshot:
-        closed = {PaymentStatus.CANCELED, PaymentStatus.SUCCEEDED}
         # Stripe cancels from requires_capture and processing too, and has no conditional cancel: the re-read here
         # is the only guard, so a caller releasing an unpaid intent must never reach those states.
         authorized = {PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.PROCESSING} if unless_authorized else set()
@@ -140,7 +140,7 @@ class StripeGateway(PaymentGateway):
             "cancel",
             intent_id,
             done=PaymentStatus.CANCELED,
-            allowed=set(PaymentStatus) - closed - authorized,
+            allowed=set(PaymentStatus) - CLOSED - authorized,
             request=lambda: self._client.v1.payment_intents.cancel(
                 intent_id, params={"expand": _EXPAND}, options={"idempotency_key": idempotency_key}
             ),

@@ -19,14 +19,12 @@ from commerce.orders import Order
 from commerce.payments import PaymentProviderUnavailableError
 from commerce.ports import OrderEventRepository, OrderRepository
 from commerce.services.compensation import CompensationService
-from commerce.timeline import OrderEvent
+from commerce.timeline import OrderEvent, OrderEventKind
 from commerce.validation import IssueCode, ValidationIssue
 
 logger = logging.getLogger(__name__)
 
 _S = OrderStatus
-# Handed to the carrier, or already undone another way: nothing is left for a cancellation to do.
-NOT_CANCELLABLE = frozenset({_S.SHIPPED, _S.FULFILLED, _S.FAILED, _S.EXPIRED})
 MAX_REASON_LENGTH = 500
 
 
@@ -54,7 +52,7 @@ def check_reason(reason: str) -> list[ValidationIssue]:
 
 
 def is_cancellable(order: Order) -> bool:
-    return order.status not in NOT_CANCELLABLE and order.status is not _S.CANCELLED
+    return order.cancellable
 
 
 class OrderCancellation:
@@ -84,14 +82,14 @@ class OrderCancellation:
             raise OrderNotFoundError(order_id)
         if order.status is _S.CANCELLED:
             return order
-        if order.status in NOT_CANCELLABLE:
+        if not order.cancellable:
             raise OrderNotCancellableError(order_id, order.status)
         reason = reason.strip()
         self.events.append(
             OrderEvent.new(
                 order_id,
                 self.clock(),
-                "CANCELLATION_REQUESTED",
+                OrderEventKind.CANCELLATION_REQUESTED,
                 f"Cancellation requested by {by}: {reason}",
                 detail={"by": by, "reason": reason},
             )

@@ -8,7 +8,7 @@ from typing import Any
 from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Location, Product, StockLevel, Warehouse
 from commerce.money import Money
 from commerce.order_status import OrderStatus
-from commerce.orders import Address, Order, OrderLine, Payment, Shipment
+from commerce.orders import Address, CompensationRequest, Order, OrderLine, Payment, PaymentState, Shipment
 from commerce.timeline import OrderEvent
 
 Item = dict[str, Any]
@@ -123,7 +123,7 @@ def order_to_item(order: Order) -> Item:
         "payment": _without_none(
             {
                 "intent_id": order.payment.intent_id,
-                "status": order.payment.status,
+                "status": order.payment.status.value,
                 "authorized": order.payment.authorized,
                 "captured": order.payment.captured,
                 "refunded": order.payment.refunded,
@@ -148,6 +148,15 @@ def order_to_item(order: Order) -> Item:
     }
     if order.failure_reason is not None:
         item["failure_reason"] = order.failure_reason
+    if order.compensation is not None:
+        item["compensation"] = _without_none(
+            {
+                "reason": order.compensation.reason,
+                "cancel": order.compensation.cancel,
+                "requested_by": order.compensation.requested_by,
+                "failed_step": order.compensation.failed_step,
+            }
+        )
     return item
 
 
@@ -177,7 +186,7 @@ def order_from_item(item: Item) -> Order:
         shipping_address=Address(**item["shipping_address"]),
         payment=Payment(
             intent_id=payment.get("intent_id"),
-            status=payment.get("status", "NONE"),
+            status=PaymentState(payment.get("status", PaymentState.NONE)),
             authorized=int(payment.get("authorized", 0)),
             captured=int(payment.get("captured", 0)),
             refunded=int(payment.get("refunded", 0)),
@@ -199,6 +208,19 @@ def order_from_item(item: Item) -> Order:
         access_token_hash=item["access_token_hash"],
         idempotency_key=item["idempotency_key"],
         failure_reason=item.get("failure_reason"),
+        # Absent on orders written before orders carried it: their compensation reads it from the timeline.
+        compensation=_compensation_from(item.get("compensation")),
+    )
+
+
+def _compensation_from(stored: Item | None) -> CompensationRequest | None:
+    if stored is None:
+        return None
+    return CompensationRequest(
+        reason=stored["reason"],
+        cancel=bool(stored.get("cancel", False)),
+        requested_by=stored.get("requested_by", "saga"),
+        failed_step=stored.get("failed_step"),
     )
 
 

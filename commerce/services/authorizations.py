@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commerce.events import CompensationRequested, PaymentAuthorized
-from commerce.order_status import GONE, OrderStatus
+from commerce.order_status import GONE, IN_SAGA
 from commerce.orders import Order
 from commerce.services.compensation import CompensationService
 from commerce.services.payments import PaymentService
 from commerce.services.saga_launch import SagaLauncher
-
-# Where an authorized order is in (or about to enter) its saga: a late duplicate must not start another.
-_IN_SAGA = frozenset({OrderStatus.AUTHORIZED, OrderStatus.RESERVED, OrderStatus.CAPTURED})
 
 
 @dataclass(frozen=True)
@@ -29,7 +26,8 @@ class PaymentAuthorizations:
 
     def handle(self, authorized: PaymentAuthorized) -> AuthorizationHandled:
         order = self.payments.record_authorization(authorized)
-        if order.status in _IN_SAGA:
+        if order.status in IN_SAGA:
+            # The launcher claims one saga per order: a late duplicate of the authorization starts none.
             return AuthorizationHandled(order, self.sagas.launch(order.id))
         if order.status in GONE:
             # The money arrived for an order that is gone: give the authorization back.

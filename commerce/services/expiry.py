@@ -8,16 +8,12 @@ from datetime import timedelta
 from commerce.clock import Clock, to_iso
 from commerce.order_status import AWAITING_PAYMENT, OrderStatus
 from commerce.orders import Order
-from commerce.payments import PaymentIntentStateError, PaymentStatus
+from commerce.payments import PAID, PaymentIntentStateError, PaymentStatus
 from commerce.ports import OrderRepository
-from commerce.services.order_changes import Change, OrderChanges
+from commerce.services.order_changes import OrderChanges
 from commerce.services.payments import PaymentService
-from commerce.timeline import OrderEvent
 
 logger = logging.getLogger(__name__)
-
-# An intent in these states has (or is about to have) the shopper's money: an expiry must not void it.
-_PAID = frozenset({PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED})
 
 
 class ExpiryService:
@@ -57,32 +53,25 @@ class ExpiryService:
         intent_id = order.payment.intent_id
         if intent_id is not None:
             intent = self.payments.gateway.retrieve(intent_id)
-            if intent.status in _PAID:
+            if intent.status in PAID:
                 # Authorized at Stripe after all (its report was lost or is late): record it, never void it.
                 logger.info("not expiring an order whose payment is %s", intent.status, extra={"order_id": order.id})
                 if intent.status is PaymentStatus.REQUIRES_CAPTURE:
                     self.payments.apply_intent(intent)
                 return False
-        expired = self.changes.apply(order.id, self._claim)
+        minutes = int(self.unpaid_for.total_seconds() // 60)
+        expired = self.changes.apply(order.id, lambda current: current.expire(minutes, self.clock()))
         if expired.status is not OrderStatus.EXPIRED:
             return False  # paid (or cancelled) meanwhile: its intent is not the sweep's to release
         if intent_id is not None:
             self._release(expired, intent_id)
         return True
 
-    def _claim(self, current: Order) -> Change | None:
-        if current.status not in AWAITING_PAYMENT:
-            return None
-        moved = current.transitioned(OrderStatus.EXPIRED, self.clock(), failure_reason="unpaid")
-        message = f"Expired after {int(self.unpaid_for.total_seconds() // 60)} minutes without payment"
-        event = OrderEvent.new(moved.id, self.clock(), "EXPIRED", message, status=moved.status.value)
-        return Change(moved, [event])
-
     def _release(self, order: Order, intent_id: str) -> None:
         try:
             self.payments.gateway.cancel(intent_id, idempotency_key=f"{order.id}:expire", unless_authorized=True)
         except PaymentIntentStateError as exc:
-            if exc.status not in _PAID:
+            if exc.status not in PAID:
                 raise
             # The card was authorized between the claim and the cancel: the order is EXPIRED for good, so the
             # authorization goes back through the one path that gives money back (PaymentAuthorizations sees the

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from commerce.clock import Clock
 from commerce.errors import ConcurrentUpdateError, OrderNotFoundError
-from commerce.events import DomainEvent, EventPublisher, OrderStatusChanged
-from commerce.order_status import OrderStatus
+from commerce.events import EventPublisher, OrderStatusChanged
+from commerce.order_change import Change
+from commerce.order_status import ANNOUNCED
 from commerce.orders import Order
 from commerce.ports import OrderRepository
-from commerce.timeline import OrderEvent
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 
-# The statuses a customer hears about through the notifications handler; the others are told by their own step.
-ANNOUNCED = frozenset({OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED, OrderStatus.EXPIRED})
+__all__ = ["Change", "Decision", "Observer", "OrderChanges"]
 
-
-@dataclass(frozen=True)
-class Change:
-    order: Order
-    events: Sequence[OrderEvent] = ()
-    publish: Sequence[DomainEvent] = field(default_factory=tuple)
-
-
+# An Order method bound to its arguments, e.g. `lambda order: order.capture(amount, now)`.
 Decision = Callable[[Order], Change | None]
 # Told of every committed change (before, after), e.g. to keep analytics counters.
 Observer = Callable[[Order, Order], None]
@@ -44,7 +35,8 @@ class OrderChanges:
         self.observers = tuple(observers)
 
     def apply(self, order_id: str, decide: Decision) -> Order:
-        """`decide` sees the current order and returns the change to make, or None when nothing is to be done.
+        """`decide` sees the current order and returns the change to make (an Order method's answer), or None when
+        nothing is to be done; what it raises (the life cycle refusing) reaches the caller.
 
         Decisions must be pure: they run again on the fresh order whenever someone else wrote in between
         (an admin's cancellation racing a saga step, a webhook racing the shopper's own confirmation).
@@ -84,8 +76,3 @@ class OrderChanges:
             except Exception:
                 # The change is committed: an observer's trouble must not make the caller think it was not.
                 logger.exception("order change observer failed", extra={"order_id": after.id})
-
-    def status_event(self, order: Order, message: str, **detail: object) -> OrderEvent:
-        return OrderEvent.new(
-            order.id, self.clock(), "STATUS_CHANGED", message, status=order.status.value, detail=dict(detail)
-        )

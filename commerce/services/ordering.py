@@ -27,7 +27,7 @@ from commerce.ports import (
 )
 from commerce.pricing import shipping_for
 from commerce.reservations import TRANSACTION_LIMIT, reservation_actions
-from commerce.timeline import OrderEvent
+from commerce.timeline import OrderEvent, OrderEventKind
 from commerce.validation import (
     IssueCode,
     OrderRejectedError,
@@ -102,7 +102,7 @@ class OrderPlacement:
             expires_at=int((now + IDEMPOTENCY_TTL).timestamp()),
         )
         event = OrderEvent.new(
-            order.id, now, "ORDER_PLACED", "Order placed, awaiting payment", status=order.status.value
+            order.id, now, OrderEventKind.ORDER_PLACED, "Order placed, awaiting payment", status=order.status.value
         )
         try:
             self.orders.create(order, event, claim)

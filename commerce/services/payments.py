@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
-from commerce.clock import Clock, to_iso
+from commerce.clock import Clock
 from commerce.errors import DomainError, OrderNotFoundError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
 from commerce.order_status import AWAITING_PAYMENT, GONE, TERMINAL, OrderStatus
 from commerce.orders import Order
 from commerce.payments import (
+    CLOSED,
     InvalidPaymentMethodError,
     PaymentGateway,
     PaymentIntentSnapshot,
@@ -26,9 +27,8 @@ from commerce.payments import (
     require_payment_method_id,
 )
 from commerce.ports import OrderRepository
-from commerce.services.order_changes import Change, OrderChanges
+from commerce.services.order_changes import OrderChanges
 from commerce.services.tracking import OrderTracking
-from commerce.timeline import OrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +91,7 @@ class PaymentService:
         if order.payment.intent_id:
             return order
         intent = self.gateway.create_intent(order.id, order.total, idempotency_key=f"{order.id}:intent")
-
-        def attach(current: Order) -> Change | None:
-            if current.payment.intent_id:
-                return None
-            payment = replace(current.payment, intent_id=intent.id, status="REQUIRES_PAYMENT")
-            return Change(current.revised(self.clock(), payment=payment))
-
-        saved = self.changes.apply(order.id, attach)
+        saved = self.changes.apply(order.id, lambda current: current.attach_intent(intent.id, self.clock()))
         if saved.payment.intent_id != intent.id:
             # localstripe ignores idempotency keys, and keys expire on Stripe: the order's write decides the winner.
             logger.warning("cancelling a duplicate payment intent", extra={"order_id": order.id})
@@ -156,24 +149,26 @@ class PaymentService:
                 self.publisher.publish([authorized])
             return PaymentResult(order, PaymentOutcome.AUTHORIZED)
         if intent.status is PaymentStatus.REQUIRES_ACTION:
-            order = self.changes.apply(order_id, self._needs_action)
+            order = self.changes.apply(order_id, lambda current: current.require_action(self.clock()))
             return PaymentResult(order, PaymentOutcome.REQUIRES_ACTION, client_secret=intent.client_secret)
         decline = intent.decline
         if decline is not None:
             attempt_id = intent.latest_charge_id or f"{intent.id}:{decline.reason}"
-            order = self.changes.apply(order_id, lambda current: self._declined(current, decline.reason, attempt_id))
+            order = self.changes.apply(
+                order_id, lambda current: current.decline(decline.reason, attempt_id, self.clock())
+            )
             return PaymentResult(order, PaymentOutcome.DECLINED, decline_reason=decline.reason)
         order = self._existing(order_id)
-        if intent.status in (PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED):
+        if intent.status in CLOSED:
             return PaymentResult(order, PaymentOutcome.CLOSED)
         return PaymentResult(order, PaymentOutcome.PENDING)
 
     def record_authorization(self, event: PaymentAuthorized) -> Order:
-        return self.changes.apply(event.order_id, lambda current: self._authorized(current, event))
+        return self.changes.apply(event.order_id, lambda current: current.authorize(event, self.clock()))
 
     def record_failure(self, event: PaymentFailed) -> Order:
         return self.changes.apply(
-            event.order_id, lambda current: self._declined(current, event.reason, event.attempt_id)
+            event.order_id, lambda current: current.decline(event.reason, event.attempt_id, self.clock())
         )
 
     def _existing(self, order_id: str) -> Order:
@@ -181,51 +176,6 @@ class PaymentService:
         if order is None:
             raise OrderNotFoundError(order_id)
         return order
-
-    def _authorized(self, order: Order, authorized: PaymentAuthorized) -> Change | None:
-        if order.status not in AWAITING_PAYMENT:
-            return None
-        now = self.clock()
-        payment = replace(
-            order.payment,
-            intent_id=authorized.intent_id,
-            status="AUTHORIZED",
-            authorized=authorized.amount,
-            failure_reason=None,
-            authorized_at=to_iso(now),
-        )
-        moved = order.transitioned(OrderStatus.AUTHORIZED, now, payment=payment)
-        event = OrderEvent.new(
-            order.id,
-            now,
-            "PAYMENT_AUTHORIZED",
-            "Payment authorized",
-            status=moved.status.value,
-            detail={"amount": authorized.amount, "currency": authorized.currency},
-        )
-        return Change(moved, [event])
-
-    def _needs_action(self, order: Order) -> Change | None:
-        if order.status not in AWAITING_PAYMENT or order.payment.status == "REQUIRES_ACTION":
-            return None
-        revised = order.revised(self.clock(), payment=replace(order.payment, status="REQUIRES_ACTION"))
-        event = OrderEvent.new(order.id, self.clock(), "PAYMENT_ACTION_REQUIRED", "Card needs 3-D Secure confirmation")
-        return Change(revised, [event])
-
-    def _declined(self, order: Order, reason: str, attempt_id: str) -> Change | None:
-        if order.status not in AWAITING_PAYMENT or order.payment.last_failure_id == attempt_id:
-            return None
-        payment = replace(order.payment, status="DECLINED", failure_reason=reason, last_failure_id=attempt_id)
-        moved = order.transitioned(OrderStatus.PAYMENT_FAILED, self.clock(), payment=payment)
-        event = OrderEvent.new(
-            order.id,
-            self.clock(),
-            "PAYMENT_FAILED",
-            f"Payment declined: {reason}",
-            status=moved.status.value,
-            detail={"reason": reason},
-        )
-        return Change(moved, [event])
 
 
 def _refuse_if_ended(order: Order) -> None:

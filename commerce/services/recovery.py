@@ -78,7 +78,7 @@ class RecoveryService:
         self.fulfillment.mark_fulfilled(order.id)
 
     def _finish_compensation(self, order: Order) -> None:
-        # The compensation reads how it was started (cancel or fail, and why) from the order's timeline.
+        # The order carries how its compensation was asked for (cancel or fail, and why): it ends that way.
         self.compensation.compensate(
             CompensationRequested(order.id, reason="re-driven after a stalled compensation", requested_by="recovery")
         )

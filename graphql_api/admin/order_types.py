@@ -6,6 +6,7 @@ import strawberry
 
 from commerce import orders
 from commerce.admin.cancellation import is_cancellable
+from commerce.order_payment import PaymentState
 from commerce.order_status import OrderStatus
 from commerce.timeline import OrderEvent as DomainOrderEvent
 from graphql_api.catalog.types import Money
@@ -21,7 +22,7 @@ class AdminOrderSummary:
     status: OrderStatus
     total: Money
     units: int
-    payment_status: str
+    payment_status: PaymentState
     failure_reason: str | None
     created_at: DateTime
     updated_at: DateTime

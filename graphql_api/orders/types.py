@@ -7,10 +7,12 @@ import strawberry
 from strawberry.scalars import JSON
 
 from commerce import orders
+from commerce.order_payment import PaymentState
 from commerce.order_status import OrderStatus
 from commerce.shipping import tracking_url
 from commerce.shopper_words import failure_reason_for_shopper
 from commerce.timeline import OrderEvent as DomainOrderEvent
+from commerce.timeline import OrderEventKind
 from graphql_api.catalog.types import Money
 from graphql_api.errors import UserError
 from graphql_api.scalars import DateTime
@@ -19,6 +21,11 @@ if TYPE_CHECKING:
     from commerce.services.tracking import ShopperTimeline
 
 strawberry.enum(OrderStatus, description="Where an order is in its life cycle.")
+strawberry.enum(PaymentState, description="The order's payment as the order last recorded it.")
+strawberry.enum(
+    OrderEventKind,
+    description="What a timeline entry records. OTHER: a kind this server does not know (written by another version).",
+)
 
 
 @strawberry.type
@@ -66,7 +73,7 @@ class Shipment:
 
 @strawberry.type(description="What Stripe holds for the order.")
 class Payment:
-    status: str
+    status: PaymentState
     authorized: Money
     captured: Money
     refunded: Money
@@ -77,7 +84,8 @@ class Payment:
 class OrderEvent:
     id: str
     at: DateTime
-    type: str
+    kind: OrderEventKind
+    type: str = strawberry.field(description="The kind as stored; prefer kind.")
     message: str
     status: OrderStatus | None
     step: str | None
@@ -89,6 +97,7 @@ class OrderEvent:
         return cls(
             id=event.id,
             at=DateTime(event.at),
+            kind=event.kind,
             type=event.type,
             message=event.message,
             status=OrderStatus(event.status) if event.status else None,

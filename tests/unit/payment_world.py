@@ -9,7 +9,7 @@ from commerce.access import OrderAccessTokens
 from commerce.admin.analytics import AnalyticsRecorder
 from commerce.events import RecordingPublisher
 from commerce.order_status import OrderStatus
-from commerce.orders import Order
+from commerce.orders import Order, PaymentState
 from commerce.repositories.memory import (
     InMemoryIdempotencyRepository,
     InMemoryOrderEventRepository,
@@ -66,7 +66,7 @@ class PaymentWorld:
         return found
 
     def in_status(
-        self, target: OrderStatus, *, payment_status: str | None = None, authorized: int = 0, captured: int = 0
+        self, target: OrderStatus, *, payment_status: PaymentState | None = None, authorized: int = 0, captured: int = 0
     ) -> Order:
         """The order moved straight to `target` with these payment facts (what the saga would have written)."""
         current = self.order()

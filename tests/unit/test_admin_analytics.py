@@ -19,7 +19,7 @@ from commerce.repositories.memory import (
 )
 from commerce.repositories.memory_admin import InMemoryAnalyticsRepository
 from commerce.services.order_changes import Change, OrderChanges
-from commerce.timeline import OrderEvent
+from commerce.timeline import OrderEvent, OrderEventKind
 from tests.unit.builders import an_order
 
 S = OrderStatus
@@ -71,8 +71,8 @@ class Books:
                 if status in (S.FAILED, S.CANCELLED):
                     payment = replace(payment, refunded=refunded)
                 moved = order.transitioned(status, self.now, payment=payment)
-                kind = "PAYMENT_AUTHORIZED" if status is S.AUTHORIZED else status.value
-                return Change(moved, [OrderEvent.new(order.id, self.now, kind, kind)])
+                kind = OrderEventKind.PAYMENT_AUTHORIZED if status is S.AUTHORIZED else OrderEventKind.STATUS_CHANGED
+                return Change(moved, [OrderEvent.new(order.id, self.now, kind, status.value)])
 
             self.changes.apply(order_id, decide)
 

@@ -14,7 +14,7 @@ from commerce.repositories.memory import (
     InMemoryOrderEventRepository,
     InMemoryOrderRepository,
 )
-from commerce.timeline import OrderEvent
+from commerce.timeline import OrderEvent, OrderEventKind
 from tests.unit.builders import an_order, fixed_clock
 
 S = OrderStatus
@@ -108,5 +108,7 @@ def test_the_admin_timeline_is_complete_however_long(shop: Listing) -> None:
     search, orders = shop.search, shop.orders
     start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     for second in range(250):
-        orders.events.append(OrderEvent.new("ord_00", start + timedelta(seconds=second), "STEP_FAILED", "retry"))
+        orders.events.append(
+            OrderEvent.new("ord_00", start + timedelta(seconds=second), OrderEventKind.STEP_FAILED, "retry")
+        )
     assert len(search.timeline("ord_00")) == 250

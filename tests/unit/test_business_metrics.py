@@ -15,7 +15,7 @@ from commerce.orders import Order
 from commerce.payments import PaymentStatus
 from commerce.repositories.memory import InMemoryIdempotencyRepository, InMemoryOrderEventRepository
 from commerce.services.order_metrics import OrderMetrics
-from commerce.timeline import OrderEvent
+from commerce.timeline import OrderEvent, OrderEventKind
 from commerce.webhooks import WebhookIntake
 from tests.unit.builders import an_order, epoch_clock
 from tests.unit.test_inventory_service import AlwaysRaced, RacedOnce, Store, an_order_of
@@ -41,7 +41,9 @@ class Journey:
         moved = self.order.transitioned(status, self.now)
         moved = replace(moved, **changes)  # type: ignore[arg-type]
         if status is S.AUTHORIZED:
-            self.events.append(OrderEvent.new(moved.id, self.now, "PAYMENT_AUTHORIZED", "Payment authorized"))
+            self.events.append(
+                OrderEvent.new(moved.id, self.now, OrderEventKind.PAYMENT_AUTHORIZED, "Payment authorized")
+            )
         self.observer.record(self.order, moved)
         self.order = moved
         return moved

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commerce.events import PaymentCanceled, PaymentRefunded
 from commerce.order_status import OrderStatus
+from commerce.orders import PaymentState
 from tests.unit.payment_world import PaymentWorld
 
 
@@ -14,7 +15,7 @@ def refunds_counted(world: PaymentWorld) -> int:
 def fulfilled_order(world: PaymentWorld) -> tuple[str, str, int]:
     order, _ = world.unpaid_order()
     total = order.total.amount
-    world.in_status(OrderStatus.FULFILLED, payment_status="CAPTURED", authorized=total, captured=total)
+    world.in_status(OrderStatus.FULFILLED, payment_status=PaymentState.CAPTURED, authorized=total, captured=total)
     return order.id, order.payment.intent_id or "", total
 
 
@@ -96,7 +97,7 @@ def test_an_unpaid_order_whose_intent_is_cancelled_in_the_dashboard_is_cancelled
 def test_a_cancelled_authorization_is_recorded_and_left_to_the_saga_to_undo() -> None:
     world = PaymentWorld()
     order, _ = world.unpaid_order()
-    world.in_status(OrderStatus.AUTHORIZED, payment_status="AUTHORIZED", authorized=order.total.amount)
+    world.in_status(OrderStatus.AUTHORIZED, payment_status=PaymentState.AUTHORIZED, authorized=order.total.amount)
 
     world.reversals.canceled(PaymentCanceled(order.id, order.payment.intent_id or ""))
 

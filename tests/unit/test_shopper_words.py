@@ -25,7 +25,7 @@ from commerce.services.customer_emails import CustomerEmails
 from commerce.services.inventory import InventoryService
 from commerce.services.tracking import OrderTracking
 from commerce.shopper_words import failure_reason_for_shopper
-from commerce.timeline import OrderEvent
+from commerce.timeline import OrderEvent, OrderEventKind
 from tests.unit.builders import fixed_clock
 from tests.unit.payment_world import NOW, TOKENS, PaymentWorld
 
@@ -123,7 +123,7 @@ def test_a_shopper_never_reads_the_exception_that_failed_their_order(desk: Desk)
         OrderEvent.new(
             "ord_1",
             NOW,
-            "STEP_FAILED",
+            OrderEventKind.STEP_FAILED,
             "ReserveInventory failed (attempt 1): KeyError",
             step="ReserveInventory",
             attempt=1,

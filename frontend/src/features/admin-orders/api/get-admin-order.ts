@@ -36,7 +36,7 @@ export const AdminOrderQuery = graphql(`
       timeline {
         id
         at
-        type
+        kind
         message
         status
         step

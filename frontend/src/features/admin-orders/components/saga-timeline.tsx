@@ -1,15 +1,26 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import type { AdminOrderQuery } from '@/gql/graphql';
+import type { AdminOrderQuery, OrderEventKind } from '@/gql/graphql';
 import { formatDateTime } from '@/lib/dates';
 
 type TimelineEvent = NonNullable<AdminOrderQuery['adminOrder']>['timeline'][number];
 
-function toneOf(type: string): BadgeTone {
-  if (type.endsWith('FAILED') || type.includes('REFUSED') || type === 'PAYMENT_DECLINED') return 'red';
-  if (type.startsWith('COMPENSATION') || type.startsWith('CANCEL') || type.includes('RELEASED') || type.includes('REFUND')) return 'amber';
-  if (type === 'STEP_SUCCEEDED') return 'green';
-  return 'blue';
-}
+const TONES: Partial<Record<OrderEventKind, BadgeTone>> = {
+  STEP_SUCCEEDED: 'green',
+  STEP_FAILED: 'red',
+  PAYMENT_FAILED: 'red',
+  NOTIFICATION_FAILED: 'red',
+  FAILED: 'red',
+  COMPENSATION_REFUSED: 'red',
+  CANCELLATION_REQUESTED: 'amber',
+  COMPENSATION_STARTED: 'amber',
+  INVENTORY_RELEASED: 'amber',
+  AUTHORIZATION_CANCELLED: 'amber',
+  PAYMENT_CANCELLED: 'amber',
+  PAYMENT_REFUNDED: 'amber',
+  CANCELLED: 'amber',
+};
+
+const toneOf = (kind: OrderEventKind): BadgeTone => TONES[kind] ?? 'blue';
 
 /** Every entry of the order's timeline: status changes, each saga step attempt, errors and compensations. */
 export function SagaTimeline({ events }: { events: readonly TimelineEvent[] }) {
@@ -26,7 +37,7 @@ export function SagaTimeline({ events }: { events: readonly TimelineEvent[] }) {
             </time>
             <div className="flex min-w-0 flex-1 flex-col gap-1">
               <div className="flex flex-wrap items-center gap-2">
-                <Badge tone={toneOf(event.type)}>{event.type.toLowerCase().replaceAll('_', ' ')}</Badge>
+                <Badge tone={toneOf(event.kind)}>{event.kind.toLowerCase().replaceAll('_', ' ')}</Badge>
                 {event.step ? <span className="text-xs font-medium text-stone-700">{event.step}</span> : null}
                 {event.attempt ? <span className="text-xs text-stone-500">attempt {event.attempt}</span> : null}
                 {event.status ? <span className="text-xs text-stone-500">→ {event.status}</span> : null}

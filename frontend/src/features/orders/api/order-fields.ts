@@ -5,7 +5,7 @@ export const TimelineEventFields = graphql(`
   fragment TimelineEventFields on OrderEvent {
     id
     at
-    type
+    kind
     message
     status
     step

@@ -2,7 +2,7 @@ import type { TimelineEventFieldsFragment } from '@/gql/graphql';
 import { formatDateTime } from '@/lib/dates';
 
 /** What the shopper cares about: changes of the order, not each saga step's bookkeeping. */
-const isShopperFacing = (event: TimelineEventFieldsFragment) => !event.type.startsWith('STEP_');
+const isShopperFacing = (event: TimelineEventFieldsFragment) => event.kind !== 'STEP_SUCCEEDED' && event.kind !== 'STEP_FAILED';
 
 export function OrderTimeline({ events }: { events: readonly TimelineEventFieldsFragment[] }) {
   const shown = events.filter(isShopperFacing).reverse();

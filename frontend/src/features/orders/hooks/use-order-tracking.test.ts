@@ -9,11 +9,11 @@ import { DEFAULT_INTERVAL_MS, FAST_INTERVAL_MS } from '../lib/poll-schedule';
 import { useOrderTracking } from './use-order-tracking';
 
 const money = { amount: 0, currency: 'USD' };
-const event = (id: string, status: OrderStatus | null, type = status ?? 'STEP') => ({
+const event = (id: string, status: OrderStatus | null, kind = status ?? 'STEP_SUCCEEDED') => ({
   id,
   at: '2026-11-24T10:00:00.000Z',
-  type,
-  message: type,
+  kind,
+  message: kind,
   status,
   step: null,
   attempt: null,
