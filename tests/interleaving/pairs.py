@@ -123,10 +123,10 @@ CAPTURE_WITHOUT_STOCK = (
 PAIRS: tuple[Pair, ...] = (
     Pair(_in(_S.AUTHORIZED), ADMIN_CANCEL, step("reserve_inventory")),
     Pair(_in(_S.RESERVED), ADMIN_CANCEL, step("capture_payment"), known_bug=CAPTURE_WITHOUT_STOCK),
-    Pair(_in(_S.CAPTURED), ADMIN_CANCEL, step("allocate_shipment"), known_bug=CANCELLATION_RACE),
+    Pair(_in(_S.CAPTURED), ADMIN_CANCEL, step("allocate_shipment")),
     Pair(_in(_S.SHIPPED), ADMIN_CANCEL, step("notify_customer")),
     Pair(_in(_S.SHIPPED), ADMIN_CANCEL, step("mark_fulfilled")),
-    Pair(_in(_S.CAPTURED), COMPENSATION, step("allocate_shipment"), known_bug=CANCELLATION_RACE),
+    Pair(_in(_S.CAPTURED), COMPENSATION, step("allocate_shipment")),
     Pair(UNPAID, EXPIRY, PAY_ORDER),
     Pair(PAID_AT_STRIPE, EXPIRY, WEBHOOK),
     Pair(UNPAID, PAY_ORDER, WEBHOOK),

@@ -40,7 +40,8 @@ def _expire_cancelling_first(self: ExpiryService, order: Order) -> bool:
             return False
         if intent.status is not _P.CANCELED:
             self.payments.gateway.cancel(intent_id, idempotency_key=f"{order.id}:expire")
-    return self.changes.apply(order.id, self._claim).status is _S.EXPIRED
+    minutes = int(self.unpaid_for.total_seconds() // 60)
+    return self.changes.apply(order.id, lambda current: current.expire(minutes, self.clock())).status is _S.EXPIRED
 
 
 def _login_counting_after_the_check(
