@@ -7,9 +7,8 @@ from dataclasses import replace
 from commerce.events import OrderStatusChanged, PaymentAuthorized, PaymentFailed
 from commerce.order_status import OrderStatus
 from commerce.orders import Payment, PaymentState
-from commerce.payments import PaymentStatus
 from commerce.services.payments import PaymentOutcome
-from tests.unit.fake_stripe import AUTHORIZES, DECLINES
+from tests.unit.fake_stripe import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
 from tests.unit.payment_world import PaymentWorld
 
 
@@ -43,9 +42,7 @@ def test_a_declined_card_is_recorded_once_and_another_card_may_pay() -> None:
 def test_a_card_asking_for_3d_secure_hands_back_the_secret_and_the_re_read_after_it_authorizes() -> None:
     world = PaymentWorld()
     _, token = world.unpaid_order()
-    # Stripe answers this card's confirmation with requires_action.
-    world.stripe.intents["pi_1"] = replace(world.stripe.intents["pi_1"], status=PaymentStatus.REQUIRES_ACTION)
-    action = world.payments.pay("ord_1", token, AUTHORIZES)
+    action = world.payments.pay("ord_1", token, NEEDS_3D_SECURE)
     assert action.outcome is PaymentOutcome.REQUIRES_ACTION and action.client_secret == "pi_1_secret"
     assert action.order.payment.status is PaymentState.REQUIRES_ACTION
     world.stripe.authorize("pi_1")  # the browser's confirmCardPayment
@@ -55,7 +52,9 @@ def test_a_card_asking_for_3d_secure_hands_back_the_secret_and_the_re_read_after
 def test_a_second_intent_opened_by_a_racing_payment_is_cancelled_and_the_first_kept() -> None:
     world = PaymentWorld()
     order, _ = world.unpaid_order()
-    # A second payOrder read the order before the first one's intent was attached.
+    # A second payOrder read the order before the first one's intent was attached, a day later: Stripe has
+    # forgotten the key (keys are kept 24 hours), so the creation is not replayed and a second intent opens.
+    world.stripe.keys.clear()
     again = world.payments.ensure_intent(replace(order, payment=Payment()))
     assert again.payment.intent_id == "pi_1"
     assert world.stripe.cancels == ["pi_2"]
