@@ -42,7 +42,12 @@ class DynamoOrderRepository(OrderRepository):
         try:
             self.orders.client.transact_write_items(TransactItems=writes)
         except ClientError as exc:
-            if not is_condition_failure(exc) or cancellation_codes(exc)[:1] != ["ConditionalCheckFailed"]:
+            if not is_condition_failure(exc):
+                raise
+            codes = cancellation_codes(exc)
+            if codes[:1] != ["ConditionalCheckFailed"]:
+                if codes[1:2] == ["ConditionalCheckFailed"]:  # a fresh claim, but the order id is taken
+                    raise ConcurrentUpdateError("order", order.id) from exc
                 raise
             existing = self.idempotency.get(claim.key)
             if existing is None:  # the claim expired between our write and this read: let the caller retry

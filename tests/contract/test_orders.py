@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from botocore.exceptions import ClientError
 
 from commerce.errors import ConcurrentUpdateError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
@@ -83,15 +82,7 @@ def test_creating_with_an_expired_key_takes_the_key_over(stores: Stores) -> None
     assert claim is not None and claim.result_id == "ord_1"
 
 
-def test_creating_over_a_taken_order_id_is_refused_and_writes_nothing(
-    stores: Stores, request: pytest.FixtureRequest
-) -> None:
-    if stores.name == "dynamodb":
-        # DynamoOrderRepository.create translates a cancelled transaction only when the claim (its first action)
-        # failed; the order's own condition failing escapes as botocore's TransactionCanceledException.
-        request.applymarker(
-            pytest.mark.xfail(raises=ClientError, strict=True, reason="raw TransactionCanceledException escapes")
-        )
+def test_creating_over_a_taken_order_id_is_refused_and_writes_nothing(stores: Stores) -> None:
     order = placed(stores, "ord_1")
 
     with pytest.raises(ConcurrentUpdateError):
