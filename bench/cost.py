@@ -94,7 +94,7 @@ class CostTable:
 
 
 def cost_table(usage: OrderUsage, workflow: WorkflowType, prices: dict[str, Price] = PRICES) -> CostTable:
-    """$ per million orders, line by line. SES is its own line, outside the target (README, Performance)."""
+    """$ per million orders, line by line. SES is its own line, outside the target (docs/performance.md)."""
 
     def line(item: str, quantity: float, price: str, *, in_target: bool = True) -> CostLine:
         chosen = prices[price]

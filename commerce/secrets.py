@@ -105,7 +105,7 @@ class Secrets:
 
     @property
     def stripe_webhook_secrets(self) -> tuple[str, ...]:
-        """The endpoint's signing secret, then the previous one while a rotation hands over (README, "Rotating")."""
+        """The endpoint's signing secret, then the previous one while a rotation hands over (docs/operate.md, "Rotating secrets")."""
         return self._current_and_previous(STRIPE, "webhook_secret")
 
     @property

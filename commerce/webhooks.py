@@ -48,7 +48,7 @@ class WebhookOutcome(StrEnum):
     UNKNOWN = "unknown"  # about an object this system did not make: acknowledged, so Stripe stops sending it
 
 
-# Every event type the product acts on; the README's `stripe webhook_endpoints create` registers exactly these.
+# Every event type the product acts on; docs/api.md's `stripe webhook_endpoints create` registers exactly these.
 # - amount_capturable_updated: a manual-capture intent was authorized (Stripe sends no `succeeded` until capture);
 # - payment_failed: a card was declined;
 # - canceled: the intent was cancelled, by us (expiry, compensation) or in Stripe's Dashboard;

@@ -52,7 +52,7 @@ saga_arn = account.arn("states", f"stateMachine:{state_machine_name(app)}")
 data = DataTables(app, DataTablesArgs(DEPLOYMENT.tables, deletion_protection=config.deletion_protection))
 
 # What CloudFront sends the API so that the API can refuse everyone else: made here, kept in the state as a secret.
-# Replacing it (`pulumi up --replace` on it) rotates it; README, "Only through CloudFront".
+# Replacing it (`pulumi up --replace` on it) rotates it; docs/operate.md, "Only through CloudFront".
 origin_secret = random.RandomPassword(f"{app}-origin-secret", length=48, special=False)
 secret_values = {
     **config.secret_values,

@@ -441,7 +441,7 @@ RULES = (
 )
 
 SECRETS = (
-    # The `*_previous` fields are empty but while a rotation hands over (README, "Rotating secrets").
+    # The `*_previous` fields are empty but while a rotation hands over (docs/operate.md, "Rotating secrets").
     Secret(
         "stripe",
         STRIPE,

@@ -19,7 +19,7 @@ STATE_MACHINE = "fulfillment"
 
 # Express, not Standard: a Standard execution bills every state transition ($25 per million; this saga makes at
 # least six), about $150 per million orders before anything else runs; an Express execution bills its requests
-# and duration, cents per million (README, Performance). What Express gives up, and why each is safe here:
+# and duration, cents per million (docs/performance.md). What Express gives up, and why each is safe here:
 # - at-least-once: an execution, or a step, may run twice. Every step is idempotent (commerce/services/
 #   fulfillment.py), a reservation made twice for one order is made once, the capture carries an idempotency key.
 # - no de-duplication of starts by name: SagaLauncher claims "saga:<order>" in the idempotency table first.
@@ -68,7 +68,7 @@ EVENTBRIDGE_ERRORS = [
 # Each saga step's Lambda timeout, and its Task's TimeoutSeconds: one number, so Step Functions never starts a
 # retry while the attempt it gave up on still runs (a shorter task timeout), nor waits for nothing (a longer one).
 # Eight seconds is generous for what a step does (a DynamoDB transaction, one Stripe call, one SES send) and
-# small enough for four attempts of all five steps to fit the Express limit (README, "The saga's time budget").
+# small enough for four attempts of all five steps to fit the Express limit (docs/reliability.md, "The saga's time budget").
 STEP_TIMEOUT_SECONDS: Final = 8
 
 

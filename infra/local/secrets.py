@@ -12,7 +12,7 @@ from infra.deployment import Deployment
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
-# The one admin of the local system. Documented in the README; never valid anywhere else.
+# The one admin of the local system. Documented in the README and docs/develop.md; never valid anywhere else.
 LOCAL_ADMIN_USERNAME = "admin"
 LOCAL_ADMIN_PASSWORD = "admin-dev-password"  # noqa: S105 - the documented local development password
 
