@@ -105,7 +105,9 @@ class Secrets:
 
     @property
     def stripe_webhook_secrets(self) -> tuple[str, ...]:
-        """The endpoint's signing secret, then the previous one while a rotation hands over (docs/operate.md, "Rotating secrets")."""
+        """The endpoint's signing secret, then the previous one while a rotation hands over.
+
+        See docs/operate.md, "Rotating secrets"."""
         return self._current_and_previous(STRIPE, "webhook_secret")
 
     @property

@@ -68,7 +68,8 @@ EVENTBRIDGE_ERRORS = [
 # Each saga step's Lambda timeout, and its Task's TimeoutSeconds: one number, so Step Functions never starts a
 # retry while the attempt it gave up on still runs (a shorter task timeout), nor waits for nothing (a longer one).
 # Eight seconds is generous for what a step does (a DynamoDB transaction, one Stripe call, one SES send) and
-# small enough for four attempts of all five steps to fit the Express limit (docs/reliability.md, "The saga's time budget").
+# small enough for four attempts of all five steps to fit the Express limit (docs/reliability.md, "The saga's time
+# budget").
 STEP_TIMEOUT_SECONDS: Final = 8
 
 

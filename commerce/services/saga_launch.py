@@ -1,9 +1,9 @@
 """One saga per order, on an engine that runs every execution it is asked for.
 
-The saga is an Express workflow (cost: docs/performance.md, "Cost per order on AWS"): Step Functions neither refuses a second Express
-execution of the same name nor describes a running one, so "started once" is a claim in the idempotency table,
-taken before the start and given back when the start fails. Re-running a saga is always safe (every step is
-idempotent), which is what recovery does for an order that stopped moving.
+The saga is an Express workflow (cost: docs/performance.md, "Cost per order on AWS"): Step Functions neither
+refuses a second Express execution of the same name nor describes a running one, so "started once" is a claim in
+the idempotency table, taken before the start and given back when the start fails. Re-running a saga is always
+safe (every step is idempotent), which is what recovery does for an order that stopped moving.
 """
 
 from __future__ import annotations
