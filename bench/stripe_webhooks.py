@@ -1,9 +1,8 @@
 """Stripe's webhook as the deployment subscribes it, so that a run pays for the webhooks production would get.
 
 On AWS the endpoint is registered for `payment_intent.amount_capturable_updated` and `payment_intent.payment_failed`
-only (docs/operate.md, "Register the Stripe webhook"). localstripe sends every event type to the local endpoint, but
-never
-`amount_capturable_updated`: here the endpoint is re-registered for the production types, and that event is
+only (docs/operate.md, "Register the Stripe webhook"). localstripe sends every event type to the local endpoint,
+but never `amount_capturable_updated`: here the endpoint is re-registered for the production types, and that event is
 sent for each authorized order, signed as Stripe signs it, about a second after the authorization (localstripe's
 own delay for its webhooks), when the saga has usually captured already, as on AWS.
 """
