@@ -81,6 +81,12 @@ class PaymentWorld:
     def later(self, by: timedelta) -> None:
         self.now += by
 
+    def placed_order(self, order_id: str = "ord_1") -> str:
+        """An order placed and never paid (no intent, no hold); the shopper's access token."""
+        token = TOKENS.issue(order_id)
+        self.orders.orders[order_id] = replace(an_order(order_id=order_id), access_token_hash=TOKENS.hash_of(token))
+        return token
+
     def unpaid_order(self, order_id: str = "ord_1") -> tuple[Order, str]:
         """An order placed long ago with its intent open, and the shopper's access token."""
         token = TOKENS.issue(order_id)
