@@ -19,7 +19,7 @@ from commerce.order_change import amount_text
 from commerce.order_status import OrderStatus
 from commerce.order_undoing import CompensationRequest, OrderBeyondUndoError
 from commerce.orders import Order
-from commerce.payments import VOIDABLE, PaymentIntentSnapshot, PaymentIntentStateError, PaymentStatus
+from commerce.payments import VOIDABLE, PaymentIntentSnapshot, PaymentProcessingError, PaymentStatus
 from commerce.ports import OrderEventRepository, OrderRepository
 from commerce.services.customer_emails import CustomerEmails
 from commerce.services.inventory import InventoryService
@@ -123,9 +123,10 @@ class CompensationService:
         if intent.status in VOIDABLE:
             try:
                 self._void(order, intent)
-            except PaymentIntentStateError:
-                # A capture landed between our read and the cancel: Stripe refuses to cancel a captured intent,
-                # so it is refunded below, from what Stripe says now.
+            except PaymentProcessingError:
+                # A capture landed between our read and the cancel: Stripe refuses to cancel a captured intent (the
+                # fake says PaymentIntentStateError; the Stripe gateway passes Stripe's 400 on), so it is refunded
+                # below, from what Stripe says now.
                 intent = gateway.retrieve(intent_id)
                 if intent.status is not PaymentStatus.SUCCEEDED:
                     raise

@@ -29,6 +29,7 @@ from infra.local.cloud import LocalCloud
 from infra.local.lambda_handlers import LambdaRuntimeError
 from infra.local.mailbox import sent_mail
 from infra.local.secrets import LOCAL_VALUES
+from tests.integration.conftest import StockedProduct
 from tests.integration.shop import PlacedOrder, Shop, intent_event, stripe_signature
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
 from tests.unit.builders import a_product
@@ -197,6 +198,27 @@ def test_an_authorization_reported_only_by_the_webhook_starts_the_saga(shop: Sho
     assert shop.post_webhook(event, secret) == 200
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
     assert shop.executions_of(order) == 1
+
+
+def test_an_order_authorized_without_a_hold_has_its_stock_reserved_by_the_saga(
+    shop: Shop, stocked_product: StockedProduct
+) -> None:
+    # As an order authorized before payOrder held stock: no hold, so ReserveInventory reserves (three products: the
+    # stock of all of them in one BatchGetItem).
+    products = [stocked_product("saga-legacy", {"wh-east": 2}) for _ in range(3)]
+    order = shop.place([(product, 1) for product in products])
+    placed = shop.cloud.services.repositories.orders.get(order.id)
+    assert placed is not None
+    stored = shop.cloud.services.payments.ensure_intent(placed)
+    assert stored.payment.intent_id
+    gateway = shop.cloud.services.payments.gateway
+    shop.cloud.services.payments.apply_intent(
+        gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), "legacy-1")
+    )
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert "STOCK_HELD" not in timeline(shop.cloud, order)
+    for product in products:
+        assert stock(shop.cloud, product)["wh-east"] == (1, 0, 1)
 
 
 def test_a_declined_card_starts_no_saga_and_another_card_then_succeeds(shop: Shop, product: str) -> None:
