@@ -5,7 +5,8 @@ import strawberry
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.shopper_words import failure_reason_for_shopper
 from graphql_api.context import Context, run_sync
-from graphql_api.orders.types import Order, OrderEvent, Payment, Shipment, payment_of, shipment_of
+from graphql_api.orders.types import Order, OrderEvent, Payment, Shipment, held_until_of, payment_of, shipment_of
+from graphql_api.scalars import DateTime
 
 
 @strawberry.type(description="What changed since the cursor: for polling until `terminal`.")
@@ -15,6 +16,7 @@ class OrderUpdates:
     payment: Payment
     shipments: list[Shipment]
     failure_reason: str | None
+    held_until: DateTime | None = strawberry.field(description="As Order.heldUntil.")
     events: list[OrderEvent]
     cursor: str | None = strawberry.field(description="Pass as `after` next time; null until the first event.")
 
@@ -48,6 +50,7 @@ class OrderQuery:
             payment=payment_of(found),
             shipments=[shipment_of(shipment) for shipment in found.shipments],
             failure_reason=failure_reason_for_shopper(found),
+            held_until=held_until_of(found),
             events=[OrderEvent.of(event) for event in timeline.events],
             cursor=timeline.cursor,
         )

@@ -29,6 +29,7 @@ from infra.local.cloud import LocalCloud
 from infra.local.lambda_handlers import LambdaRuntimeError
 from infra.local.mailbox import sent_mail
 from infra.local.secrets import LOCAL_VALUES
+from tests.integration.conftest import StockedProduct
 from tests.integration.shop import PlacedOrder, Shop, intent_event, stripe_signature
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
 from tests.unit.builders import a_product
@@ -199,6 +200,27 @@ def test_an_authorization_reported_only_by_the_webhook_starts_the_saga(shop: Sho
     assert shop.executions_of(order) == 1
 
 
+def test_an_order_authorized_without_a_hold_has_its_stock_reserved_by_the_saga(
+    shop: Shop, stocked_product: StockedProduct
+) -> None:
+    # As an order authorized before payOrder held stock: no hold, so ReserveInventory reserves (three products: the
+    # stock of all of them in one BatchGetItem).
+    products = [stocked_product("saga-legacy", {"wh-east": 2}) for _ in range(3)]
+    order = shop.place([(product, 1) for product in products])
+    placed = shop.cloud.services.repositories.orders.get(order.id)
+    assert placed is not None
+    stored = shop.cloud.services.payments.ensure_intent(placed)
+    assert stored.payment.intent_id
+    gateway = shop.cloud.services.payments.gateway
+    shop.cloud.services.payments.apply_intent(
+        gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), "legacy-1")
+    )
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert "STOCK_HELD" not in timeline(shop.cloud, order)
+    for product in products:
+        assert stock(shop.cloud, product)["wh-east"] == (1, 0, 1)
+
+
 def test_a_declined_card_starts_no_saga_and_another_card_then_succeeds(shop: Shop, product: str) -> None:
     order = shop.place([(product, 1)])
     declined = shop.pay(order, DECLINES)
@@ -226,18 +248,20 @@ def test_a_3d_secure_card_asks_for_action_and_succeeds_after_authentication(shop
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
 
 
-def test_stock_gone_before_reservation_cancels_the_authorization_and_fails_the_order(shop: Shop, product: str) -> None:
+def test_stock_gone_before_payment_is_refused_at_pay_order_and_the_card_never_authorized(
+    shop: Shop, product: str
+) -> None:
     order = shop.place([(product, 5)])
     inventory = shop.cloud.services.repositories.inventory
     for warehouse in ("wh-east", "wh-central", "wh-west"):  # sold elsewhere in the meantime
         inventory.put(StockLevel(product, warehouse, available=1))
     drained = stock(shop.cloud, product)
-    shop.pay(order, AUTHORIZES)
-    failed = shop.wait_until(order, *TERMINAL)
-    assert failed.status is S.FAILED
-    assert failed.failure_reason is not None and "OutOfStockError" in failed.failure_reason
-    assert shop.wait_for_saga(order) == "FAILED"
-    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.CANCELED, 0, 0)
+    refused = shop.pay(order, AUTHORIZES)
+    # payOrder holds first (issue 19): before, the card was authorized here and the saga then failed the order.
+    assert [error["code"] for error in refused["errors"]] == ["OUT_OF_STOCK"]
+    stored = shop.cloud.services.repositories.orders.get(order.id)
+    assert stored is not None and stored.status is S.PENDING_PAYMENT and stored.payment.intent_id is None
+    assert shop.executions_of(order) == 0
     assert stock(shop.cloud, product) == drained
 
 
@@ -250,7 +274,8 @@ def test_a_permanent_failure_at_capture_releases_the_stock_and_cancels_the_autho
     assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.CANCELED, 0, 0)  # never captured, nothing refunded
     assert stock(shop.cloud, product) == before
     assert in_order(
-        ["INVENTORY_RESERVED", "COMPENSATION_STARTED", "INVENTORY_RELEASED", "AUTHORIZATION_CANCELLED", "FAILED"],
+        # The money settled before the stock is released (the reverse of how they were taken).
+        ["INVENTORY_RESERVED", "COMPENSATION_STARTED", "AUTHORIZATION_CANCELLED", "INVENTORY_RELEASED", "FAILED"],
         timeline(shop.cloud, order),
     )
 
@@ -306,7 +331,7 @@ def test_a_permanent_failure_at_shipment_refunds_the_capture_and_releases_the_st
     assert stock(shop.cloud, product) == before
     kinds = timeline(shop.cloud, order)
     assert in_order(
-        ["PAYMENT_CAPTURED", "COMPENSATION_STARTED", "INVENTORY_RELEASED", "PAYMENT_REFUNDED", "FAILED"], kinds
+        ["PAYMENT_CAPTURED", "COMPENSATION_STARTED", "PAYMENT_REFUNDED", "INVENTORY_RELEASED", "FAILED"], kinds
     ), kinds
 
 

@@ -59,6 +59,17 @@ EXPLAINED: list[tuple[str, str, str, str, str]] = [
     ),
     *(
         (
+            function,
+            "OrderEventsTable",
+            "dynamodb:Query",
+            "*",
+            "commerce/timeline.py compensation_started: a compensation begun before orders carried their request "
+            "(order.compensation) reads how it was asked for from its timeline; every order the tests make carries it",
+        )
+        for function in ("local-compensation", "local-redrive-stuck-orders")
+    ),
+    *(
+        (
             "local-mark-fulfilled",
             sid,
             "dynamodb:UpdateItem",

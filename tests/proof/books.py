@@ -35,7 +35,8 @@ class Books:
         found: list[str] = []
         held: Counter[tuple[str, str]] = Counter()
         for reservation in reservations.values():  # a settled order's reservation is released or shipped
-            if reservation is not None and reservation.state is ReservationState.RESERVED:
+            # A hold (payOrder's, before the card) keeps its units in `reserved` as a reservation does.
+            if reservation is not None and reservation.state in (ReservationState.HELD, ReservationState.RESERVED):
                 for line in reservation.lines:
                     held[(line.product_id, line.warehouse_id)] += line.quantity
         for product_id in self.products:

@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +63,19 @@ def before(cloud: LocalCloud, orders: int) -> dict[str, Any]:
         if kind != "unpaid":
             shop.pay(order, AUTHORIZES)
         planned.append((kind, order))
-    # Two orders for one unit: one saga wins it, the other fails to reserve and waits for its compensation.
+    # Two orders for one unit. payOrder holds it, so the second shopper would be refused before the card: instead
+    # the first one's hold lapses (reclaimed) before its saga converts it and the second one holds the unit; the
+    # first then fails to reserve and waits for its compensation.
     pair = [shop.place([(scarce, 1)], email="restart-scarce@example.com") for _ in range(2)]
+    reserve = cloud.function_name("reserve-inventory")
+    cloud.runtime.faults.hold(reserve, pair[0].id)
     for order in pair:
         cloud.runtime.faults.hold(cloud.function_name("compensation"), order.id)
-        shop.pay(order, AUTHORIZES)
-        planned.append((SCARCE, order))
+    shop.pay(pair[0], AUTHORIZES)
+    assert cloud.services.repositories.reservations.reclaim(pair[0].id, datetime.now(UTC) + timedelta(hours=1))
+    shop.pay(pair[1], AUTHORIZES)
+    cloud.runtime.faults.release(pair[0].id, reserve)
+    planned += [(SCARCE, order) for order in pair]
 
     for kind, order in planned:
         expected = PLAN.get(kind, (None, None))[1]

@@ -8,7 +8,7 @@ deliver a bus event late, deliver a webhook 1-3 times, cancel, expire, re-drive,
 (tests/proof/books.py):
 
 - stock is conserved: available + reserved + shipped per item and warehouse is what was stocked and adjusted,
-  none negative, and `reserved` is exactly what RESERVED reservations hold;
+  none negative, and `reserved` is exactly what HELD and RESERVED reservations hold;
 - no capture without a reservation, no refund without a capture, captured - refunded <= the order's total;
 - a fulfilled order keeps exactly its total and shipped its units; a failed, cancelled or expired one keeps
   nothing, holds no authorization and no stock; one saga launch per order.
@@ -46,6 +46,7 @@ from commerce.admin.cancellation import OrderNotCancellableError
 from commerce.admin.stock import NegativeStockError
 from commerce.admin.stock_adjustments import AdjustStock
 from commerce.catalog import StockLevel
+from commerce.errors import OutOfStockError
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentError, PaymentStatus
 from commerce.services.ordering import PlaceOrder
@@ -160,7 +161,7 @@ class FulfillmentMachine(RuleBasedStateMachine):
         token = payment_method(self.s.settings.stripe.api_base or "", number) if number else None
         try:
             paid = self.s.payments.pay(order_id, order.access_token, token)
-        except (PaymentNotAllowedError, PaymentError) as refused:
+        except (PaymentNotAllowedError, PaymentError, OutOfStockError) as refused:
             return self._ran(f"pay: refused ({type(refused).__name__})")
         if paid.outcome is PaymentOutcome.REQUIRES_ACTION:
             order.client_secret = paid.client_secret
