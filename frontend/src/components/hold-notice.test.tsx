@@ -13,7 +13,7 @@ describe('HoldNotice', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('tells until when the items are held, counts down, and says what happens when the hold lapses', () => {
+  it('tells until when the items are held, counts down, and says what happens when the hold lapses', async () => {
     const { clock, advance } = manualClock(NINE_MINUTES_TWENTY_BEFORE);
     renderWithProviders(<HoldNotice heldUntil={HELD_UNTIL} />, { clock });
 
@@ -21,22 +21,22 @@ describe('HoldNotice', () => {
     expect(screen.getByTestId('hold-countdown')).toHaveTextContent('9:20');
     expect(screen.getByText('If the time runs out, we’ll try to hold them again when you pay — if they’re still in stock.')).toBeVisible();
 
-    advance(20_000);
+    await advance(20_000);
     expect(screen.getByTestId('hold-countdown')).toHaveTextContent('9:00');
-    advance(4 * 60_000);
+    await advance(4 * 60_000);
     expect(screen.getByRole('status')).toHaveTextContent('(about 5 minutes left)');
     expect(screen.getByTestId('hold-countdown')).toHaveTextContent('5:00');
   });
 
-  it('says the hold has ended once the time runs out, in the same live region', () => {
+  it('says the hold has ended once the time runs out, in the same live region', async () => {
     const { clock, advance } = manualClock(NINE_MINUTES_TWENTY_BEFORE);
     renderWithProviders(<HoldNotice heldUntil={HELD_UNTIL} />, { clock });
     const status = screen.getByRole('status');
 
-    advance(9 * 60_000 + 19_000);
+    await advance(9 * 60_000 + 19_000);
     expect(status).toHaveTextContent('(less than a minute left)');
     expect(screen.getByTestId('hold-countdown')).toHaveTextContent('0:01');
-    advance(1_000);
+    await advance(1_000);
 
     expect(screen.getByRole('status')).toBe(status);
     expect(status).toHaveTextContent('Your hold has ended; paying will hold the items again if they’re still in stock.');
@@ -56,14 +56,14 @@ describe('HoldNotice', () => {
     expect(screen.getByRole('status')).toHaveTextContent('Your items stay held until 14:32 (about 9 minutes left) — try another card.');
   });
 
-  it('changes its announced words at most once a minute while the countdown ticks every second', () => {
+  it('changes its announced words at most once a minute while the countdown ticks every second', async () => {
     const { clock, advance } = manualClock(NINE_MINUTES_TWENTY_BEFORE);
     renderWithProviders(<HoldNotice heldUntil={HELD_UNTIL} />, { clock });
     const status = screen.getByRole('status');
     const announced = [status.textContent];
     const shown = [screen.getByTestId('hold-countdown').textContent];
     for (let second = 0; second < 180; second += 1) {
-      advance(1_000);
+      await advance(1_000);
       if (status.textContent !== announced.at(-1)) announced.push(status.textContent);
       shown.push(screen.getByTestId('hold-countdown').textContent);
     }
