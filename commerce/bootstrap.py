@@ -302,6 +302,7 @@ class Services:
             orders=self.repositories.orders,
             changes=self.changes,
             tracking=self.tracking,
+            inventory=self.inventory,
             gateway=lambda: self.payment_gateway,
             publisher=self.publisher,
             clock=self.clock,
@@ -324,6 +325,7 @@ class Services:
             reservations=r.reservations,
             clock=self.clock,
             metrics=self.metrics,
+            hold_ttl=timedelta(minutes=self.settings.hold_minutes),
         )
 
     @cached_property
@@ -381,6 +383,7 @@ class Services:
             orders=self.repositories.orders,
             changes=self.changes,
             payments=self.payments,
+            inventory=self.inventory,
             clock=self.clock,
             unpaid_for=timedelta(minutes=self.settings.unpaid_order_minutes),
         )

@@ -1,4 +1,4 @@
-"""Scheduled: expire orders left unpaid for longer than the configured time."""
+"""Scheduled: put lapsed stock holds back on sale, and expire orders left unpaid for longer than the configured time."""
 
 from __future__ import annotations
 

@@ -28,8 +28,8 @@ mutation Place($input: PlaceOrderInput!) {
 PAY = """
 mutation Pay($id: ID!, $token: String!, $card: String) {
   payOrder(orderId: $id, accessToken: $token, paymentMethodId: $card) {
-    outcome clientSecret declineReason errors { field code message }
-    order { id status payment { status failureReason } }
+    outcome clientSecret declineReason errors { field code message } shortage { sku requested available }
+    order { id status heldUntil payment { status failureReason } }
   }
 }"""
 

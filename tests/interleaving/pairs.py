@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from commerce.admin.stock_adjustments import AdjustStock
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
-from tests.interleaving.world import ADMIN, PRODUCT, SOURCE, WAREHOUSE, World
+from tests.interleaving.world import ADMIN, PRODUCT, SET_UP_AT, SOURCE, WAREHOUSE, World
 
 _S = OrderStatus
 
@@ -46,8 +46,11 @@ class Pair:
 # --- scenes ---------------------------------------------------------------------------------------------------
 
 
-def _in(status: OrderStatus, *, units: int = 5) -> Scene:
-    return Scene(f"an order {status}", lambda world: world.order_in(status), units)
+def _in(status: OrderStatus, *, units: int = 5, held: bool = True) -> Scene:
+    """An order moved to `status`; `held=False`: never held (not paid yet, or authorized before holds existed)."""
+    if held:
+        return Scene(f"an order {status}", lambda world: world.order_in(status), units)
+    return Scene(f"an order {status}, no hold", lambda world: world.order_in(status, held_at=None), units)
 
 
 def _authorized_at_stripe(world: World) -> None:
@@ -56,14 +59,28 @@ def _authorized_at_stripe(world: World) -> None:
 
 
 def _two_authorized(world: World) -> None:
-    world.order_in(_S.AUTHORIZED, "ord_1")
-    world.order_in(_S.AUTHORIZED, "ord_2")
+    world.order_in(_S.AUTHORIZED, "ord_1", held_at=None)
+    world.order_in(_S.AUTHORIZED, "ord_2", held_at=None)
 
 
-UNPAID = _in(_S.PENDING_PAYMENT)
+def _two_unpaid(world: World) -> None:
+    world.order_in(_S.PENDING_PAYMENT, "ord_1", held_at=None)
+    world.order_in(_S.PENDING_PAYMENT, "ord_2", held_at=None)
+
+
+def _hold_lapsed(world: World) -> None:
+    # Held at the scene's time, an hour before the operations: its expiry (HOLD_TTL later) is long past at NOW.
+    world.order_in(_S.PENDING_PAYMENT, held_at=SET_UP_AT)
+
+
+UNPAID = _in(_S.PENDING_PAYMENT, held=False)
+UNPAID_HELD = _in(_S.PENDING_PAYMENT)
+HOLD_LAPSED = Scene("an unpaid order whose hold lapsed, not yet reclaimed", _hold_lapsed)
 PAID_AT_STRIPE = Scene("an unpaid order, its card authorized at Stripe, unreported", _authorized_at_stripe)
-LAST_UNITS = Scene("two authorized orders of 2 units, 3 in stock", _two_authorized, units=3)
-FEW_UNITS = _in(_S.AUTHORIZED, units=3)
+LAST_UNITS = Scene("two authorized orders of 2 units (before holds), 3 in stock", _two_authorized, units=3)
+LAST_UNITS_UNPAID = Scene("two unpaid orders of 2 units, 3 in stock", _two_unpaid, units=3)
+FEW_UNITS = _in(_S.AUTHORIZED, units=3, held=False)
+FEW_UNITS_UNPAID = _in(_S.PENDING_PAYMENT, units=3, held=False)
 BURST = Scene("4 of the 5 free guesses from one source spent", lambda world: world.login_desk(spent=4))
 
 # --- operations -----------------------------------------------------------------------------------------------
@@ -85,6 +102,17 @@ COMPENSATION = Operation(
 )
 EXPIRY = Operation("expiry sweep", lambda world: world.services.expiry.expire_unpaid())
 PAY_ORDER = Operation("payOrder", lambda world: world.pay())
+PAY_RENEWING = Operation("payOrder renewing its hold", lambda world: world.pay())
+PAY_AFTER_LAPSE = Operation("payOrder after its hold lapsed", lambda world: world.pay())
+RECLAIM_LAPSED = Operation(
+    "the sweep's reclaim of lapsed holds", lambda world: world.services.inventory.reclaim_lapsed()
+)
+
+
+def pay(order_id: str) -> Operation:
+    return Operation(f"payOrder {order_id}", lambda world: world.pay(order_id))
+
+
 WEBHOOK = Operation(
     "webhook",
     lambda world: world.services.payments.apply_intent(world.services.payment_gateway.retrieve(world.intent_id())),
@@ -115,14 +143,9 @@ CANCELLATION_RACE = (
     "between leaves the release and the refund to run on a shipped order (fix in a parallel branch)"
 )
 
-CAPTURE_WITHOUT_STOCK = (
-    "issue 19 item 2 (capture requires a live hold) not built yet: CapturePayment checks RESERVED on its first "
-    "read, so a cancellation that released the stock meanwhile is followed by a capture, refunded afterwards"
-)
-
 PAIRS: tuple[Pair, ...] = (
     Pair(_in(_S.AUTHORIZED), ADMIN_CANCEL, step("reserve_inventory")),
-    Pair(_in(_S.RESERVED), ADMIN_CANCEL, step("capture_payment"), known_bug=CAPTURE_WITHOUT_STOCK),
+    Pair(_in(_S.RESERVED), ADMIN_CANCEL, step("capture_payment")),
     Pair(_in(_S.CAPTURED), ADMIN_CANCEL, step("allocate_shipment")),
     Pair(_in(_S.SHIPPED), ADMIN_CANCEL, step("notify_customer")),
     Pair(_in(_S.SHIPPED), ADMIN_CANCEL, step("mark_fulfilled")),
@@ -136,6 +159,12 @@ PAIRS: tuple[Pair, ...] = (
     Pair(FEW_UNITS, ADJUST_STOCK, step("reserve_inventory")),
     Pair(_in(_S.CAPTURED), COMPENSATION, COMPENSATION),
     Pair(BURST, WRONG_GUESS, WRONG_GUESS),
+    # Holds (issue 19 item 2): payOrder holds the stock before the card is touched.
+    Pair(HOLD_LAPSED, RECLAIM_LAPSED, PAY_AFTER_LAPSE),
+    Pair(LAST_UNITS_UNPAID, pay("ord_1"), pay("ord_2")),
+    Pair(FEW_UNITS_UNPAID, ADJUST_STOCK, PAY_ORDER),
+    Pair(UNPAID_HELD, EXPIRY, PAY_RENEWING),
+    Pair(UNPAID_HELD, ADMIN_CANCEL, PAY_RENEWING),
 )
 
 

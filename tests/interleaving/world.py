@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SET_UP_AT = NOW - timedelta(hours=1)
+# When the scene's payOrder held the stock: recent enough that the hold is live when the operations run at NOW.
+HELD_AT = NOW - timedelta(minutes=2)
 PRODUCT = "p-mug"  # an_order() buys 2 of it
 WAREHOUSE = "wh-east"
 ADMIN = "ada"
@@ -161,11 +163,16 @@ class World:
 
     # --- setting the scene (before the operations start; nothing here is a scheduling point) -----------------
 
-    def order_in(self, status: OrderStatus, order_id: str = "ord_1") -> Order:
-        """A real order moved by the real services to `status`: paid, then through the saga's steps."""
+    def order_in(self, status: OrderStatus, order_id: str = "ord_1", *, held_at: datetime | None = HELD_AT) -> Order:
+        """A real order moved by the real services to `status`: its stock held by payOrder at `held_at` (None: an
+        order of before holds, or one not paid yet), paid, then through the saga's steps."""
         token = TOKENS.issue(order_id)
         self.tokens[order_id] = token
         self.orders.orders[order_id] = replace(an_order(order_id=order_id), access_token_hash=TOKENS.hash_of(token))
+        if held_at is not None:
+            self.now = held_at
+            self.services.payments.hold(self.order(order_id))
+            self.now = SET_UP_AT
         order = self.services.payments.ensure_intent(self.order(order_id))
         if status is not _S.PENDING_PAYMENT:
             self.services.payments.apply_intent(self.stripe.authorize(order.payment.intent_id or ""))
@@ -267,9 +274,11 @@ class World:
         return self.orders.orders[order_id].payment.intent_id or ""
 
     def stock_held_for(self, order_id: str) -> bool:
-        """Is the order's stock still set aside for it? (Today: its reservation; with holds, its live hold.)"""
-        reservation = self.repositories.reservations.get(order_id)
-        return reservation is not None and reservation.state is ReservationState.RESERVED
+        """Is the order's stock still set aside for it: reserved, or held by a hold that has not lapsed?"""
+        reservation = self.reservations.reservations.get(order_id)  # the raw state: no scheduling point
+        if reservation is None:
+            return False
+        return reservation.state is ReservationState.RESERVED or reservation.is_live_hold(self.now)
 
     def intent_of(self, order: Order) -> PaymentIntentSnapshot | None:
         return self.stripe.intents.get(order.payment.intent_id or "")

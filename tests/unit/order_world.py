@@ -8,31 +8,25 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from commerce.admin.cancellation import OrderCancellation
-from commerce.catalog import Location, StockLevel, Warehouse
+from commerce.catalog import StockLevel
 from commerce.events import CompensationRequested
 from commerce.notifications import EmailMessage, EmailSender, NotificationService
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from commerce.repositories.memory import (
     InMemoryIdempotencyRepository,
-    InMemoryInventoryRepository,
-    InMemoryWarehouseRepository,
 )
-from commerce.repositories.memory_reservations import InMemoryReservationRepository
 from commerce.services.authorizations import PaymentAuthorizations
 from commerce.services.compensation import CompensationService
 from commerce.services.customer_emails import CustomerEmails
 from commerce.services.fulfillment import FulfillmentSteps
-from commerce.services.inventory import InventoryService
 from commerce.services.recovery import RecoveryService
 from commerce.services.saga_launch import SagaLauncher
 from commerce.workflows import RecordingSagaStarter
-from tests.unit.builders import fixed_clock
 from tests.unit.fake_stripe import AUTHORIZES
-from tests.unit.payment_world import NOW, PaymentWorld
+from tests.unit.payment_world import AUSTIN, STOCK, PaymentWorld
 
-AUSTIN = Warehouse("wh-austin", "Austin", Location(30.27, -97.74), "us-south")
-STOCK = 5
+__all__ = ["AUSTIN", "STOCK", "OrderWorld", "Outbox"]
 
 
 class Outbox(EmailSender):
@@ -51,13 +45,7 @@ class OrderWorld(PaymentWorld):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        clock = fixed_clock(NOW)
-        self.stock = InMemoryInventoryRepository()
-        self.stock.put(StockLevel("p-mug", AUSTIN.id, available=STOCK))
-        self.warehouses = InMemoryWarehouseRepository()
-        self.warehouses.add(AUSTIN)
-        self.reservations = InMemoryReservationRepository(self.stock)
-        self.inventory = InventoryService(self.stock, self.warehouses, self.reservations, clock)
+        clock = self.clock
         self.claims = InMemoryIdempotencyRepository(clock)
         notifications = NotificationService(self.outbox, "shop@example.com")
         emails = CustomerEmails(self.claims, clock)
@@ -106,6 +94,12 @@ class OrderWorld(PaymentWorld):
         """An order the shopper paid for with a card that authorizes: AUTHORIZED, its saga not yet run."""
         _, token = self.unpaid_order(order_id)
         return self.payments.pay(order_id, token, AUTHORIZES).order
+
+    def legacy_authorized_order(self, order_id: str = "ord_1") -> Order:
+        """An order authorized before payOrder held stock: AUTHORIZED with no hold, its saga not yet run."""
+        order, _ = self.unpaid_order(order_id)
+        assert order.payment.intent_id is not None
+        return self.payments.apply_intent(self.stripe.authorize(order.payment.intent_id)).order
 
     def order_through(self, last: OrderStatus, order_id: str = "ord_1") -> Order:
         """An authorized order taken by the saga's steps up to `last` (RESERVED, CAPTURED, SHIPPED or FULFILLED)."""
