@@ -80,18 +80,6 @@ EXPLAINED: list[tuple[str, str, str, str, str]] = [
         )
         for sid in ("ReservationsTable", "InventoryTable")
     ),
-    *(
-        (
-            role,
-            "OrderEventsTable",
-            "dynamodb:Query",
-            "*",
-            "CompensationService finishing an order left COMPENSATING by a version before issue 19, whose request is "
-            "only in its timeline (COMPENSATION_STARTED), not on the order: tests/unit/test_order_compensation.py; "
-            "orders the tests make carry it",
-        )
-        for role in ("local-compensation", "local-redrive-stuck-orders")
-    ),
     (
         "local-payment-authorized",
         "IdempotencyTable",
