@@ -7,7 +7,7 @@ import strawberry
 from commerce.admin.cancellation import CancellationDeferredError, OrderNotCancellableError, check_reason
 from commerce.admin.rejection import RequestRejectedError
 from commerce.admin.stock import NegativeStockError, StockVersionConflictError, WarehouseNotFoundError
-from commerce.admin.stock_adjustments import AdjustStock
+from commerce.commands import AdjustStock
 from commerce.errors import OrderNotFoundError, ProductNotFoundError
 from commerce.validation import IssueCode
 from graphql_api.admin.order_types import AdminOrder, CancelOrderPayload

@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from commerce.orders import Address
-from commerce.services.ordering import PlaceOrder
+from commerce.commands import PlaceOrder
 from commerce.validation import OrderRejectedError
 from graphql_api.context import Context, run_sync
 from graphql_api.errors import user_errors

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from commerce.admin.stock_adjustments import AdjustStock
+from commerce.commands import AdjustStock
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
 from tests.interleaving.world import ADMIN, PRODUCT, SOURCE, WAREHOUSE, World

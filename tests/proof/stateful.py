@@ -44,11 +44,10 @@ from hypothesis.stateful import (
 
 from commerce.admin.cancellation import OrderNotCancellableError
 from commerce.admin.stock import NegativeStockError
-from commerce.admin.stock_adjustments import AdjustStock
 from commerce.catalog import StockLevel
+from commerce.commands import AdjustStock, PlaceOrder
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentError, PaymentStatus
-from commerce.services.ordering import PlaceOrder
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
 from commerce.validation import OrderRejectedError
 from commerce.webhooks import WebhookOutcome
