@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from commerce.commands import PayOrder
 from commerce.errors import OrderNotFoundError
 from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
@@ -50,9 +51,8 @@ class PaymentMutation:
         access_token: str,
         payment_method_id: str | None = None,
     ) -> PayOrderPayload:
-        services = info.context.services
         try:
-            result = await run_sync(services.payments.pay, str(order_id), access_token, payment_method_id)
+            result = await info.context.send(PayOrder(str(order_id), access_token, payment_method_id))
         except OrderNotFoundError:
             return _error("orderId", IssueCode.NOT_FOUND, "no order with this id and access token")
         except PaymentNotAllowedError as exc:
@@ -64,7 +64,7 @@ class PaymentMutation:
         except PaymentProviderUnavailableError:
             message = "the payment provider is unavailable; your card was not charged, try again shortly"
             return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
-        timeline = await run_sync(services.tracking.timeline, result.order.id)
+        timeline = await run_sync(info.context.read.tracking.timeline, result.order.id)
         return PayOrderPayload(
             order=Order.for_shopper(result.order, timeline),
             outcome=result.outcome,

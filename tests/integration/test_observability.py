@@ -174,7 +174,7 @@ def test_a_step_that_fails_counts_by_step_and_its_compensation_counts_once(
 ) -> None:
     product = stocked_product("observed", {"wh-west": 2})
     order = shop.place([(product, 2)])
-    shop.cloud.services.repositories.inventory.put(StockLevel(product, "wh-west", available=1))  # sold elsewhere
+    shop.cloud.repositories.inventory.put(StockLevel(product, "wh-west", available=1))  # sold elsewhere
     shop.pay(order, AUTHORIZES)
     assert shop.wait_until(order, S.FAILED).status is S.FAILED
     observed.metrics.wait_for(lambda _: "Compensations" in metrics_of(observed, order))
@@ -195,7 +195,7 @@ def test_a_webhook_delivered_twice_counts_one_duplicate_and_its_lines_name_the_s
 ) -> None:
     order = shop.place([(stocked_product("observed", {"wh-east": 1}), 1)])
     assert shop.pay(order, DECLINES)["outcome"] == "DECLINED"
-    stored = shop.cloud.services.repositories.orders.get(order.id)
+    stored = shop.cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id
     event = intent_event("payment_intent.payment_failed", stored.payment.intent_id)
     secret = LOCAL_VALUES["stripe"]["webhook_secret"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from commerce import wiring
 from commerce.payments import PaymentStatus
 from infra.local.cloud import LocalCloud
 from tests.integration.conftest import StockedProduct
@@ -24,7 +25,7 @@ def product(stocked_product: StockedProduct) -> str:
 
 
 def intent_id_of(shop: Shop, order_id: str) -> str | None:
-    stored = shop.cloud.services.repositories.orders.get(order_id)
+    stored = shop.cloud.repositories.orders.get(order_id)
     assert stored is not None
     return stored.payment.intent_id
 
@@ -36,7 +37,9 @@ def test_placing_an_order_opens_no_payment_intent_until_it_is_paid(shop: Shop, p
     assert shop.pay(order, AUTHORIZES)["outcome"] == "AUTHORIZED"
     intent_id = intent_id_of(shop, order.id)
     assert intent_id is not None
-    assert shop.cloud.services.payments.gateway.retrieve(intent_id).status is PaymentStatus.REQUIRES_CAPTURE
+    assert (
+        shop.cloud.bus.dependencies.build(wiring.gateway).retrieve(intent_id).status is PaymentStatus.REQUIRES_CAPTURE
+    )
 
 
 @pytest.mark.parametrize("legacy", ["token", "card"])

@@ -53,7 +53,7 @@ class Response:
 class ProductionApi:
     def __init__(self, cloud: LocalCloud) -> None:
         self.world: IsolatedServices = isolated_services(cloud, environment="production", seeded=True)
-        assert not self.world.services.settings.is_development
+        assert not self.world.settings.is_development
         self.transport = MangumTransport(Mangum(create_app(self.world.services), lifespan="off"))
 
     def post(self, body: bytes, headers: dict[str, str] | None = None) -> Response:

@@ -342,7 +342,7 @@ def run_stateful(cloud: LocalCloud, *, examples: int, steps: int, explore: bool 
     executions = Executions()
     world = isolated_services(cloud, sagas=executions)
     for warehouse in WAREHOUSES:
-        world.services.repositories.warehouses.add(warehouse)
+        world.repositories.warehouses.add(warehouse)
     result = StatefulResult(examples=0)
     machine = machine_for(world, executions, result)
     started = time.monotonic()
