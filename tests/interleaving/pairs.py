@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from commerce.commands import AdjustStock
+from commerce.commands import AdjustStock, CancelOrder, ExpireUnpaidOrders, RedriveStuckOrders
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
 from tests.interleaving.world import ADMIN, PRODUCT, SOURCE, WAREHOUSE, World
@@ -75,25 +75,23 @@ def step(name: str, order_id: str = "ord_1") -> Operation:
 
 
 ADMIN_CANCEL = Operation(
-    "admin cancel", lambda world: world.services.cancellation.cancel("ord_1", "changed my mind", by=ADMIN)
+    "admin cancel", lambda world: world.bus.handle(CancelOrder("ord_1", "changed my mind", by=ADMIN))
 )
 COMPENSATION = Operation(
     "compensation",
-    lambda world: world.services.compensation.compensate(
-        CompensationRequested("ord_1", "a step failed", failed_step="CapturePayment")
-    ),
+    lambda world: world.bus.handle(CompensationRequested("ord_1", "a step failed", failed_step="CapturePayment")),
 )
-EXPIRY = Operation("expiry sweep", lambda world: world.services.expiry.expire_unpaid())
+EXPIRY = Operation("expiry sweep", lambda world: world.bus.handle(ExpireUnpaidOrders()))
 PAY_ORDER = Operation("payOrder", lambda world: world.pay())
 WEBHOOK = Operation(
     "webhook",
-    lambda world: world.services.payments.apply_intent(world.services.payment_gateway.retrieve(world.intent_id())),
+    lambda world: world.payments.apply_intent(world.stripe.retrieve(world.intent_id())),
 )
 
 
 def _redrive(world: World) -> object:
     started = len(world.starter.started)
-    acted = world.services.recovery.redrive()
+    acted = world.bus.handle(RedriveStuckOrders())
     world.run_started_sagas(since=started)  # the engine runs what the re-drive started
     return acted
 
@@ -101,8 +99,8 @@ def _redrive(world: World) -> object:
 REDRIVE = Operation("re-drive", _redrive)
 ADJUST_STOCK = Operation(
     "stock adjustment",
-    lambda world: world.services.stock.adjust(
-        # The admin saw the item at version 0 (as seeded) and takes one unit out (breakage).
+    # The admin saw the item at version 0 (as seeded) and takes one unit out (breakage).
+    lambda world: world.bus.handle(
         AdjustStock(PRODUCT, WAREHOUSE, expected_version=0, by=ADMIN, delta=-1, note="broken")
     ),
 )
