@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from commerce import wiring
+from commerce import wiring, wiring_services
 from commerce.order_status import OrderStatus
 from commerce.payments import PaymentStatus
 from infra.local.cloud import LocalCloud
@@ -103,7 +103,7 @@ def run_fault_matrix(cloud: LocalCloud, cases: list[FaultCase] | None = None) ->
 
     # What never stopped failing is left stuck; the scheduled re-drive (here at once, faults removed) ends it.
     cloud.wait_idle(60)
-    recovery = cloud.services.recovery
+    recovery = cloud.bus.dependencies.build(wiring_services.recovery)
     recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
     try:
         result.redriven = sum(len(ids) for ids in recovery.redrive().values())

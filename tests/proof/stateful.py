@@ -97,7 +97,7 @@ class FulfillmentMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.s = self.world.services
+        self.s = self.world.parts
         self.stand_ins = StandIns(self.s, self.executions)
         self.executions.all.clear()
         self.seen_published = len(self.world.publisher.published)
@@ -342,7 +342,7 @@ def run_stateful(cloud: LocalCloud, *, examples: int, steps: int, explore: bool 
     executions = Executions()
     world = isolated_services(cloud, sagas=executions)
     for warehouse in WAREHOUSES:
-        world.repositories.warehouses.add(warehouse)
+        world.parts.repositories.warehouses.add(warehouse)
     result = StatefulResult(examples=0)
     machine = machine_for(world, executions, result)
     started = time.monotonic()
