@@ -78,13 +78,17 @@ class Dependencies:
             self._made[name] = self.call(FACTORIES[name])
         return self._made[name]
 
+    @property
+    def made(self) -> frozenset[str]:
+        """What is built (or was given) so far."""
+        return frozenset(self._made)
+
     def build[T](self, factory: Callable[..., T]) -> T:
         """What `factory` (an entry of the table) makes, typed: for the queries' read side and for tests."""
         return cast("T", self.get(factory.__name__))
 
-    def call[T](self, function: Callable[..., T], skip: int = 0) -> T:
-        names = list(signature(function).parameters)[skip:]
-        return function(**{name: self.get(name) for name in names})
+    def call[T](self, function: Callable[..., T]) -> T:
+        return function(**{name: self.get(name) for name in signature(function).parameters})
 
     def inject(self, handler: Handler) -> Callable[[Message], Any]:
         """The handler with all but its first parameter (the message) given: only what it names is built."""
