@@ -8,35 +8,24 @@ the same bootstrap with fakes: `bootstrap(repositories=..., gateway=FakeStripe()
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from functools import partial
-from inspect import signature
+from inspect import isfunction, signature
 from typing import TYPE_CHECKING, Any, cast
 
 from commerce import wiring, wiring_services
 from commerce.clock import Clock, system_clock
 from commerce.handlers import HANDLERS
 from commerce.messagebus import Handler, HandlerTable, Message, MessageBus
+from commerce.wiring import Repositories
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from commerce.admin.analytics import AnalyticsRepository
-    from commerce.admin.lockout import LoginFailureRepository
-    from commerce.admin.stock import StockLedger
     from commerce.events import EventPublisher
     from commerce.metrics import Metrics
     from commerce.notifications import EmailSender
     from commerce.payments import PaymentGateway
-    from commerce.ports import (
-        IdempotencyRepository,
-        InventoryRepository,
-        OrderEventRepository,
-        OrderRepository,
-        ProductRepository,
-        WarehouseRepository,
-    )
-    from commerce.reservations import ReservationRepository
     from commerce.settings import Settings
     from commerce.workflows import SagaStarter
 
@@ -45,22 +34,9 @@ FACTORIES: Mapping[str, Callable[..., object]] = {
     name: factory
     for module in (wiring, wiring_services)
     for name, factory in vars(module).items()
-    if callable(factory) and not name.startswith("_") and getattr(factory, "__module__", None) == module.__name__
+    if isfunction(factory) and not name.startswith("_") and factory.__module__ == module.__name__
 }
-
-
-@dataclass(frozen=True)
-class Repositories:
-    products: ProductRepository
-    warehouses: WarehouseRepository
-    inventory: InventoryRepository
-    orders: OrderRepository
-    events: OrderEventRepository
-    idempotency: IdempotencyRepository
-    reservations: ReservationRepository
-    stock_ledger: StockLedger
-    analytics: AnalyticsRepository
-    login_failures: LoginFailureRepository
+__all__ = ["FACTORIES", "Bus", "Dependencies", "Repositories", "bootstrap", "dynamodb_repositories"]
 
 
 class Dependencies:

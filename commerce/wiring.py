@@ -11,6 +11,7 @@ Secrets are read at use through `settings.secrets`, so a rotated value reaches w
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import boto3
@@ -118,6 +119,20 @@ def admin_tokens(settings: Settings, clock: Clock) -> AdminTokens:
     from commerce.admin.tokens import AdminTokens  # PyJWT: only where admins are served
 
     return AdminTokens(lambda: settings.secrets.jwt_signing_keys, clock)
+
+
+@dataclass(frozen=True)
+class Repositories:
+    products: ProductRepository
+    warehouses: WarehouseRepository
+    inventory: InventoryRepository
+    orders: OrderRepository
+    events: OrderEventRepository
+    idempotency: IdempotencyRepository
+    reservations: ReservationRepository
+    stock_ledger: StockLedger
+    analytics: AnalyticsRepository
+    login_failures: LoginFailureRepository
 
 
 # --- repositories (DynamoDB) -------------------------------------------------------------------------------------
