@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from commerce.commands import PayOrder
 from commerce.errors import OrderNotFoundError, OutOfStockError
 from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
@@ -83,9 +84,8 @@ class PaymentMutation:
         access_token: str,
         payment_method_id: str | None = None,
     ) -> PayOrderPayload:
-        services = info.context.services
         try:
-            result = await run_sync(services.payments.pay, str(order_id), access_token, payment_method_id)
+            result = await info.context.send(PayOrder(str(order_id), access_token, payment_method_id))
         except (
             OrderNotFoundError,
             PaymentNotAllowedError,
@@ -95,7 +95,7 @@ class PaymentMutation:
             PaymentProviderUnavailableError,
         ) as exc:
             return _refusal(exc)
-        timeline = await run_sync(services.tracking.timeline, result.order.id)
+        timeline = await run_sync(info.context.read.tracking.timeline, result.order.id)
         return PayOrderPayload(
             order=Order.for_shopper(result.order, timeline),
             outcome=result.outcome,

@@ -25,7 +25,7 @@ class OrderUpdates:
 class OrderQuery:
     @strawberry.field(description="An order, given the access token from placeOrder; null for a wrong token or id.")
     async def order(self, info: strawberry.Info[Context, None], id: strawberry.ID, access_token: str) -> Order | None:
-        tracking = info.context.services.tracking
+        tracking = info.context.read.tracking
         found = await run_sync(tracking.order_for_shopper, str(id), access_token)
         if found is None:
             return None
@@ -39,7 +39,7 @@ class OrderQuery:
         access_token: str,
         after: str | None = None,
     ) -> OrderUpdates | None:
-        tracking = info.context.services.tracking
+        tracking = info.context.read.tracking
         found = await run_sync(tracking.order_for_shopper, str(id), access_token)
         if found is None:
             return None

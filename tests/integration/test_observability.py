@@ -14,6 +14,7 @@ import httpx2
 import pytest
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
+from commerce import wiring
 from commerce.adapters.log_format import QUIET_LIBRARIES, RedactingFormatter
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
@@ -180,12 +181,12 @@ def test_a_step_that_fails_counts_by_step_and_its_compensation_counts_once(
     shop.cloud.runtime.faults.hold(step, order.id)  # the saga waits at ReserveInventory
     shop.pay(order, AUTHORIZES)  # payOrder holds the 2 units, the card is authorized
     # Meanwhile the hold lapses and is reclaimed, and a unit is sold elsewhere: the conversion finds 1 of 2.
-    repositories = shop.cloud.services.repositories
+    repositories = shop.cloud.repositories
     assert repositories.reservations.reclaim(order.id, datetime.now(UTC) + timedelta(hours=1))
     repositories.inventory.put(StockLevel(product, "wh-west", available=1))
     shop.cloud.runtime.faults.release(order.id)
     assert shop.wait_until(order, S.FAILED).status is S.FAILED
-    intent = shop.cloud.services.payments.gateway.retrieve(shop.intent_id(order))
+    intent = shop.cloud.bus.dependencies.build(wiring.gateway).retrieve(shop.intent_id(order))
     assert (intent.status, intent.amount_received) == (PaymentStatus.CANCELED, 0)  # cancelled, never captured
     observed.metrics.wait_for(lambda _: "Compensations" in metrics_of(observed, order))
     metrics = metrics_of(observed, order)
@@ -205,7 +206,7 @@ def test_a_webhook_delivered_twice_counts_one_duplicate_and_its_lines_name_the_s
 ) -> None:
     order = shop.place([(stocked_product("observed", {"wh-east": 1}), 1)])
     assert shop.pay(order, DECLINES)["outcome"] == "DECLINED"
-    stored = shop.cloud.services.repositories.orders.get(order.id)
+    stored = shop.cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id
     event = intent_event("payment_intent.payment_failed", stored.payment.intent_id)
     secret = LOCAL_VALUES["stripe"]["webhook_secret"]

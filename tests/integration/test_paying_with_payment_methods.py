@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from commerce import wiring
 from commerce.payments import PaymentStatus
 from commerce.reservations import ReservationState
 from infra.local.cloud import LocalCloud
@@ -25,7 +26,7 @@ def product(stocked_product: StockedProduct) -> str:
 
 
 def intent_id_of(shop: Shop, order_id: str) -> str | None:
-    stored = shop.cloud.services.repositories.orders.get(order_id)
+    stored = shop.cloud.repositories.orders.get(order_id)
     assert stored is not None
     return stored.payment.intent_id
 
@@ -37,7 +38,9 @@ def test_placing_an_order_opens_no_payment_intent_until_it_is_paid(shop: Shop, p
     assert shop.pay(order, AUTHORIZES)["outcome"] == "AUTHORIZED"
     intent_id = intent_id_of(shop, order.id)
     assert intent_id is not None
-    assert shop.cloud.services.payments.gateway.retrieve(intent_id).status is PaymentStatus.REQUIRES_CAPTURE
+    assert (
+        shop.cloud.bus.dependencies.build(wiring.gateway).retrieve(intent_id).status is PaymentStatus.REQUIRES_CAPTURE
+    )
 
 
 @pytest.mark.parametrize("legacy", ["token", "card"])
@@ -65,7 +68,7 @@ def test_pay_order_holds_the_stock_and_says_until_when(shop: Shop, product: str)
 
     declined = shop.pay(order, DECLINES)
 
-    hold = shop.cloud.services.repositories.reservations.get(order.id)
+    hold = shop.cloud.repositories.reservations.get(order.id)
     assert hold is not None and hold.state is ReservationState.HELD
     assert declined["order"]["heldUntil"] == hold.expires_at
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from commerce.admin.stock_adjustments import AdjustStock
+from commerce import wiring_services
+from commerce.commands import AdjustStock, CancelOrder, ExpireUnpaidOrders, RedriveStuckOrders
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
 from tests.interleaving.world import ADMIN, PRODUCT, SET_UP_AT, SOURCE, WAREHOUSE, World
@@ -92,20 +93,19 @@ def step(name: str, order_id: str = "ord_1") -> Operation:
 
 
 ADMIN_CANCEL = Operation(
-    "admin cancel", lambda world: world.services.cancellation.cancel("ord_1", "changed my mind", by=ADMIN)
+    "admin cancel", lambda world: world.bus.handle(CancelOrder("ord_1", "changed my mind", by=ADMIN))
 )
 COMPENSATION = Operation(
     "compensation",
-    lambda world: world.services.compensation.compensate(
-        CompensationRequested("ord_1", "a step failed", failed_step="CapturePayment")
-    ),
+    lambda world: world.bus.handle(CompensationRequested("ord_1", "a step failed", failed_step="CapturePayment")),
 )
-EXPIRY = Operation("expiry sweep", lambda world: world.services.expiry.expire_unpaid())
+EXPIRY = Operation("expiry sweep", lambda world: world.bus.handle(ExpireUnpaidOrders()))
 PAY_ORDER = Operation("payOrder", lambda world: world.pay())
 PAY_RENEWING = Operation("payOrder renewing its hold", lambda world: world.pay())
 PAY_AFTER_LAPSE = Operation("payOrder after its hold lapsed", lambda world: world.pay())
 RECLAIM_LAPSED = Operation(
-    "the sweep's reclaim of lapsed holds", lambda world: world.services.inventory.reclaim_lapsed()
+    "the sweep's reclaim of lapsed holds",
+    lambda world: world.bus.dependencies.build(wiring_services.inventory_service).reclaim_lapsed(),
 )
 
 
@@ -115,13 +115,13 @@ def pay(order_id: str) -> Operation:
 
 WEBHOOK = Operation(
     "webhook",
-    lambda world: world.services.payments.apply_intent(world.services.payment_gateway.retrieve(world.intent_id())),
+    lambda world: world.payments.apply_intent(world.stripe.retrieve(world.intent_id())),
 )
 
 
 def _redrive(world: World) -> object:
     started = len(world.starter.started)
-    acted = world.services.recovery.redrive()
+    acted = world.bus.handle(RedriveStuckOrders())
     world.run_started_sagas(since=started)  # the engine runs what the re-drive started
     return acted
 
@@ -129,8 +129,8 @@ def _redrive(world: World) -> object:
 REDRIVE = Operation("re-drive", _redrive)
 ADJUST_STOCK = Operation(
     "stock adjustment",
-    lambda world: world.services.stock.adjust(
-        # The admin saw the item at version 0 (as seeded) and takes one unit out (breakage).
+    # The admin saw the item at version 0 (as seeded) and takes one unit out (breakage).
+    lambda world: world.bus.handle(
         AdjustStock(PRODUCT, WAREHOUSE, expected_version=0, by=ADMIN, delta=-1, note="broken")
     ),
 )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from commerce.bootstrap import Services
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentStatus
 from commerce.reservations import Reservation, ReservationState
+from tests.proof.isolated import Parts
 
 # An intent in these states changes no more: refunding a succeeded one is the compensation's, which a terminal order
 # no longer runs.
@@ -15,7 +15,7 @@ _FINAL_AT_STRIPE = frozenset({PaymentStatus.CANCELED, PaymentStatus.SUCCEEDED})
 
 
 class Books:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Parts) -> None:
         self.s = services
         self.products: list[str] = []
         self.stocked: dict[tuple[str, str], int] = {}  # units put in and adjusted, per product and warehouse

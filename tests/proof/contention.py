@@ -14,6 +14,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from commerce import wiring
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
 from commerce.payments import PaymentStatus
@@ -45,16 +46,16 @@ class ContentionResult:
 
 def stock_product(cloud: LocalCloud, units_per_warehouse: tuple[int, int, int], price: int = 1500) -> str:
     product = a_product(f"p-proof-{secrets.token_hex(4)}", price=price, category="proof")
-    cloud.services.repositories.products.add(product)
+    cloud.repositories.products.add(product)
     for warehouse, units in zip(WAREHOUSES, units_per_warehouse, strict=True):
-        cloud.services.repositories.inventory.put(StockLevel(product.id, warehouse, available=units))
+        cloud.repositories.inventory.put(StockLevel(product.id, warehouse, available=units))
     return product.id
 
 
 def check_stock(cloud: LocalCloud, product_id: str, initial: dict[str, int], result: ContentionResult) -> int:
     """Invariants per item and warehouse; returns the units shipped."""
     shipped = 0
-    for level in cloud.services.repositories.inventory.levels(product_id):
+    for level in cloud.repositories.inventory.levels(product_id):
         if min(level.available, level.reserved, level.shipped) < 0:
             result.violations.append(f"{product_id}@{level.warehouse_id} went negative: {level}")
         if level.available + level.reserved + level.shipped != initial[level.warehouse_id]:
@@ -100,7 +101,7 @@ def run_contention(
         if "OUT_OF_STOCK" not in errors:
             continue
         result.outcomes["refused at payOrder (OUT_OF_STOCK)"] += 1
-        stored = cloud.services.repositories.orders.get(order.id)
+        stored = cloud.repositories.orders.get(order.id)
         if stored is None or stored.payment.intent_id is not None:
             result.violations.append(f"{order.id} refused OUT_OF_STOCK but Stripe was asked (an intent was opened)")
     for order in placed:
@@ -108,7 +109,7 @@ def run_contention(
         result.outcomes[final.status.value] += 1
         intent_id = final.payment.intent_id
         assert intent_id is not None
-        intent = cloud.services.payments.gateway.retrieve(intent_id)
+        intent = cloud.bus.dependencies.build(wiring.gateway).retrieve(intent_id)
         if final.status is OrderStatus.FULFILLED and intent.status is not PaymentStatus.SUCCEEDED:
             result.violations.append(f"{order.id} fulfilled but payment {intent.status}")
         if final.status is OrderStatus.FAILED and intent.status is not PaymentStatus.CANCELED:
@@ -124,7 +125,7 @@ def run_contention(
     fulfilled_units = sum(
         quantity
         for order in placed
-        if (stored := cloud.services.repositories.orders.get(order.id)) and stored.status is OrderStatus.FULFILLED
+        if (stored := cloud.repositories.orders.get(order.id)) and stored.status is OrderStatus.FULFILLED
         for quantity in (line.quantity for line in stored.lines)
     )
     if fulfilled_units != result.units_sold:

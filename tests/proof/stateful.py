@@ -44,12 +44,11 @@ from hypothesis.stateful import (
 
 from commerce.admin.cancellation import OrderNotCancellableError
 from commerce.admin.stock import NegativeStockError
-from commerce.admin.stock_adjustments import AdjustStock
 from commerce.catalog import StockLevel
+from commerce.commands import AdjustStock, PlaceOrder
 from commerce.errors import OutOfStockError
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentError, PaymentStatus
-from commerce.services.ordering import PlaceOrder
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
 from commerce.validation import OrderRejectedError
 from commerce.webhooks import WebhookOutcome
@@ -99,7 +98,7 @@ class FulfillmentMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.s = self.world.services
+        self.s = self.world.parts
         self.stand_ins = StandIns(self.s, self.executions)
         self.executions.all.clear()
         self.seen_published = len(self.world.publisher.published)
@@ -344,7 +343,7 @@ def run_stateful(cloud: LocalCloud, *, examples: int, steps: int, explore: bool 
     executions = Executions()
     world = isolated_services(cloud, sagas=executions)
     for warehouse in WAREHOUSES:
-        world.services.repositories.warehouses.add(warehouse)
+        world.parts.repositories.warehouses.add(warehouse)
     result = StatefulResult(examples=0)
     machine = machine_for(world, executions, result)
     started = time.monotonic()

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 
-from commerce.bootstrap import Services
-from commerce.metrics import NoMetrics
-from commerce.repositories.memory import InMemoryInventoryRepository, InMemoryWarehouseRepository
-from commerce.repositories.memory_reservations import InMemoryReservationRepository
+from commerce import wiring_services
 from commerce.settings import Settings, TableNames
+from tests.unit.shop_bus import a_bus
 
 _ENV = {TableNames.env_var(f.name): f"t-{f.name}" for f in fields(TableNames)} | {"EVENT_BUS_NAME": "orders"}
 
@@ -30,10 +27,6 @@ def test_a_hold_time_past_the_renewal_limit_is_refused(minutes: str) -> None:
 
 def test_the_configured_hold_time_reaches_the_inventory_service() -> None:
     settings = Settings.from_env(_ENV | {"HOLD_MINUTES": "7"})
-    stock = InMemoryInventoryRepository()
-    repositories = SimpleNamespace(
-        inventory=stock, warehouses=InMemoryWarehouseRepository(), reservations=InMemoryReservationRepository(stock)
-    )
-    services = Services(settings, repositories, SimpleNamespace(metrics=NoMetrics()))  # type: ignore[arg-type]
+    bus = a_bus(settings=settings)
 
-    assert services.inventory.hold_ttl == timedelta(minutes=7)
+    assert bus.dependencies.build(wiring_services.inventory_service).hold_ttl == timedelta(minutes=7)
