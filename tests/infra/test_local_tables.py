@@ -7,21 +7,26 @@ from typing import TYPE_CHECKING
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from infra.deployment import DEPLOYMENT, Deployment, Index, Key, Table
+from infra.local.cloud import LocalCloud
 from infra.local.tables import create_tables, physical_name
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-PREFIX = "fulfillment-local"
+PREFIX = "local-tables-test"
 
 
 @pytest.fixture
-def dynamodb() -> Iterator[DynamoDBClient]:
-    with mock_aws():
-        yield boto3.client("dynamodb", region_name="us-east-1")
+def dynamodb(local_cloud: LocalCloud) -> Iterator[DynamoDBClient]:
+    # The session's local cloud, not moto's mock_aws(): entering and leaving that resets every moto backend of the
+    # process, the running local cloud's tables and secrets with them (and the boto3 session its hooks live on).
+    client: DynamoDBClient = boto3.client("dynamodb")
+    before = set(client.list_tables()["TableNames"])
+    yield client
+    for name in set(client.list_tables()["TableNames"]) - before:
+        client.delete_table(TableName=name)
 
 
 def described_projections(table: Table) -> dict[str, str]:
