@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from commerce.admin.shards import MergeStock, SplitStock
 from commerce.admin.stock_adjustments import AdjustStock
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
@@ -64,6 +65,19 @@ UNPAID = _in(_S.PENDING_PAYMENT)
 PAID_AT_STRIPE = Scene("an unpaid order, its card authorized at Stripe, unreported", _authorized_at_stripe)
 LAST_UNITS = Scene("two authorized orders of 2 units, 3 in stock", _two_authorized, units=3)
 FEW_UNITS = _in(_S.AUTHORIZED, units=3)
+
+
+def _split(world: World, *, held: bool = False) -> None:
+    """An unpaid order; the stock split over 3 shards (5 units: 2, 2, 1); with `held`, its 2 units held."""
+    world.order_in(_S.PENDING_PAYMENT)
+    world.services.stock.split(SplitStock(PRODUCT, WAREHOUSE, ADMIN, shards=3))
+    if held:
+        world.services.inventory.choose.seed(4)  # 1 unit from each of two shards
+        world.services.inventory.hold_for(world.order("ord_1"))
+
+
+SPLIT_STOCK = Scene("an unpaid order, the stock split over 3 shards", _split)
+HELD_ON_SHARDS = Scene("an order holding units on shards", lambda world: _split(world, held=True))
 BURST = Scene("4 of the 5 free guesses from one source spent", lambda world: world.login_desk(spent=4))
 
 # --- operations -----------------------------------------------------------------------------------------------
@@ -106,6 +120,10 @@ ADJUST_STOCK = Operation(
         AdjustStock(PRODUCT, WAREHOUSE, expected_version=0, by=ADMIN, delta=-1, note="broken")
     ),
 )
+HOLD = Operation("hold", lambda world: world.services.inventory.hold_for(world.order("ord_1")))
+RELEASE = Operation("release", lambda world: world.services.inventory.release_for("ord_1"))
+SPLIT = Operation("split", lambda world: world.services.stock.split(SplitStock(PRODUCT, WAREHOUSE, ADMIN, shards=3)))
+MERGE = Operation("merge", lambda world: world.services.stock.merge(MergeStock(PRODUCT, WAREHOUSE, ADMIN)))
 WRONG_GUESS = Operation(
     "admin login (wrong password)", lambda world: world.login_desk_in_use().login.login(ADMIN, "guess", SOURCE)
 )
@@ -136,6 +154,9 @@ PAIRS: tuple[Pair, ...] = (
     Pair(FEW_UNITS, ADJUST_STOCK, step("reserve_inventory")),
     Pair(_in(_S.CAPTURED), COMPENSATION, COMPENSATION),
     Pair(BURST, WRONG_GUESS, WRONG_GUESS),
+    Pair(UNPAID, SPLIT, HOLD),
+    Pair(SPLIT_STOCK, MERGE, HOLD),
+    Pair(HELD_ON_SHARDS, MERGE, RELEASE),
 )
 
 
