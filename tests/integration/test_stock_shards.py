@@ -42,13 +42,15 @@ def product(stocked_product: StockedProduct) -> str:
 
 
 def split(admin: Admin, product: str, shards: int, warehouse: str = "wh-east") -> dict[str, Any]:
-    found: dict[str, Any] = admin.data(SPLIT, {"product": product, "warehouse": warehouse, "shards": shards})
-    return found["splitStock"]
+    payload: dict[str, Any] = admin.data(SPLIT, {"product": product, "warehouse": warehouse, "shards": shards})[
+        "splitStock"
+    ]
+    return payload
 
 
 def merge(admin: Admin, product: str, warehouse: str = "wh-east") -> dict[str, Any]:
-    found: dict[str, Any] = admin.data(MERGE, {"product": product, "warehouse": warehouse})
-    return found["mergeStock"]
+    payload: dict[str, Any] = admin.data(MERGE, {"product": product, "warehouse": warehouse})["mergeStock"]
+    return payload
 
 
 def east(admin: Admin, product: str) -> dict[str, Any]:
