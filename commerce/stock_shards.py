@@ -27,8 +27,10 @@ from commerce.errors import DomainError
 
 MIN_SHARDS = 2
 MAX_SHARDS = 32
-# For a product expected to sell past ~250 orders a second in one warehouse: 12 partitions take ~3,000 holds a
-# second (docs/performance.md has the arithmetic), and a hold of up to 12 units still fits one transaction's reach.
+# For a product expected to sell past ~250 orders a second in one warehouse: a hold writes one shard (2 write units
+# for a transactional write of an item under 1 KB), so 12 partitions of 1,000 WCU/s take ~12 x 500 = 6,000 shard writes
+# a second, ~3,000 orders a second counting each order's hold and its settlement; and an order's hold touches at most
+# 13 items per product (the shards and the base item), far inside one transaction's 100 actions.
 DEFAULT_HOT_SHARDS = 12
 
 
@@ -71,14 +73,18 @@ def summed(base: StockLevel, shards: Sequence[StockItem]) -> StockLevel:
 
 
 def spread(
-    lines: Sequence[AllocationLine], stock: Mapping[str, Sequence[StockLevel]], choose: random.Random
+    lines: Sequence[AllocationLine],
+    stock: Mapping[str, Sequence[StockLevel]],
+    choose: random.Random,
+    *,
+    fewest: bool = False,
 ) -> tuple[AllocationLine, ...]:
     """Each line of a split level taken from its items with stock, in an order `choose` shuffles.
 
     Random, so concurrent holds start on different partitions; a line takes what its first item has and falls
     back to the next, so 2 units come from two shards of 1. Lines of unsplit levels are kept as they are; a line
     its items no longer cover is kept whole on its first choice, for the conditional write to refuse (and the
-    caller to re-read).
+    caller to re-read). `fewest`: the fullest items first instead, for a hold that would not fit one transaction.
     """
     levels = {(level.product_id, level.warehouse_id): level for found in stock.values() for level in found}
     taken: list[AllocationLine] = []
@@ -89,6 +95,8 @@ def spread(
             continue
         candidates = [item for item in level.items if item.available > 0]
         choose.shuffle(candidates)
+        if fewest:
+            candidates.sort(key=lambda item: -item.available)
         chosen: list[AllocationLine] = []
         missing = line.quantity
         for item in candidates:

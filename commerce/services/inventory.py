@@ -24,11 +24,13 @@ from commerce.ports import InventoryRepository, WarehouseRepository
 from commerce.reservations import (
     HOLD_LIMIT,
     HOLD_TTL,
+    TRANSACTION_LIMIT,
     HoldNotLiveError,
     Reservation,
     ReservationRepository,
     ReservationState,
     StockConflictError,
+    reservation_actions,
 )
 from commerce.stock_shards import spread
 
@@ -151,7 +153,7 @@ class InventoryService:
             # conflict means another reservation succeeded, so each re-read sees progress.
             stock = self.inventory.levels_for_many(product_id for product_id, _ in wanted)
             try:
-                lines = spread(allocate(wanted, stock, warehouses, destination, skus), stock, self.choose)
+                allocated = allocate(wanted, stock, warehouses, destination, skus)
             except OutOfStockError:
                 # Lapsed holds the sweep has not reached yet still count as taken: reclaim them now, once, so a
                 # shopper is never refused units that are only waiting for the next sweep.
@@ -159,6 +161,9 @@ class InventoryService:
                     raise
                 reclaimed = True
                 continue
+            lines = spread(allocated, stock, self.choose)
+            if reservation_actions(lines) > TRANSACTION_LIMIT:  # placement counted the worst case; stock moved since
+                lines = spread(allocated, stock, self.choose, fewest=True)
             expiry = None if expires_at is None else to_iso(expires_at)
             reservation = Reservation(order.id, lines, state, to_iso(now), expiry)
             try:

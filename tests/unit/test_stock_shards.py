@@ -285,3 +285,12 @@ def test_holds_racing_splits_and_merges_conserve_stock_and_never_go_negative() -
     assert {sum(t) for t in seen} == {60}
     assert negative == []
     assert 0 in reshaped and any(reshaped)  # merged and split while holds ran
+
+
+def test_a_hold_that_would_not_fit_one_transaction_is_spread_over_the_fullest_shards_instead() -> None:
+    items = (StockItem("", 0), StockItem("g1s00", 1), StockItem("g1s01", 5), StockItem("g1s02", 1))
+    level = StockLevel("p-mug", "wh-east", available=7, shards=3, split=1, items=items)
+
+    lines = spread((AllocationLine("p-mug", "wh-east", 5),), {"p-mug": [level]}, random.Random(0), fewest=True)
+
+    assert lines == (AllocationLine("p-mug", "wh-east", 5, "g1s01"),)
