@@ -28,7 +28,7 @@ import boto3
 from bench.dynamodb_units import TRANSACTION_FACTOR, write_units
 from commerce.allocation import AllocationLine
 from commerce.catalog import StockLevel
-from commerce.clock import to_iso
+from commerce.clock import system_clock, to_iso
 from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable
 from commerce.repositories.reservations import DynamoReservationRepository
@@ -94,7 +94,7 @@ class Measurement:
 
 def measure(cloud: LocalCloud, scenario: Scenario, *, reservations: int, threads: int) -> Measurement:
     """`threads` at once reserve one unit each, `reservations` in all, spread evenly over the scenario's items."""
-    repositories = cloud.services.repositories
+    repositories = cloud.repositories
     product_id = f"hot-{secrets.token_hex(4)}"
     items = [f"wh-east#{shard}" for shard in range(scenario.items)]
     for warehouse_id in items:
@@ -112,7 +112,7 @@ def measure(cloud: LocalCloud, scenario: Scenario, *, reservations: int, threads
             warehouse_id = next(targets)
         line = AllocationLine(product_id, warehouse_id, 1)
         order_id = f"ord_hot_{secrets.token_hex(8)}"
-        repository.reserve(Reservation(order_id, (line,), ReservationState.RESERVED, to_iso(cloud.services.clock())))
+        repository.reserve(Reservation(order_id, (line,), ReservationState.RESERVED, to_iso(system_clock())))
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="hot-sku") as pool:

@@ -88,11 +88,11 @@ def run_pipeline(
     one_at_a_time: bool = False,
 ) -> PipelineRun:
     rng = random.Random(seed)  # noqa: S311 - the same baskets in every run, not secrecy
-    products = stock_products(cloud.services.repositories, count=6, units_per_warehouse=orders * 10)
+    products = stock_products(cloud.repositories, count=6, units_per_warehouse=orders * 10)
     baskets = [
         [(product, rng.randint(1, 2)) for product in rng.sample(products, rng.randint(1, 3))] for _ in range(orders)
     ]
-    watch = OrderWatch(cloud.services.settings)
+    watch = OrderWatch(cloud.settings)
     webhooks = StripeWebhooks(cloud)
     local = threading.local()
 

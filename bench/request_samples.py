@@ -33,7 +33,7 @@ def sample(cloud: LocalCloud, meter: Meter, request: Callable[[], object], times
 def poll_usage(cloud: LocalCloud, meter: Meter, order: PlacedOrder, times: int) -> OrderUsage:
     """One `orderUpdates` poll of a fulfilled order from its first event on: the largest answer a poll can get."""
     shop = Shop(cloud)
-    first_event = cloud.services.repositories.events.list(order.id)[0].id
+    first_event = cloud.repositories.events.list(order.id)[0].id
     return sample(cloud, meter, lambda: shop.updates(order, after=first_event), times)
 
 

@@ -49,7 +49,7 @@ def show_coldstart(cloud: LocalCloud, runs: int) -> list[dict[str, Any]]:
 
 def show_warm_api(cloud: LocalCloud, repeat: int) -> dict[str, Any]:
     handler = importlib.import_module("graphql_api.lambda_handler").handler
-    warm = warm_api.measure(cloud.services, handler, repeat=repeat)
+    warm = warm_api.measure(cloud.bus, handler, repeat=repeat)
     print_table(
         "Warm API: API Gateway v2 event → Mangum → Strawberry → services (DynamoDB on moto), ms",
         ["operation", "path", "p50", "p99", "req/s"],

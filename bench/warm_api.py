@@ -19,10 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from commerce.bootstrap import Services
+from commerce.bootstrap import Bus
 from commerce.services.catalog import CatalogService
 from commerce.services.tracking import OrderTracking
-from graphql_api.context import new_context
+from graphql_api.context import ReadSide, new_context
 from graphql_api.schema import build_schema
 from tests.integration.graphql_transport import FakeLambdaContext, http_api_event
 
@@ -92,7 +92,9 @@ def _place_input() -> dict[str, Any]:
     }
 
 
-def measure(services: Services, handler: Any, repeat: int = 100) -> WarmApi:
+def measure(bus: Bus, handler: Any, repeat: int = 100) -> WarmApi:
+    read = ReadSide.of(bus)
+
     def through_handler(query: str, variables: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps({"query": query, "variables": variables}).encode()
         response = handler(
@@ -110,21 +112,21 @@ def measure(services: Services, handler: Any, repeat: int = 100) -> WarmApi:
     asyncio.set_event_loop(loop)
 
     def through_schema(query: str, variables: dict[str, Any]) -> None:
-        execution = schema.execute(query, variable_values=variables, context_value=new_context(services))
+        execution = schema.execute(query, variable_values=variables, context_value=new_context(bus))
         result = loop.run_until_complete(execution)
         assert result.errors is None, result.errors
 
     def order_and_timeline() -> object:
         return (
-            services.tracking.order_for_shopper(order_vars["id"], order_vars["t"]),
-            services.tracking.timeline(order_vars["id"]),
+            read.tracking.order_for_shopper(order_vars["id"], order_vars["t"]),
+            read.tracking.timeline(order_vars["id"]),
         )
 
     operations: dict[str, tuple[str, dict[str, Any], Callable[[], object]]] = {
         "products(first: 20)": (
             PRODUCTS,
             {},
-            lambda: services.catalog.availability(services.catalog.page(category=None, limit=20, cursor=None).items),
+            lambda: read.catalog.availability(read.catalog.page(category=None, limit=20, cursor=None).items),
         ),
         "order(...)": (ORDER, order_vars, order_and_timeline),
         "orderUpdates(...)": (UPDATES, order_vars, order_and_timeline),
@@ -141,7 +143,7 @@ def measure(services: Services, handler: Any, repeat: int = 100) -> WarmApi:
             ways[0]()
         samples = _interleaved(ways, repeat)
         latencies += [Latency(name, path, times) for path, times in zip(PATHS, samples, strict=True)]
-        with _answers_from_memory(services):
+        with _answers_from_memory():
             _interleaved(ways, 3)  # fill the memory
             cached = _interleaved(ways, repeat)
         overheads.append(Overhead(name, _paired(cached[0], cached[2]), _paired(cached[1], cached[2])))
@@ -165,7 +167,7 @@ def _paired(slower: list[float], faster: list[float]) -> float:
 
 
 @contextmanager
-def _answers_from_memory(services: Services) -> Iterator[None]:
+def _answers_from_memory() -> Iterator[None]:
     """The shopper reads answer what they answered last time, for every instance (the handler's own services too)."""
     originals = [(owner, name, owner.__dict__[name]) for owner, name in CACHED_METHODS]
     answers: dict[tuple[str, str], object] = {}

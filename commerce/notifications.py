@@ -52,9 +52,17 @@ class EmailSender(ABC):
 
 
 class NotificationService:
-    def __init__(self, sender: EmailSender, from_address: str) -> None:
-        self.sender = sender
+    def __init__(self, sender: EmailSender | Callable[[], EmailSender], from_address: str) -> None:
+        """`sender` may come as the function that makes it: then SES's adapter, and its client, come with the first
+        email rather than with the wiring (most saga steps wire notifications and send none)."""
+        self._sender = sender
         self.from_address = from_address
+
+    @property
+    def sender(self) -> EmailSender:
+        if not isinstance(self._sender, EmailSender):
+            self._sender = self._sender()
+        return self._sender
 
     def order_confirmed(self, order: Order) -> bool:
         return self._deliver(order, "order_confirmed", lambda: _confirmed(order))

@@ -1,5 +1,6 @@
 """The Order's rules while it waits for its payment: an intent opened, a card that needs 3-D Secure, a decline,
-the authorization, and the expiry of an order nobody paid. Each is a method of Order (see commerce.orders)."""
+the authorization, and the expiry of an order nobody paid. Before any of them, its stock is held (`hold`).
+Each is a method of Order (see commerce.orders)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,22 @@ if TYPE_CHECKING:
 
 _K = OrderEventKind
 UNPAID = "unpaid"
+
+
+def hold(order: Order, held_until: str, at: datetime) -> Change | None:
+    """Its stock is held for it until `held_until` (a new hold, or one renewed by another attempt to pay).
+
+    Only an order waiting for payment takes a hold; None once it left (authorized, ended) or when the hold recorded
+    lasts as long already. The timeline hears of a hold taken, not of each renewal.
+    """
+    if order.status not in AWAITING_PAYMENT or (order.held_until or "") >= held_until:
+        return None
+    renewed = order.held_until is not None and order.held_until > to_iso(at)
+    moved = replace(order.revised(at, payment=order.payment), held_until=held_until)
+    if renewed:
+        return Change(moved)
+    message = f"Stock held until {held_until}"
+    return Change(moved, [entry(moved, at, _K.STOCK_HELD, message, detail={"held_until": held_until})])
 
 
 def attach_intent(order: Order, intent_id: str, at: datetime) -> Change | None:

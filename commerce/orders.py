@@ -15,7 +15,7 @@ from commerce import order_fulfilling, order_paying, order_reversals, order_undo
 from commerce.clock import to_iso
 from commerce.money import Money
 from commerce.order_payment import Payment, PaymentState
-from commerce.order_status import CANCELLABLE, UNDO_SAFE, OrderStatus, require_transition
+from commerce.order_status import AWAITING_PAYMENT, CANCELLABLE, UNDO_SAFE, OrderStatus, require_transition
 from commerce.order_undoing import CompensationRequest
 
 __all__ = ["Address", "CompensationRequest", "Order", "OrderLine", "Payment", "PaymentState", "Shipment"]
@@ -75,9 +75,11 @@ class Order:
     shipments: tuple[Shipment, ...] = ()
     failure_reason: str | None = None
     compensation: CompensationRequest | None = None  # how the order's compensation was asked for, from its begin
+    held_until: str | None = None  # when its stock hold lapses unless paid (UTC ISO-8601); None before payOrder
     version: int = 0
 
     # Paying (commerce.order_paying)
+    hold = order_paying.hold
     attach_intent = order_paying.attach_intent
     require_action = order_paying.require_action
     decline = order_paying.decline
@@ -99,6 +101,11 @@ class Order:
     @property
     def currency(self) -> str:
         return self.total.currency
+
+    @property
+    def stock_held_until(self) -> str | None:
+        """Until when its stock is held for the shopper to pay: only while it waits for payment (then converted)."""
+        return self.held_until if self.status in AWAITING_PAYMENT else None
 
     @property
     def cancellable(self) -> bool:

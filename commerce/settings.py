@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from commerce.clock import Clock, system_clock
+from commerce.reservations import HOLD_LIMIT
 from commerce.secrets import MAX_AGE, MAX_AGE_VARIABLE, Secrets
 
 
@@ -56,6 +57,7 @@ class Settings:
     state_machine_arn: str | None = None
     email_from: str = "orders@shop.example"
     unpaid_order_minutes: int = 30
+    hold_minutes: int = 10  # how long payOrder holds an order's stock (renewed per attempt, HOLD_LIMIT at most)
     stuck_order_minutes: int = 15
     max_page_size: int = 50
 
@@ -88,5 +90,14 @@ class Settings:
             state_machine_arn=env.get("FULFILLMENT_STATE_MACHINE_ARN") or None,
             email_from=env.get("EMAIL_FROM", "orders@shop.example"),
             unpaid_order_minutes=int(env.get("UNPAID_ORDER_MINUTES", "30")),
+            hold_minutes=_hold_minutes(env.get("HOLD_MINUTES", "10")),
             stuck_order_minutes=int(env.get("STUCK_ORDER_MINUTES", "15")),
         )
+
+
+def _hold_minutes(value: str) -> int:
+    minutes = int(value)
+    if not 0 < minutes <= HOLD_LIMIT.total_seconds() // 60:
+        # Past HOLD_LIMIT a renewal could not extend it, and the hold must lapse before the unpaid order expires.
+        raise RuntimeError(f"HOLD_MINUTES must be between 1 and {HOLD_LIMIT}; it is {value}")
+    return minutes

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 _K = OrderEventKind
 _EVENTS: dict[OrderEventKind, str | None] = {
     _K.ORDER_PLACED: "Order placed, awaiting payment",
+    _K.STOCK_HELD: "Your items are held for you while you pay",
     _K.PAYMENT_ACTION_REQUIRED: "Your bank asked you to confirm the payment",
     _K.PAYMENT_FAILED: "Payment declined",
     _K.PAYMENT_AUTHORIZED: "Payment authorized",

@@ -17,6 +17,7 @@ class OrderEventKind(StrEnum):
     """Every kind of timeline entry, a closed list. Stored as its value, so entries written before this list read."""
 
     ORDER_PLACED = "ORDER_PLACED"
+    STOCK_HELD = "STOCK_HELD"
     PAYMENT_ACTION_REQUIRED = "PAYMENT_ACTION_REQUIRED"
     PAYMENT_FAILED = "PAYMENT_FAILED"
     PAYMENT_AUTHORIZED = "PAYMENT_AUTHORIZED"

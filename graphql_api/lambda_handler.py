@@ -15,17 +15,19 @@ from commerce.adapters.edge import refused_unless_from_edge
 from commerce.adapters.invocation import observed
 from commerce.adapters.snapshot_restore import after_restore, reseed_random
 from commerce.bootstrap import bootstrap
+from commerce.handlers import API_HANDLERS
+from commerce.wiring import origin_check
 from graphql_api.app import create_app
 
-_services = bootstrap()
+_bus = bootstrap(API_HANDLERS)
 # lifespan="off": Strawberry's app has no lifespan support and Mangum's "auto" logs a traceback per call.
 # One request per execution environment at a time: resolvers' blocking calls need no thread of their own.
-_graphql = Mangum(create_app(_services, one_request_at_a_time=True), lifespan="off")
+_graphql = Mangum(create_app(_bus, one_request_at_a_time=True), lifespan="off")
 
 
 @observed()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    refused = refused_unless_from_edge(_services.origin_check, event)
+    refused = refused_unless_from_edge(_bus.dependencies.build(origin_check), event)
     if refused is not None:
         return refused
     served: dict[str, Any] = _graphql(event, context)

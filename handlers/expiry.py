@@ -1,4 +1,4 @@
-"""Scheduled: expire orders left unpaid for longer than the configured time."""
+"""Scheduled: put lapsed stock holds back on sale, and expire orders left unpaid for longer than the configured time."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import logging
 from typing import Any
 
 from commerce.adapters.invocation import observed
-from handlers.runtime import services
+from commerce.bootstrap import bootstrap
+from commerce.commands import ExpireUnpaidOrders, RedriveStuckOrders
+from commerce.handlers import SCHEDULED_HANDLERS
 
 logger = logging.getLogger(__name__)
+
+bus = bootstrap(SCHEDULED_HANDLERS)
 
 
 @observed()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    expired = services().expiry.expire_unpaid()
+    expired = bus.handle(ExpireUnpaidOrders())
     logger.info("expired unpaid orders", extra={"count": len(expired)})
     return {"expired": expired}
 
@@ -21,6 +25,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @observed()
 def redrive(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Scheduled: move on orders that stopped (a failing compensation, a missed last step, an unstarted saga)."""
-    acted = services().recovery.redrive()
+    acted = bus.handle(RedriveStuckOrders())
     logger.info("re-drove stuck orders", extra={"counts": {status: len(ids) for status, ids in acted.items()}})
     return {"redriven": acted}

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from commerce.adapters.invocation import observed
-from commerce.events import PaymentAuthorized, PaymentCanceled, PaymentFailed, PaymentRefunded, event_from
-from handlers.runtime import from_bus, services
+from commerce.bootstrap import bootstrap
+from commerce.events import PaymentAuthorized, PaymentFailed, event_from
+from commerce.handlers import PAYMENT_EVENT_HANDLERS
+from handlers.runtime import from_bus
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from commerce.orders import Order
+    from commerce.services.authorizations import AuthorizationHandled
+
+bus = bootstrap(PAYMENT_EVENT_HANDLERS)
 
 
 @observed(from_bus)
 def on_payment_authorized(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    handled = services().authorizations.handle(PaymentAuthorized(**event["detail"]))
+    (handled,) = cast("list[AuthorizationHandled]", bus.handle(PaymentAuthorized(**event["detail"])))
     return {"order_id": handled.order.id, "saga_started": handled.saga_started}
 
 
 @observed(from_bus)
 def on_payment_failed(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    order = services().payments.record_failure(PaymentFailed(**event["detail"]))
+    (order,) = cast("list[Order]", bus.handle(PaymentFailed(**event["detail"])))
     return {"order_id": order.id, "status": order.status.value}
 
 
 @observed(from_bus)
 def on_payment_reversed(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """A refund or a cancellation Stripe reported (its Dashboard's, or our own): one function for the two facts."""
-    reported = event_from(event["detail-type"], event["detail"])
-    if isinstance(reported, PaymentRefunded):
-        order = services().reversals.refunded(reported)
-    elif isinstance(reported, PaymentCanceled):
-        order = services().reversals.canceled(reported)
-    else:
-        raise TypeError(f"not a payment reversal: {event['detail-type']}")
+    (order,) = cast("list[Order]", bus.handle(event_from(event["detail-type"], event["detail"])))
     return {"order_id": order.id, "status": order.status.value, "payment": order.payment.status}

@@ -1,97 +1,49 @@
-"""Lambda handlers of the fulfillment saga's Tasks. Thin: the steps live in commerce.services.fulfillment."""
+"""Lambda handlers of the fulfillment saga's Tasks: one command each (commerce/handlers.py runs the step and
+records its attempt in the order's timeline); a transient AWS failure is named for the state machine's Retry."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
+from commerce.adapters.aws_errors import is_transient
 from commerce.adapters.invocation import observed
-from commerce.metrics import Metric
-from commerce.timeline import OrderEvent, OrderEventKind
-from handlers.runtime import TransientStepError, is_transient, services
+from commerce.bootstrap import bootstrap
+from commerce.commands import AllocateShipment, CapturePayment, MarkFulfilled, NotifyCustomer, ReserveInventory
+from commerce.commands import SagaStep as Step
+from commerce.handlers import SAGA_STEP_HANDLERS
+from handlers.runtime import TransientStepError
 
-logger = logging.getLogger(__name__)
+bus = bootstrap(SAGA_STEP_HANDLERS)
 
 StepHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def saga_step(step: str) -> Callable[[Callable[[str], dict[str, Any]]], StepHandler]:
-    """Records each attempt in the order's timeline and names transient AWS failures for the Retry."""
-
+def saga_step[R](command: type[Step[R]], answer: Callable[[R], dict[str, Any]]) -> StepHandler:
     def correlate(event: dict[str, Any]) -> dict[str, object]:
-        return {"order_id": event["order_id"], "execution": event.get("execution"), "step": step}
+        return {"order_id": event["order_id"], "execution": event.get("execution"), "step": command.__name__}
 
-    def decorate(run: Callable[[str], dict[str, Any]]) -> StepHandler:
-        @observed(correlate)
-        @wraps(run)
-        def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-            order_id = str(event["order_id"])
-            attempt = int(event.get("attempt", 0)) + 1
-            events = services().repositories.events
-            clock = services().clock
-            try:
-                result = run(order_id)
-            except Exception as exc:
-                transient = is_transient(exc)
-                detail = {"error": type(exc).__name__, "message": str(exc), "transient": transient}
-                message = f"{step} failed (attempt {attempt}): {type(exc).__name__}"
-                events.append(
-                    OrderEvent.new(
-                        order_id,
-                        clock(),
-                        OrderEventKind.STEP_FAILED,
-                        message,
-                        step=step,
-                        attempt=attempt,
-                        detail=detail,
-                    )
-                )
-                logger.warning(
-                    "saga step failed",
-                    extra={"order_id": order_id, "step": step, "attempt": attempt, "error": type(exc).__name__},
-                )
-                services().metrics.record(Metric.SAGA_STEP_FAILED, step=step)
-                if transient:
-                    raise TransientStepError(str(exc)) from exc
-                raise
-            events.append(
-                OrderEvent.new(
-                    order_id, clock(), OrderEventKind.STEP_SUCCEEDED, f"{step} done", step=step, attempt=attempt
-                )
-            )
-            return result
+    @observed(correlate)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        order_id = str(event["order_id"])
+        try:
+            result = bus.handle(command(order_id, attempt=int(event.get("attempt", 0)) + 1))
+        except Exception as exc:
+            if is_transient(exc):
+                raise TransientStepError(str(exc)) from exc
+            raise
+        return {"order_id": order_id, **answer(result)}
 
-        return handler
-
-    return decorate
+    handler.__name__ = handler.__qualname__ = command.__name__
+    return handler
 
 
-@saga_step("ReserveInventory")
-def reserve_inventory(order_id: str) -> dict[str, Any]:
-    order = services().fulfillment.reserve_inventory(order_id)
-    return {"order_id": order_id, "status": order.status.value}
-
-
-@saga_step("CapturePayment")
-def capture_payment(order_id: str) -> dict[str, Any]:
-    order = services().fulfillment.capture_payment(order_id)
-    return {"order_id": order_id, "status": order.status.value, "captured": order.payment.captured}
-
-
-@saga_step("AllocateShipment")
-def allocate_shipment(order_id: str) -> dict[str, Any]:
-    order = services().fulfillment.allocate_shipment(order_id)
-    return {"order_id": order_id, "status": order.status.value, "shipments": [s.id for s in order.shipments]}
-
-
-@saga_step("NotifyCustomer")
-def notify_customer(order_id: str) -> dict[str, Any]:
-    return {"order_id": order_id, "emailed": services().fulfillment.notify_customer(order_id)}
-
-
-@saga_step("MarkFulfilled")
-def mark_fulfilled(order_id: str) -> dict[str, Any]:
-    order = services().fulfillment.mark_fulfilled(order_id)
-    return {"order_id": order_id, "status": order.status.value}
+reserve_inventory = saga_step(ReserveInventory, lambda order: {"status": order.status.value})
+capture_payment = saga_step(
+    CapturePayment, lambda order: {"status": order.status.value, "captured": order.payment.captured}
+)
+allocate_shipment = saga_step(
+    AllocateShipment, lambda order: {"status": order.status.value, "shipments": [s.id for s in order.shipments]}
+)
+notify_customer = saga_step(NotifyCustomer, lambda emailed: {"emailed": emailed})
+mark_fulfilled = saga_step(MarkFulfilled, lambda order: {"status": order.status.value})

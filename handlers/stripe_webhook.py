@@ -10,11 +10,15 @@ from typing import Any
 
 from commerce.adapters.edge import refused_unless_from_edge
 from commerce.adapters.invocation import bind, observed
-from commerce.clock import epoch_seconds
+from commerce.bootstrap import bootstrap
+from commerce.commands import ReceiveStripeWebhook
+from commerce.handlers import WEBHOOK_HANDLERS
 from commerce.webhooks import InvalidWebhookError
-from handlers.runtime import services
+from commerce.wiring import origin_check
 
 logger = logging.getLogger(__name__)
+
+bus = bootstrap(WEBHOOK_HANDLERS)
 
 _EVENT_ID = re.compile(rb'"id"\s*:\s*"(evt_[A-Za-z0-9]{1,64})"')
 
@@ -26,7 +30,7 @@ def handle(body: bytes, signature: str | None) -> tuple[int, dict[str, str]]:
     event_id = _EVENT_ID.search(body)
     bind(stripe_event_id=event_id.group(1).decode() if event_id else None)
     try:
-        outcome = services().webhooks.receive(body, signature, received_at=epoch_seconds(services().clock))
+        outcome = bus.handle(ReceiveStripeWebhook(body, signature))
     except InvalidWebhookError as exc:
         logger.warning("webhook refused: %s", exc)
         return 400, {"error": "invalid webhook"}
@@ -35,7 +39,7 @@ def handle(body: bytes, signature: str | None) -> tuple[int, dict[str, str]]:
 
 @observed()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    refused = refused_unless_from_edge(services().origin_check, event)
+    refused = refused_unless_from_edge(bus.dependencies.build(origin_check), event)
     if refused is not None:
         return refused
     raw = event.get("body") or ""

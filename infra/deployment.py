@@ -250,7 +250,6 @@ _RECLAIM_LAPSED: TableUses = merged({"reservations": uses(indexes=("holds_by_exp
 # InventoryService.hold_for (payOrder, before the card): the reservation read and its renewal (UpdateItem), or the
 # stock read and one transaction that records the hold and takes the stock, reclaiming lapsed holds first when the
 # stock is short. convert_for (the saga, once authorized) is one UpdateItem, or the same path when the hold lapsed.
-# Not granted to any function yet: the code paths that call them land with payOrder's and the saga's rewiring.
 _HOLD: TableUses = merged(_RESERVE, {"reservations": uses("UpdateItem")}, _RECLAIM_LAPSED)
 _CONVERT_HOLD: TableUses = _HOLD
 
@@ -279,6 +278,7 @@ FUNCTIONS = (
         # runs here.
         tables=merged(
             _COMPENSATION,
+            _HOLD,  # payOrder holds the order's stock before the card is touched
             {
                 "products": uses("GetItem", "BatchGetItem", "PutItem", indexes=("catalog",)),
                 "warehouses": uses("Query", "PutItem"),
@@ -314,11 +314,18 @@ FUNCTIONS = (
     _saga_step(
         "reserve-inventory",
         "reserve_inventory",
-        "Saga: reserve stock across warehouses",
-        merged(_ORDER_CHANGES, _RESERVE),
+        # The name stays (running executions, alarms, grants name it); it converts payOrder's hold, and reserves
+        # only for an order authorized before holds existed.
+        "Saga: convert the order's stock hold into a reservation",
+        merged(_ORDER_CHANGES, _CONVERT_HOLD, _RESERVE),
     ),
     _saga_step(
-        "capture-payment", "capture_payment", "Saga: capture the authorized payment", _ORDER_CHANGES, uses_stripe=True
+        "capture-payment",
+        "capture_payment",
+        "Saga: capture the authorized payment",
+        # Capture requires the reservation: read before the Stripe call.
+        merged(_ORDER_CHANGES, {"reservations": uses("GetItem")}),
+        uses_stripe=True,
     ),
     _saga_step(
         "allocate-shipment",
@@ -387,8 +394,8 @@ FUNCTIONS = (
     Function(
         "expire-unpaid-orders",
         handler="handlers.expiry.handler",
-        description="Expire orders left unpaid",
-        tables=merged(_ORDERS_BY_STATUS, _ORDER_CHANGES),
+        description="Put lapsed stock holds back on sale; expire orders left unpaid and release their holds",
+        tables=merged(_ORDERS_BY_STATUS, _ORDER_CHANGES, _RECLAIM_LAPSED, _STOCK_SETTLES),
         publishes_events=True,  # EXPIRED is announced on the bus (commerce/services/order_changes.py)
         uses_stripe=True,
         timeout_s=120,

@@ -1,8 +1,10 @@
 """The fulfillment saga as Amazon States Language, rendered from Python.
 
-ReserveInventory → CapturePayment → AllocateShipment → NotifyCustomer → MarkFulfilled. Transient errors are
-retried with exponential backoff and full jitter; any other failure of the first three steps is recorded and
-turned into a CompensationRequested event on the bus (the compensation handler undoes what was done), then the
+ReserveInventory → CapturePayment → AllocateShipment → NotifyCustomer → MarkFulfilled. ReserveInventory converts
+the stock hold payOrder took into a reservation (its name kept: running executions, alarms and grants name it), and
+reserves only for an order authorized before holds existed; CapturePayment requires that reservation. Transient
+errors are retried with exponential backoff and full jitter; any other failure of the first three steps is recorded
+and turned into a CompensationRequested event on the bus (the compensation handler undoes what was done), then the
 execution fails. Once shipped, an order is never compensated: NotifyCustomer cannot fail the order.
 """
 
@@ -175,7 +177,7 @@ def definition(function_arns: Mapping[str, str], bus_name: str) -> dict[str, Any
     }
     states["SagaFailed"] = {"Type": "Fail", "Error": "FulfillmentFailed", "Cause": "compensation requested"}
     return {
-        "Comment": "Order fulfillment saga: reserve, capture, ship, notify; compensate on failure",
+        "Comment": "Order fulfillment saga: convert the hold, capture, ship, notify; compensate on failure",
         "StartAt": names[0],
         "States": states,
     }

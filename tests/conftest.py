@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from commerce.bootstrap import Services
+from commerce.bootstrap import Repositories
 from commerce.secrets import MAX_AGE_VARIABLE
 from infra.local.cloud import LocalCloud, start_local_cloud
 
@@ -73,5 +73,5 @@ def no_unexpected_iam_refusals(request: pytest.FixtureRequest) -> Iterator[None]
 
 
 @pytest.fixture(scope="session")
-def services(local_cloud: LocalCloud) -> Services:
-    return local_cloud.services
+def repositories(local_cloud: LocalCloud) -> Repositories:
+    return local_cloud.repositories

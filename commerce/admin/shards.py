@@ -10,14 +10,13 @@ split again says exactly what happened in the audit trail. Why shards, and how t
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from commerce.admin.stock import StockLedger, WarehouseNotFoundError
 from commerce.catalog import StockLevel
+from commerce.commands import MergeStock, SplitStock
 from commerce.errors import ConcurrentUpdateError, ProductNotFoundError
 from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
 from commerce.stock_shards import (
-    DEFAULT_HOT_SHARDS,
     MAX_SHARDS,
     MIN_SHARDS,
     ShardCountError,
@@ -30,21 +29,6 @@ logger = logging.getLogger(__name__)
 # A split or merge conditions on the versions it read; holds taking from the same items make it read again. A merge
 # during a rush may lose every round: the admin is told to try again once the rush is over.
 ATTEMPTS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class SplitStock:
-    product_id: str
-    warehouse_id: str
-    by: str
-    shards: int = DEFAULT_HOT_SHARDS
-
-
-@dataclass(frozen=True, slots=True)
-class MergeStock:
-    product_id: str
-    warehouse_id: str
-    by: str
 
 
 class StockSharding:

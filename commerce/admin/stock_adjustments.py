@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, replace
 
 from commerce.admin.rejection import RequestRejectedError
-from commerce.admin.shards import MergeStock, SplitStock, StockSharding
+from commerce.admin.shards import StockSharding
 from commerce.admin.stock import (
     NegativeStockError,
     StockAdjustment,
@@ -17,6 +17,7 @@ from commerce.admin.stock import (
 )
 from commerce.catalog import Product, StockLevel
 from commerce.clock import Clock, to_iso
+from commerce.commands import AdjustStock, MergeStock, SplitStock
 from commerce.errors import ConcurrentUpdateError, ProductNotFoundError
 from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
 from commerce.stock_shards import StockSplitError
@@ -27,21 +28,6 @@ MAX_NOTE_LENGTH = 500
 MAX_KEY_LENGTH = 200
 # A retry looks for its first attempt among the product's newest adjustments: retries come within minutes.
 RETRY_LOOKBACK = 25
-
-
-@dataclass(frozen=True, slots=True)
-class AdjustStock:
-    """Set the available units (`quantity`) or change them (`delta`): exactly one of the two."""
-
-    product_id: str
-    warehouse_id: str
-    expected_version: int
-    by: str
-    quantity: int | None = None
-    delta: int | None = None
-    note: str = ""
-    # The client's key for this change, the same on every retry of it; "" gives each call a key of its own.
-    idempotency_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

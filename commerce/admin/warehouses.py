@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from commerce.admin.rejection import RequestRejectedError
 from commerce.catalog import Location, Warehouse
+from commerce.commands import CreateWarehouse
 from commerce.errors import DomainError
 from commerce.ports import WarehouseRepository
 from commerce.validation import IssueCode, ValidationIssue
@@ -18,15 +18,6 @@ from commerce.validation import IssueCode, ValidationIssue
 MAX_NAME_LENGTH = 100
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _REGION = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-
-
-@dataclass(frozen=True, slots=True)
-class CreateWarehouse:
-    id: str
-    name: str
-    latitude: float
-    longitude: float
-    region: str
 
 
 class DuplicateWarehouseError(DomainError):

@@ -153,6 +153,8 @@ def order_to_item(order: Order) -> Item:
     }
     if order.failure_reason is not None:
         item["failure_reason"] = order.failure_reason
+    if order.held_until is not None:
+        item["held_until"] = order.held_until
     if order.compensation is not None:
         item["compensation"] = _without_none(
             {
@@ -215,6 +217,8 @@ def order_from_item(item: Item) -> Order:
         failure_reason=item.get("failure_reason"),
         # Absent on orders written before orders carried it: their compensation reads it from the timeline.
         compensation=_compensation_from(item.get("compensation")),
+        # Absent on orders written before payOrder held stock.
+        held_until=item.get("held_until"),
     )
 
 

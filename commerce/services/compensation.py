@@ -1,4 +1,5 @@
-"""Undoing an order: exactly what was done, in reverse, whoever asks (a failed saga, an admin) and however often.
+"""Undoing an order: exactly what was done, in reverse, whoever asks (a failed saga, an admin) and however often:
+the payment settled (authorization cancelled, capture refunded) before the stock (hold or reservation) is released.
 
 Every step reads the truth before acting (the reservation's state, the intent's status at Stripe), so running
 twice, concurrently, or after a late saga step still leaves stock released and money returned exactly once.
@@ -18,7 +19,7 @@ from commerce.order_change import amount_text
 from commerce.order_status import OrderStatus
 from commerce.order_undoing import CompensationRequest, OrderBeyondUndoError
 from commerce.orders import Order
-from commerce.payments import VOIDABLE, PaymentStatus
+from commerce.payments import VOIDABLE, PaymentIntentSnapshot, PaymentProcessingError, PaymentStatus
 from commerce.ports import OrderEventRepository, OrderRepository
 from commerce.services.customer_emails import CustomerEmails
 from commerce.services.inventory import InventoryService
@@ -90,10 +91,13 @@ class CompensationService:
         if not order.undo_safe:
             return order  # never, while begin_compensation refuses the rest; the rule the undo below relies on
 
+        # In reverse of how it was done: the money first, then the stock. Released first, the stock could be gone
+        # while a capture that read it RESERVED still lands (the interleaving explorer's "admin cancel x
+        # capture_payment"); settled first, that capture fails at Stripe or is refunded here, with its units held.
+        refunded = self._return_money(order)
         if self.inventory.release_for(order.id):
             reason = (order.compensation or request).reason
-            self._note(order.id, _K.INVENTORY_RELEASED, "Reserved stock released", reason)
-        refunded = self._return_money(order)
+            self._note(order.id, _K.INVENTORY_RELEASED, "Held or reserved stock released", reason)
         unrecorded = self._unrecorded(order, request)
         order = self.changes.apply(
             order.id, lambda current: current.finish_compensation(refunded, self.clock(), unrecorded=unrecorded)
@@ -116,22 +120,35 @@ class CompensationService:
             return 0
         gateway = self.payments.gateway
         intent = gateway.retrieve(intent_id)
+        if intent.status in VOIDABLE:
+            try:
+                self._void(order, intent)
+            except PaymentProcessingError:
+                # A capture landed between our read and the cancel: Stripe refuses to cancel a captured intent (the
+                # fake says PaymentIntentStateError; the Stripe gateway passes Stripe's 400 on), so it is refunded
+                # below, from what Stripe says now.
+                intent = gateway.retrieve(intent_id)
+                if intent.status is not PaymentStatus.SUCCEEDED:
+                    raise
+            else:
+                return 0
         if intent.status is PaymentStatus.SUCCEEDED:
             if intent.amount_refunded < intent.amount_received:
                 intent = gateway.refund(intent_id, None, idempotency_key=f"{order.id}:refund")
                 refunded = amount_text(intent.amount_refunded, intent.currency)
                 self._note(order.id, _K.PAYMENT_REFUNDED, f"Refunded {refunded}", None)
             return intent.amount_refunded
-        if intent.status in VOIDABLE:
-            gateway.cancel(intent_id, idempotency_key=f"{order.id}:cancel")
-            # Only a REQUIRES_CAPTURE intent holds money on the card; the others are a payment never completed,
-            # and telling the shopper of an unpaid order that an authorization was cancelled alarms them for nothing.
-            if intent.status is PaymentStatus.REQUIRES_CAPTURE:
-                self._note(order.id, _K.AUTHORIZATION_CANCELLED, "Payment authorization cancelled", None)
-            else:
-                message = f"Unfinished payment cancelled ({intent.status.value})"
-                self._note(order.id, _K.PAYMENT_CANCELLED, message, None)
         return 0
+
+    def _void(self, order: Order, intent: PaymentIntentSnapshot) -> None:
+        self.payments.gateway.cancel(intent.id, idempotency_key=f"{order.id}:cancel")
+        # Only a REQUIRES_CAPTURE intent holds money on the card; the others are a payment never completed,
+        # and telling the shopper of an unpaid order that an authorization was cancelled alarms them for nothing.
+        if intent.status is PaymentStatus.REQUIRES_CAPTURE:
+            self._note(order.id, _K.AUTHORIZATION_CANCELLED, "Payment authorization cancelled", None)
+        else:
+            message = f"Unfinished payment cancelled ({intent.status.value})"
+            self._note(order.id, _K.PAYMENT_CANCELLED, message, None)
 
     def _tell_customer(self, order: Order) -> None:
         # The reason (an admin's note, a saga's error) is for admins: the emails say what happened in shoppers' words.

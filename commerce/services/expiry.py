@@ -1,4 +1,6 @@
-"""Unpaid orders do not hold anything forever: after a configured time they expire and their intent is cancelled."""
+"""Unpaid orders do not hold anything forever: after a configured time they expire, their stock hold is released and
+their intent cancelled. The same sweep puts lapsed holds back on sale (commerce/services/inventory.py has the rule
+for time): a lapsed unit waits at most one sweep interval, or less when an allocation short of stock reclaims it."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from commerce.order_status import AWAITING_PAYMENT, OrderStatus
 from commerce.orders import Order
 from commerce.payments import PAID, PaymentIntentStateError, PaymentStatus
 from commerce.ports import OrderRepository
+from commerce.services.inventory import InventoryService
 from commerce.services.order_changes import OrderChanges
 from commerce.services.payments import PaymentService
 
@@ -23,19 +26,27 @@ class ExpiryService:
         orders: OrderRepository,
         changes: OrderChanges,
         payments: PaymentService,
+        inventory: InventoryService,
         clock: Clock,
         unpaid_for: timedelta,
         batch: int = 50,
+        reclaims: int = 500,
     ) -> None:
         self.orders = orders
         self.changes = changes
         self.payments = payments
+        self.inventory = inventory
+        self.reclaims = reclaims
         self.clock = clock
         self.unpaid_for = unpaid_for
         self.batch = batch
 
     def expire_unpaid(self) -> list[str]:
-        """Expire every order unpaid since before the cut-off (from the status index, oldest pages first)."""
+        """Put lapsed holds back on sale (up to `reclaims` of them), then expire every order unpaid since before the
+        cut-off (from the status index, oldest pages first) and release its hold. Returns the orders expired."""
+        reclaimed = self.inventory.reclaim_lapsed(self.reclaims)
+        if reclaimed:
+            logger.info("lapsed holds reclaimed", extra={"count": reclaimed})
         cutoff = to_iso(self.clock() - self.unpaid_for)
         expired: list[str] = []
         for status in sorted(AWAITING_PAYMENT):
@@ -63,6 +74,9 @@ class ExpiryService:
         expired = self.changes.apply(order.id, lambda current: current.expire(minutes, self.clock()))
         if expired.status is not OrderStatus.EXPIRED:
             return False  # paid (or cancelled) meanwhile: its intent is not the sweep's to release
+        # Its units back on sale now rather than when its hold lapses (a hold always lapses before the order expires
+        # unless payOrder renewed it just then). A payOrder that held while we claimed gives its hold back itself.
+        self.inventory.release_for(order.id)
         if intent_id is not None:
             self._release(expired, intent_id)
         return True

@@ -16,6 +16,7 @@ from commerce.notifications import NotificationService
 from commerce.order_fulfilling import OrderNoLongerFulfillableError, SagaStep
 from commerce.orders import Order
 from commerce.ports import OrderEventRepository, OrderRepository, WarehouseRepository
+from commerce.reservations import ReservationState
 from commerce.services.customer_emails import CustomerEmails
 from commerce.services.inventory import InventoryService
 from commerce.services.order_changes import OrderChanges
@@ -53,11 +54,21 @@ class FulfillmentSteps:
         self.clock = clock
 
     def reserve_inventory(self, order_id: str) -> Order:
+        """Convert the hold payOrder took into a reservation (the step keeps its name, ReserveInventory, for the
+        executions running and the alarms and grants that name it).
+
+        A hold that lapsed is taken again while the stock is there; when it went to other orders, OutOfStockError
+        fails the step, and the compensation cancels the authorization: never captured without the stock. An order
+        authorized before payOrder held stock has no hold: it reserves now, as it did then.
+        """
         order = self._load(order_id)
         if not order.step_due(SagaStep.RESERVE_INVENTORY):
             return order
-        reservation = self.inventory.reserve_for(order)
-        where = sorted({line.warehouse_id for line in reservation.lines})
+        if self.inventory.reservations.get(order_id) is None:
+            reservation = self.inventory.reserve_for(order)
+        else:
+            reservation = self.inventory.convert_for(order)
+        where = list(reservation.warehouse_ids)
         # Cancelled while we reserved: the step fails, and the compensation that follows releases what we took.
         return self.changes.apply(order_id, lambda current: current.reserve(where, self.clock()))
 
@@ -66,6 +77,13 @@ class FulfillmentSteps:
         if not order.step_due(SagaStep.CAPTURE_PAYMENT):
             return order
         assert order.payment.intent_id is not None  # step_due refuses an order without one
+        reservation = self.inventory.reservations.get(order_id)
+        if reservation is None or reservation.state is not ReservationState.RESERVED:
+            # Capture requires the stock: a compensation releases it only after it settled the money (see
+            # CompensationService), so a capture that passes here lands while the units are still the order's, or
+            # fails at Stripe on a cancelled authorization.
+            state = reservation.state.value if reservation else "no reservation"
+            raise OrderNoLongerFulfillableError(order_id, f"RESERVED with its stock {state}", SagaStep.CAPTURE_PAYMENT)
         captured = self.payments.gateway.capture(order.payment.intent_id, idempotency_key=f"{order_id}:capture")
         # Cancelled while we captured: the step fails, and the compensation that follows refunds the capture.
         return self.changes.apply(order_id, lambda current: current.capture(captured.amount_received, self.clock()))

@@ -11,6 +11,7 @@ from commerce.access import OrderAccessTokens
 from commerce.allocation import allocate
 from commerce.catalog import Product, StockLevel
 from commerce.clock import Clock, to_iso
+from commerce.commands import PlaceOrder
 from commerce.errors import OrderNotFoundError
 from commerce.geo import locate
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord, fingerprint
@@ -42,14 +43,6 @@ from commerce.validation import (
 logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceOrder:
-    idempotency_key: str
-    email: str
-    lines: list[tuple[str, int]]  # (product id, quantity)
-    shipping_address: Address
 
 
 @dataclass(frozen=True, slots=True)

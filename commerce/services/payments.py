@@ -1,4 +1,8 @@
-"""Paying for an order: one PaymentIntent per order, confirmed server-side; Stripe's answer becomes domain facts.
+"""Paying for an order: its stock held first, then one PaymentIntent per order, confirmed server-side; Stripe's
+answer becomes domain facts.
+
+The hold comes before the card is touched: no stock, no Stripe call (OutOfStockError). Each attempt renews the hold
+(commerce/services/inventory.py has the rule for time); a decline leaves it in place for the next card.
 
 The shopper's `payOrder` and Stripe's webhook both end in `apply_intent`, which is idempotent per order:
 whichever reports an authorization first moves the order to AUTHORIZED, and both publish PaymentAuthorized,
@@ -27,6 +31,8 @@ from commerce.payments import (
     require_payment_method_id,
 )
 from commerce.ports import OrderRepository
+from commerce.reservations import ReservationState
+from commerce.services.inventory import InventoryService
 from commerce.services.order_changes import OrderChanges
 from commerce.services.tracking import OrderTracking
 
@@ -63,6 +69,7 @@ class PaymentService:
         orders: OrderRepository,
         changes: OrderChanges,
         tracking: OrderTracking,
+        inventory: InventoryService,
         gateway: Callable[[], PaymentGateway],
         publisher: EventPublisher,
         clock: Clock,
@@ -70,6 +77,7 @@ class PaymentService:
         self.orders = orders
         self.changes = changes
         self.tracking = tracking
+        self.inventory = inventory
         self._gateway_factory = gateway
         self._gateway: PaymentGateway | None = None
         self.publisher = publisher
@@ -102,6 +110,7 @@ class PaymentService:
         """Confirm the order's intent with a Stripe.js PaymentMethod; without one, re-read it (after 3-D Secure).
 
         The re-read never confirms: Stripe.js's next-action handling finished the confirmation in the browser.
+        Either way the order's stock is held (or its hold renewed) first: OutOfStockError before any Stripe call.
         """
         if payment_method_id is not None:
             require_payment_method_id(payment_method_id)
@@ -113,6 +122,7 @@ class PaymentService:
             return PaymentResult(order, PaymentOutcome.AUTHORIZED)
         if payment_method_id is None and order.payment.intent_id is None:
             raise InvalidPaymentMethodError("", "the first payment needs a PaymentMethod; there is nothing to re-read")
+        order = self.hold(order)
         order = self.ensure_intent(order)
         intent_id = order.payment.intent_id
         assert intent_id is not None  # ensure_intent guarantees it
@@ -133,6 +143,23 @@ class PaymentService:
         # apply_intent), and the shopper is told the order takes no payment rather than that it is paid.
         _refuse_if_ended(result.order)
         return result
+
+    def hold(self, order: Order) -> Order:
+        """Hold the order's stock (or renew its hold) and record until when on the order.
+
+        Raises OutOfStockError when the stock cannot cover it, and PaymentNotAllowedError when the order ended
+        (expired, cancelled) while we held: then the hold is given back here, as the sweep or the cancellation that
+        ended it gave back what it found.
+        """
+        reservation = self.inventory.hold_for(order)
+        if reservation.state is not ReservationState.HELD or reservation.expires_at is None:
+            return order  # converted already: the order was authorized meanwhile
+        held_until = reservation.expires_at
+        saved = self.changes.apply(order.id, lambda current: current.hold(held_until, self.clock()))
+        if saved.status in GONE:
+            self.inventory.release_for(order.id)
+            raise PaymentNotAllowedError(order.id, saved.status.value)
+        return saved
 
     def apply_intent(self, intent: PaymentIntentSnapshot) -> PaymentResult:
         """Turn what Stripe reports about an order's intent into the order's state and the bus's events."""

@@ -106,7 +106,7 @@ class Analytics:
     @strawberry.field(description="Products by units shipped in the period, most first.")
     async def top_products(self, info: strawberry.Info[Context, None], limit: int = 10) -> list[ProductUnits]:
         top = self.report.top_products(max(0, min(limit, MAX_TOP_PRODUCTS)))
-        products = await run_sync(info.context.services.repositories.products.get_many, [pid for pid, _ in top])
+        products = await run_sync(info.context.read.products.get_many, [pid for pid, _ in top])
         return [
             ProductUnits(
                 product_id=strawberry.ID(product_id),
@@ -119,7 +119,7 @@ class Analytics:
 
     @strawberry.field(description="Items low on stock now (not about the period), read from the stock table.")
     async def low_stock(self, info: strawberry.Info[Context, None]) -> list[LowStockItem]:
-        found = await run_sync(info.context.services.stock.low_stock)
+        found = await run_sync(info.context.read.stock.low_stock)
         return [
             LowStockItem(
                 product=AdminProduct.of_product(item.product),

@@ -29,9 +29,9 @@ class ProductInventory:
     async def adjustments(
         self, info: strawberry.Info[Context, None], first: int = 20, after: str | None = None
     ) -> Connection[StockAdjustment]:
-        services = info.context.services
-        limit = page_size(first, services.settings.max_page_size)
-        ledger = services.repositories.stock_ledger
+        read = info.context.read
+        limit = page_size(first, read.settings.max_page_size)
+        ledger = read.stock_ledger
         try:
             page = await run_sync(ledger.history, str(self.product.id), limit=limit, cursor=after)
         except InvalidCursorError as exc:

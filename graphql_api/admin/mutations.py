@@ -7,7 +7,7 @@ import strawberry
 from commerce.admin.cancellation import CancellationDeferredError, OrderNotCancellableError, check_reason
 from commerce.admin.rejection import RequestRejectedError
 from commerce.admin.stock import NegativeStockError, StockVersionConflictError, WarehouseNotFoundError
-from commerce.admin.stock_adjustments import AdjustStock
+from commerce.commands import AdjustStock, CancelOrder, LogIn
 from commerce.errors import OrderNotFoundError, ProductNotFoundError
 from commerce.stock_shards import StockSplitError
 from commerce.validation import IssueCode
@@ -53,7 +53,7 @@ class AdminMutation(StockShardMutation):
 
         try:
             source = info.context.caller_address()
-            logged_in = await run_sync(info.context.services.admin_login.login, username, password, source)
+            logged_in = await info.context.send(LogIn(username, password, source))
         except LoginRefusedError as refused:
             return AdminLoginPayload(errors=[_login_error(refused)])
         token = logged_in.token
@@ -72,9 +72,8 @@ class AdminMutation(StockShardMutation):
         issues = check_reason(reason)
         if issues:
             return CancelOrderPayload(errors=user_errors(issues))
-        services = info.context.services
         try:
-            order = await run_sync(services.cancellation.cancel, str(id), reason, by=admin_of(info).username)
+            order = await info.context.send(CancelOrder(str(id), reason, by=admin_of(info).username))
         except OrderNotFoundError:
             return _cancel_error("id", IssueCode.NOT_FOUND, "no order with this id")
         except OrderNotCancellableError as exc:
@@ -83,7 +82,7 @@ class AdminMutation(StockShardMutation):
         except CancellationDeferredError:
             message = "the payment provider did not answer; the cancellation will complete in the background"
             return _cancel_error(None, IssueCode.CANCELLATION_PENDING, message)
-        events = await run_sync(services.order_search.timeline, order.id)
+        events = await run_sync(info.context.read.order_search.timeline, order.id)
         return CancelOrderPayload(order=AdminOrder.of_order(order, events))
 
     @strawberry.mutation(
@@ -102,9 +101,8 @@ class AdminMutation(StockShardMutation):
             note=input.note,
             idempotency_key=input.idempotency_key or "",
         )
-        services = info.context.services
         try:
-            level, adjustment = await run_sync(services.stock.adjust, command)
+            level, adjustment = await info.context.send(command)
         except RequestRejectedError as rejected:
             return AdjustStockPayload(errors=user_errors(rejected.issues))
         except (ProductNotFoundError, WarehouseNotFoundError, StockSplitError) as exc:
@@ -115,7 +113,7 @@ class AdminMutation(StockShardMutation):
         except StockVersionConflictError as exc:
             message = f"the stock changed since you read it (now version {exc.current.version}): reload and retry"
             return _stock_error("expectedVersion", IssueCode.VERSION_CONFLICT, message)
-        product = await run_sync(services.repositories.products.get, command.product_id)
+        product = await run_sync(info.context.read.products.get, command.product_id)
         threshold = product.low_stock_threshold if product else 0
         return AdjustStockPayload(level=StockLevel.of(level, threshold), adjustment=StockAdjustment.of(adjustment))
 

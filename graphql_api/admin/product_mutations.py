@@ -4,11 +4,12 @@ import strawberry
 
 from commerce.admin.rejection import RequestRejectedError
 from commerce.catalog import Product
+from commerce.commands import CreateProduct, SetProductActive, UpdateProduct
 from commerce.errors import ProductNotFoundError
 from commerce.validation import IssueCode
 from graphql_api.admin.permissions import ADMIN_ONLY
 from graphql_api.admin.product_types import AdminProduct, CreateProductInput, ProductPayload, UpdateProductInput
-from graphql_api.context import Context, run_sync
+from graphql_api.context import Context
 from graphql_api.errors import UserError, user_errors
 
 Info = strawberry.Info[Context, None]
@@ -23,7 +24,7 @@ class ProductMutation:
     @strawberry.mutation(permission_classes=ADMIN_ONLY, description="Add a product to the catalog (active).")
     async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
         try:
-            product = await run_sync(info.context.services.product_admin.create, input.changes())
+            product = await info.context.send(CreateProduct(input.changes()))
         except RequestRejectedError as rejected:
             return ProductPayload(errors=user_errors(rejected.issues))
         return ProductPayload(product=AdminProduct.of_product(product))
@@ -31,7 +32,7 @@ class ProductMutation:
     @strawberry.mutation(permission_classes=ADMIN_ONLY, description="Change the fields given, leave the others.")
     async def update_product(self, info: Info, id: strawberry.ID, input: UpdateProductInput) -> ProductPayload:
         try:
-            product = await run_sync(info.context.services.product_admin.update, str(id), input.changes())
+            product = await info.context.send(UpdateProduct(str(id), input.changes()))
         except RequestRejectedError as rejected:
             return ProductPayload(errors=user_errors(rejected.issues))
         except ProductNotFoundError:
@@ -53,7 +54,7 @@ class ProductMutation:
 
 async def _set_active(info: Info, product_id: str, *, active: bool) -> ProductPayload:
     try:
-        product: Product = await run_sync(info.context.services.product_admin.set_active, product_id, active)
+        product: Product = await info.context.send(SetProductActive(product_id, active))
     except ProductNotFoundError:
         return _not_found()
     return ProductPayload(product=AdminProduct.of_product(product))

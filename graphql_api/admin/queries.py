@@ -30,21 +30,21 @@ class AdminQuery:
     async def admin_orders(
         self, info: Info, filter: AdminOrderFilter | None = None, first: int = 20, after: str | None = None
     ) -> Connection[AdminOrderSummary]:
-        services = info.context.services
-        limit = page_size(first, services.settings.max_page_size)
+        read = info.context.read
+        limit = page_size(first, read.settings.max_page_size)
         given = filter or AdminOrderFilter()
         wanted, issues = normalized_filter(OrderFilter(given.status, given.email, given.created_from, given.created_to))
         if issues:
             raise BadRequestError("; ".join(f"{issue.field} {issue.message}" for issue in issues))
         try:
-            page = await run_sync(services.order_search.search, wanted, limit=limit, cursor=after)
+            page = await run_sync(read.order_search.search, wanted, limit=limit, cursor=after)
         except InvalidCursorError as exc:
             raise BadRequestError("after is not a cursor of this listing and filter") from exc
         return Connection[AdminOrderSummary].of(page, AdminOrderSummary.of)
 
     @strawberry.field(permission_classes=ADMIN_ONLY, description="One order with its whole timeline; null if none.")
     async def admin_order(self, info: Info, id: strawberry.ID) -> AdminOrder | None:
-        search = info.context.services.order_search
+        search = info.context.read.order_search
         found = await run_sync(search.order, str(id))
         if found is None:
             return None
@@ -52,18 +52,18 @@ class AdminQuery:
 
     @strawberry.field(permission_classes=ADMIN_ONLY, description="Every warehouse, by id; createWarehouse adds one.")
     async def warehouses(self, info: Info) -> list[Warehouse]:
-        found = await run_sync(info.context.services.warehouse_admin.list)
+        found = await run_sync(info.context.read.warehouses.list)
         return [Warehouse.of(warehouse) for warehouse in found]
 
     @strawberry.field(
         permission_classes=ADMIN_ONLY, description="A product's stock in every warehouse; null for an unknown product."
     )
     async def inventory(self, info: Info, product_id: strawberry.ID) -> ProductInventory | None:
-        services = info.context.services
-        product = await run_sync(services.repositories.products.get, str(product_id))
+        read = info.context.read
+        product = await run_sync(read.products.get, str(product_id))
         if product is None:
             return None
-        return ProductInventory.of(product, await run_sync(services.stock.levels, product.id))
+        return ProductInventory.of(product, await run_sync(read.stock.levels, product.id))
 
     @strawberry.field(
         permission_classes=ADMIN_ONLY,
@@ -72,9 +72,9 @@ class AdminQuery:
     async def admin_products(
         self, info: Info, active: bool = True, category: str | None = None, first: int = 20, after: str | None = None
     ) -> Connection[AdminProduct]:
-        services = info.context.services
-        limit = page_size(first, services.settings.max_page_size)
-        products = services.repositories.products
+        read = info.context.read
+        limit = page_size(first, read.settings.max_page_size)
+        products = read.products
         try:
             page = await run_sync(products.page, category=category, limit=limit, cursor=after, active=active)
         except InvalidCursorError as exc:
@@ -86,7 +86,7 @@ class AdminQuery:
         self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date
     ) -> Analytics:
         try:
-            report = await run_sync(info.context.services.analytics.report, from_, to)
+            report = await run_sync(info.context.read.analytics.report, from_, to)
         except AnalyticsPeriodError as exc:
             raise BadRequestError(str(exc)) from exc
         return Analytics.of(report)

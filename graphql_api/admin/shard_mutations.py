@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from commerce import catalog
-from commerce.admin.shards import MergeStock, SplitStock
 from commerce.admin.stock import WarehouseNotFoundError
+from commerce.commands import MergeStock, SplitStock
 from commerce.errors import ConcurrentUpdateError, ProductNotFoundError
 from commerce.stock_shards import (
     DEFAULT_HOT_SHARDS,
@@ -38,9 +38,8 @@ class StockShardMutation:
         self, info: Info, product_id: strawberry.ID, warehouse_id: strawberry.ID, shards: int = DEFAULT_HOT_SHARDS
     ) -> SplitStockPayload:
         command = SplitStock(str(product_id), str(warehouse_id), by=admin_of(info).username, shards=shards)
-        services = info.context.services
         try:
-            level = await run_sync(services.stock.split, command)
+            level = await info.context.send(command)
         except ShardCountError:
             message = f"must be between {MIN_SHARDS} and {MAX_SHARDS}"
             return SplitStockPayload(errors=[UserError(field="shards", message=message, code=IssueCode.INVALID)])
@@ -64,14 +63,14 @@ class StockShardMutation:
     ) -> MergeStockPayload:
         command = MergeStock(str(product_id), str(warehouse_id), by=admin_of(info).username)
         try:
-            level = await run_sync(info.context.services.stock.merge, command)
+            level = await info.context.send(command)
         except (ProductNotFoundError, WarehouseNotFoundError, StockNotStockedError, ConcurrentUpdateError) as exc:
             return MergeStockPayload(errors=[stock_error(exc)])
         return MergeStockPayload(level=await _level_of(info, level))
 
 
 async def _level_of(info: Info, level: catalog.StockLevel) -> StockLevel:
-    product = await run_sync(info.context.services.repositories.products.get, level.product_id)
+    product = await run_sync(info.context.read.products.get, level.product_id)
     return StockLevel.of(level, product.low_stock_threshold if product else 0)
 
 

@@ -7,7 +7,7 @@ from commerce.admin.warehouses import DuplicateWarehouseError
 from commerce.validation import IssueCode
 from graphql_api.admin.permissions import ADMIN_ONLY
 from graphql_api.admin.warehouse_types import CreateWarehouseInput, CreateWarehousePayload, Warehouse
-from graphql_api.context import Context, run_sync
+from graphql_api.context import Context
 from graphql_api.errors import UserError, user_errors
 
 Info = strawberry.Info[Context, None]
@@ -22,7 +22,7 @@ class WarehouseMutation:
     )
     async def create_warehouse(self, info: Info, input: CreateWarehouseInput) -> CreateWarehousePayload:
         try:
-            warehouse = await run_sync(info.context.services.warehouse_admin.create, input.command())
+            warehouse = await info.context.send(input.command())
         except RequestRejectedError as rejected:
             return CreateWarehousePayload(errors=user_errors(rejected.issues))
         except DuplicateWarehouseError:

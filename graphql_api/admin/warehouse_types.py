@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from commerce import catalog
-from commerce.admin.warehouses import CreateWarehouse
+from commerce.commands import CreateWarehouse
 from graphql_api.errors import UserError
 
 

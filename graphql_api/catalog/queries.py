@@ -19,15 +19,15 @@ class CatalogQuery:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Product]:
-        services = info.context.services
-        limit = page_size(first, services.settings.max_page_size)
+        read = info.context.read
+        limit = page_size(first, read.settings.max_page_size)
         try:
-            page = await run_sync(services.catalog.page, category=category, limit=limit, cursor=after)
+            page = await run_sync(read.catalog.page, category=category, limit=limit, cursor=after)
         except InvalidCursorError as exc:
             raise BadRequestError("after is not a cursor of this listing") from exc
         return Connection[Product].of(page, Product.of)
 
     @strawberry.field
     async def product(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Product | None:
-        found = await run_sync(info.context.services.catalog.product, str(id))
+        found = await run_sync(info.context.read.catalog.product, str(id))
         return Product.of(found) if found else None

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
+from commerce.commands import PlaceOrder
 from commerce.orders import Address
-from commerce.services.ordering import PlaceOrder
 from commerce.validation import OrderRejectedError
 from graphql_api.context import Context, run_sync
 from graphql_api.errors import user_errors
@@ -14,7 +14,6 @@ from graphql_api.orders.types import Order, PlaceOrderInput, PlaceOrderPayload
 class OrderMutation:
     @strawberry.mutation(description="Place an order awaiting payment. Idempotent per idempotencyKey.")
     async def place_order(self, info: strawberry.Info[Context, None], input: PlaceOrderInput) -> PlaceOrderPayload:
-        services = info.context.services
         address = input.shipping_address
         command = PlaceOrder(
             idempotency_key=input.idempotency_key,
@@ -31,9 +30,9 @@ class OrderMutation:
             ),
         )
         try:
-            placed = await run_sync(services.placement.place, command)
+            placed = await info.context.send(command)
         except OrderRejectedError as rejected:
             return PlaceOrderPayload(errors=user_errors(rejected.issues))
         # No PaymentIntent yet: it is opened at the first payOrder, so an order never paid costs no Stripe call.
-        timeline = await run_sync(services.tracking.timeline, placed.order.id)
+        timeline = await run_sync(info.context.read.tracking.timeline, placed.order.id)
         return PlaceOrderPayload(order=Order.for_shopper(placed.order, timeline), access_token=placed.access_token)

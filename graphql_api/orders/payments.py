@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
-from commerce.errors import OrderNotFoundError
+from commerce.commands import PayOrder
+from commerce.errors import OrderNotFoundError, OutOfStockError
 from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
 from commerce.validation import IssueCode
@@ -13,6 +14,13 @@ from graphql_api.orders.types import Order
 strawberry.enum(PaymentOutcome, description="What the confirmation achieved; REQUIRES_ACTION means 3-D Secure.")
 
 
+@strawberry.type(description="What could not be held for an order (payOrder's OUT_OF_STOCK): nothing was charged.")
+class StockShortage:
+    sku: str
+    requested: int
+    available: int = strawberry.field(description="Units left for sale now, over all warehouses.")
+
+
 @strawberry.type
 class PayOrderPayload:
     order: Order | None = None
@@ -21,6 +29,9 @@ class PayOrderPayload:
         default=None, description="For Stripe.js handleNextAction (3-D Secure) when outcome is REQUIRES_ACTION."
     )
     decline_reason: str | None = None
+    shortage: StockShortage | None = strawberry.field(
+        default=None, description="With OUT_OF_STOCK: the line that cannot be held and what is left of it."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -36,12 +47,35 @@ def _payment_method_message(error: InvalidPaymentMethodError) -> str:
     return "this payment method cannot be used (unknown or already used): enter the card again"
 
 
+def _refusal(exc: Exception) -> PayOrderPayload:
+    if isinstance(exc, OrderNotFoundError):
+        return _error("orderId", IssueCode.NOT_FOUND, "no order with this id and access token")
+    if isinstance(exc, PaymentNotAllowedError):
+        return _error("orderId", IssueCode.PAYMENT_NOT_ALLOWED, f"the order is {exc.status} and takes no payment")
+    if isinstance(exc, InvalidPaymentMethodError):
+        return _error("paymentMethodId", IssueCode.INVALID_PAYMENT_METHOD, _payment_method_message(exc))
+    if isinstance(exc, PaymentDeclinedError):
+        return _error("paymentMethodId", IssueCode.PAYMENT_DECLINED, exc.reason)
+    if isinstance(exc, OutOfStockError):
+        # Raised before any Stripe call: the hold comes first, so the card was never touched.
+        message = f"only {exc.available} of {exc.sku} left, {exc.requested} wanted; your card was not charged"
+        return PayOrderPayload(
+            errors=[UserError(field="lines", message=message, code=IssueCode.OUT_OF_STOCK)],
+            shortage=StockShortage(sku=exc.sku, requested=exc.requested, available=exc.available),
+        )
+    if isinstance(exc, PaymentProviderUnavailableError):
+        message = "the payment provider is unavailable; your card was not charged, try again shortly"
+        return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
+    raise exc
+
+
 @strawberry.type
 class PaymentMutation:
     @strawberry.mutation(
         description="Confirm the order's payment with a PaymentMethod from Stripe.js (createPaymentMethod, pm_…). "
         "After 3-D Secure (handleNextAction), call again without paymentMethodId: the payment is re-read, not "
-        "confirmed again. After a decline, call again with a new PaymentMethod."
+        "confirmed again. After a decline, call again with a new PaymentMethod. The order's items are held first "
+        "(Order.heldUntil; each call renews the hold): when they cannot be, OUT_OF_STOCK and the card is not touched."
     )
     async def pay_order(
         self,
@@ -50,21 +84,18 @@ class PaymentMutation:
         access_token: str,
         payment_method_id: str | None = None,
     ) -> PayOrderPayload:
-        services = info.context.services
         try:
-            result = await run_sync(services.payments.pay, str(order_id), access_token, payment_method_id)
-        except OrderNotFoundError:
-            return _error("orderId", IssueCode.NOT_FOUND, "no order with this id and access token")
-        except PaymentNotAllowedError as exc:
-            return _error("orderId", IssueCode.PAYMENT_NOT_ALLOWED, f"the order is {exc.status} and takes no payment")
-        except InvalidPaymentMethodError as exc:
-            return _error("paymentMethodId", IssueCode.INVALID_PAYMENT_METHOD, _payment_method_message(exc))
-        except PaymentDeclinedError as exc:
-            return _error("paymentMethodId", IssueCode.PAYMENT_DECLINED, exc.reason)
-        except PaymentProviderUnavailableError:
-            message = "the payment provider is unavailable; your card was not charged, try again shortly"
-            return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
-        timeline = await run_sync(services.tracking.timeline, result.order.id)
+            result = await info.context.send(PayOrder(str(order_id), access_token, payment_method_id))
+        except (
+            OrderNotFoundError,
+            PaymentNotAllowedError,
+            InvalidPaymentMethodError,
+            PaymentDeclinedError,
+            OutOfStockError,
+            PaymentProviderUnavailableError,
+        ) as exc:
+            return _refusal(exc)
+        timeline = await run_sync(info.context.read.tracking.timeline, result.order.id)
         return PayOrderPayload(
             order=Order.for_shopper(result.order, timeline),
             outcome=result.outcome,

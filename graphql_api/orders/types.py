@@ -120,6 +120,12 @@ class Order:
     payment: Payment
     shipments: list[Shipment]
     failure_reason: str | None
+    held_until: DateTime | None = strawberry.field(
+        description="While the order waits for payment: its items are held for the shopper until then (UTC). "
+        "Each payOrder renews the hold; once it lapses the items go back on sale, and the next payOrder holds "
+        "them again if they are still there, else answers OUT_OF_STOCK. Null before the first payOrder and once "
+        "the order is paid or ended."
+    )
     created_at: DateTime
     updated_at: DateTime
     timeline: list[OrderEvent]
@@ -148,6 +154,7 @@ class Order:
             payment=payment_of(order),
             shipments=[shipment_of(shipment) for shipment in order.shipments],
             failure_reason=order.failure_reason,
+            held_until=held_until_of(order),
             created_at=DateTime(order.created_at),
             updated_at=DateTime(order.updated_at),
             timeline=[OrderEvent.of(event) for event in events],
@@ -157,6 +164,11 @@ class Order:
     def for_shopper(cls, order: orders.Order, timeline: ShopperTimeline) -> Order:
         """The order as its shopper sees it: the admin's reason and the error behind a failure stay on AdminOrder."""
         return cls.of(replace(order, failure_reason=failure_reason_for_shopper(order)), timeline.events)
+
+
+def held_until_of(order: orders.Order) -> DateTime | None:
+    held_until = order.stock_held_until
+    return DateTime(held_until) if held_until is not None else None
 
 
 def payment_of(order: orders.Order) -> Payment:

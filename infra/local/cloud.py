@@ -11,7 +11,8 @@ from functools import cached_property
 
 import boto3
 
-from commerce.bootstrap import Services, bootstrap
+from commerce import wiring
+from commerce.bootstrap import Bus, Repositories, bootstrap, dynamodb_repositories
 from commerce.settings import Settings
 from infra.deployment import DEPLOYMENT, Deployment
 from infra.local import event_delivery, iam_enforcement, lambda_runtime
@@ -63,8 +64,18 @@ class LocalCloud:
     iam: IamEnforcer | None = None  # each role's policy, enforced on every AWS call made as that role
 
     @cached_property
-    def services(self) -> Services:
-        return bootstrap(Settings.from_env())
+    def bus(self) -> Bus:
+        """Every handler, wired as the functions are: for the local server's API and for tests."""
+        return bootstrap()
+
+    @cached_property
+    def settings(self) -> Settings:
+        return self.bus.dependencies.build(wiring.settings)
+
+    @cached_property
+    def repositories(self) -> Repositories:
+        """The DynamoDB repositories, for seeding and for tests that read or set what the system stored."""
+        return dynamodb_repositories(self.bus.dependencies.build(wiring.dynamodb), self.settings)
 
     def function_name(self, logical: str) -> str:
         return physical_name(self.prefix, self.deployment.function(logical))
@@ -176,7 +187,7 @@ def start_local_cloud(
     if snapshot is not None:
         restore_tables(boto3.client("dynamodb"), deployment, prefix, snapshot)
     elif with_seed:
-        seed(cloud.services.repositories)
+        seed(cloud.repositories)
     from infra.local.server import local_app  # the ASGI app imports the API; it needs the environment above
 
     cloud.http = HttpServer(local_app(cloud), host, http_port).start()

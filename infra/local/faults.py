@@ -43,9 +43,14 @@ class Faults:
         with self._lock:
             self._holds.setdefault((function_name, order_id), threading.Event())
 
-    def release(self, order_id: str | None = None) -> None:
+    def release(self, order_id: str | None = None, function_name: str | None = None) -> None:
+        """Let held invocations go on: every one, or an order's, or an order's at one function."""
         with self._lock:
-            for key in [key for key in self._holds if order_id is None or key[1] == order_id]:
+            for key in [
+                key
+                for key in self._holds
+                if (order_id is None or key[1] == order_id) and (function_name is None or key[0] == function_name)
+            ]:
                 self._holds.pop(key).set()
 
     def wait_if_held(self, function_name: str, payload: bytes, timeout: float = 300.0) -> None:

@@ -59,7 +59,7 @@ async def mailbox(_: Request) -> JSONResponse:
 
 
 def local_app(cloud: LocalCloud) -> ASGIApp:
-    settings = cloud.services.settings
+    settings = cloud.settings
 
     async def holds(request: Request) -> Response:
         """Local only: pause a saga step for one order (browser tests catch an order mid-saga), or let it go."""
@@ -83,7 +83,7 @@ def local_app(cloud: LocalCloud) -> ASGIApp:
         routes=[
             Route("/health", health),
             # A Route, not a Mount: a Mount would redirect /graphql to /graphql/.
-            Route("/graphql", create_app(cloud.services), methods=["GET", "POST"]),
+            Route("/graphql", create_app(cloud.bus), methods=["GET", "POST"]),
             Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
             Route("/config.json", client_config),
             Route("/_local/mail", mailbox),

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from commerce.admin.shards import MergeStock, SplitStock, StockSharding
+from commerce.admin.shards import StockSharding
 from commerce.catalog import Location, StockLevel, Warehouse
+from commerce.commands import MergeStock, SplitStock
 from commerce.errors import ConcurrentUpdateError, OutOfStockError
 from commerce.money import Money
 from commerce.orders import Order, OrderLine

@@ -22,7 +22,7 @@ def stocked_product(local_cloud: LocalCloud) -> StockedProduct:
 
     def make(category: str, units: Mapping[str, int]) -> str:
         product = a_product(f"p-{category}-{secrets.token_hex(4)}", price=2500, category=category)
-        repositories = local_cloud.services.repositories
+        repositories = local_cloud.repositories
         repositories.products.add(product)
         for warehouse, available in units.items():
             repositories.inventory.put(StockLevel(product.id, warehouse, available=available))

@@ -28,8 +28,8 @@ mutation Place($input: PlaceOrderInput!) {
 PAY = """
 mutation Pay($id: ID!, $token: String!, $card: String) {
   payOrder(orderId: $id, accessToken: $token, paymentMethodId: $card) {
-    outcome clientSecret declineReason errors { field code message }
-    order { id status payment { status failureReason } }
+    outcome clientSecret declineReason errors { field code message } shortage { sku requested available }
+    order { id status heldUntil payment { status failureReason } }
   }
 }"""
 
@@ -97,7 +97,7 @@ class Shop:
 
     def intent_id(self, order: PlacedOrder) -> str:
         """The order's PaymentIntent, as the order records it."""
-        stored = self.cloud.services.repositories.orders.get(order.id)
+        stored = self.cloud.repositories.orders.get(order.id)
         assert stored is not None and stored.payment.intent_id is not None, f"{order.id} has no intent"
         return stored.payment.intent_id
 
@@ -109,14 +109,14 @@ class Shop:
 
     def wait_until(self, order: PlacedOrder, *statuses: OrderStatus, timeout: float = 45.0) -> Order:
         deadline = time.monotonic() + timeout
-        repository = self.cloud.services.repositories.orders
+        repository = self.cloud.repositories.orders
         while True:
             found = repository.get(order.id)
             assert found is not None
             if found.status in statuses:
                 return found
             if time.monotonic() > deadline:
-                timeline = [e.type for e in self.cloud.services.repositories.events.list(order.id)]
+                timeline = [e.type for e in self.cloud.repositories.events.list(order.id)]
                 raise AssertionError(f"{order.id} still {found.status} after {timeout}s; timeline {timeline}")
             time.sleep(0.1)
 

@@ -39,7 +39,7 @@ def analytics(admin: Admin, first: str, last: str) -> dict[str, Any]:
 
 
 def test_a_day_of_counters_reads_back_exactly_however_many_writers_added_to_it(admin: Admin) -> None:
-    store = admin.shop.cloud.services.repositories.analytics
+    store = admin.shop.cloud.repositories.analytics
     day = f"2001-02-{secrets.randbelow(28) + 1:02d}"
     one_order = {"placed": 1, "status#FULFILLED": 1, "captured#USD": 2500, "units#p-x": 2, "shipments": 1}
     threads = [threading.Thread(target=store.add, args=(day, one_order)) for _ in range(8)]
@@ -65,8 +65,8 @@ def test_a_day_of_counters_reads_back_exactly_however_many_writers_added_to_it(a
 def test_figures_follow_a_known_set_of_orders_through_the_running_system(admin: Admin) -> None:
     shop, cloud = admin.shop, admin.shop.cloud
     product = a_product(f"p-stats-{secrets.token_hex(4)}", price=2500, category="stats-tests")
-    cloud.services.repositories.products.add(product)
-    cloud.services.repositories.inventory.put(StockLevel(product.id, "wh-east", available=20))
+    cloud.repositories.products.add(product)
+    cloud.repositories.inventory.put(StockLevel(product.id, "wh-east", available=20))
     today = datetime.now(UTC).date()
     # A period around today, so that midnight passing during the test changes nothing.
     period = ((today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat())

@@ -110,7 +110,7 @@ def test_five_wrong_attempts_from_one_address_make_the_next_wait_thirty_seconds(
     answers = [admin.login(username, f"guess-{attempt}")["errors"][0] for attempt in range(6)]
     assert [answer["code"] for answer in answers] == ["INVALID_CREDENTIALS"] * 5 + ["LOGIN_LOCKED"]
     assert answers[-1]["message"] == "too many failed logins: try again in 30 seconds"
-    record = local_cloud.services.repositories.login_failures.get(name_and_source_key(username, "127.0.0.1"))
+    record = local_cloud.repositories.login_failures.get(name_and_source_key(username, "127.0.0.1"))
     assert record is not None and record.count == 5
 
 
@@ -142,7 +142,7 @@ def test_a_strangers_burst_from_one_address_never_keeps_the_admin_out_from_anoth
     }
     assert all(0 < int(wait.removesuffix(" seconds")) <= 30 for wait in waits), waits  # 30 s from the 5th, ticking
     assert login(desk, LOCAL_ADMIN_PASSWORD)["token"]
-    record = local_cloud.services.repositories.login_failures.get(name_and_source_key("admin", stranger))
+    record = local_cloud.repositories.login_failures.get(name_and_source_key("admin", stranger))
     assert record is not None and record.count == 5
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from commerce import wiring
 from commerce.order_status import OrderStatus
 from commerce.payments import PaymentIntentSnapshot, PaymentStatus
-from handlers.runtime import services as handler_services
+from handlers.saga_steps import bus as saga_steps_bus
 from infra.local.cloud import LocalCloud
 from tests.integration.admin import Admin
 from tests.integration.conftest import StockedProduct
@@ -36,13 +37,13 @@ def product(stocked_product: StockedProduct) -> str:
 
 
 def intent(cloud: LocalCloud, order: PlacedOrder) -> PaymentIntentSnapshot:
-    stored = cloud.services.repositories.orders.get(order.id)
+    stored = cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id is not None
-    return cloud.services.payments.gateway.retrieve(stored.payment.intent_id)
+    return cloud.bus.dependencies.build(wiring.gateway).retrieve(stored.payment.intent_id)
 
 
 def kinds(cloud: LocalCloud, order: PlacedOrder) -> list[str]:
-    return [event.type for event in cloud.services.repositories.events.list(order.id)]
+    return [event.type for event in cloud.repositories.events.list(order.id)]
 
 
 def cancel(admin: Admin, order: PlacedOrder, reason: str = "customer called") -> dict[str, Any]:
@@ -75,8 +76,8 @@ def hold(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bool], HeldCaptu
     holds: list[HeldCapture] = []
 
     def install(capture_first: bool) -> HeldCapture:
-        # The saga's Lambdas run in this process on the handlers' own Services: hold their gateway's capture.
-        gateway = handler_services().payments.gateway
+        # The saga's Lambdas run in this process, each module on its own bus: hold the steps' gateway's capture.
+        gateway = saga_steps_bus.dependencies.build(wiring.gateway)
         held = HeldCapture(capture_first)
         monkeypatch.setattr(gateway, "capture", held.around(gateway.capture))
         holds.append(held)
@@ -93,7 +94,7 @@ def test_an_order_never_paid_is_cancelled_at_once_without_a_call_to_stripe(admin
     payload = cancel(admin, order, "duplicate order")
     assert payload["errors"] == []
     assert payload["order"]["status"] == "CANCELLED" and payload["order"]["cancellable"] is False
-    stored = cloud.services.repositories.orders.get(order.id)
+    stored = cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id is None  # the first payOrder opens the intent
     requested = next(e for e in payload["order"]["timeline"] if e["type"] == "CANCELLATION_REQUESTED")
     assert requested["detail"] == {"by": "admin", "reason": "duplicate order"}
@@ -129,14 +130,14 @@ def test_cancelling_after_stripe_captured_but_before_the_saga_recorded_it_refund
     cloud.wait_idle()
     final = intent(cloud, order)
     assert (final.amount_received, final.amount_refunded) == (order.total, order.total)
-    stored = cloud.services.repositories.orders.get(order.id)
+    stored = cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.status is S.CANCELLED and stored.shipments == ()
     assert stored.payment.refunded == order.total
     assert stock(cloud, product) == before
     timeline = kinds(cloud, order)
     assert timeline.count("PAYMENT_REFUNDED") == 1 and timeline.count("INVENTORY_RELEASED") == 1
     assert "PAYMENT_CAPTURED" not in timeline and "SHIPPED" not in timeline
-    started = next(e for e in cloud.services.repositories.events.list(order.id) if e.type == "COMPENSATION_STARTED")
+    started = next(e for e in cloud.repositories.events.list(order.id) if e.type == "COMPENSATION_STARTED")
     assert started.message == "Compensation started by admin:admin" and started.detail["reason"] == "fraud check failed"
 
 

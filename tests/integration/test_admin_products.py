@@ -62,7 +62,7 @@ def test_a_deactivated_product_leaves_the_shop_cannot_be_ordered_and_old_orders_
     admin: Admin, category: str
 ) -> None:
     product = create(admin, category)["product"]
-    admin.shop.cloud.services.repositories.inventory.put(StockLevel(product["id"], "wh-east", available=5))
+    admin.shop.cloud.repositories.inventory.put(StockLevel(product["id"], "wh-east", available=5))
     old = admin.shop.place([(product["id"], 1)], email="chair@example.com")
 
     deactivated = admin.data(DEACTIVATE, {"id": product["id"]})["deactivateProduct"]["product"]

@@ -134,8 +134,8 @@ def test_an_adjustment_sent_again_after_its_answer_was_lost_changes_stock_once(a
 def test_the_ledgers_transaction_sent_again_applies_once_in_dynamodb(
     admin: Admin, product: str, local_cloud: LocalCloud
 ) -> None:
-    ledger = local_cloud.services.repositories.stock_ledger
-    before = local_cloud.services.repositories.inventory.levels(product)
+    ledger = local_cloud.repositories.stock_ledger
+    before = local_cloud.repositories.inventory.levels(product)
     (east,) = [lv for lv in before if lv.warehouse_id == "wh-east"]
     change = StockAdjustment(
         product,
@@ -167,7 +167,7 @@ def test_a_reservation_since_the_admin_read_makes_their_version_stale(admin: Adm
 
 
 def test_stock_never_goes_below_zero_and_reserved_units_are_left_alone(admin: Admin, product: str) -> None:
-    local = admin.shop.cloud.services.repositories.inventory
+    local = admin.shop.cloud.repositories.inventory
     local.put(StockLevel(product, "wh-east", available=2, reserved=5, version=3))
     refused = adjust(admin, product, "wh-east", 3, delta=-3)
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [("delta", "NEGATIVE_STOCK")]

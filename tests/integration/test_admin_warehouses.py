@@ -60,7 +60,7 @@ def warehouse_id(local_cloud: LocalCloud) -> Iterator[str]:
     """A fresh id; the warehouse is removed afterwards, so the session's other tests see the seed's three."""
     new_id = f"wh-test-{secrets.token_hex(4)}"
     yield new_id
-    repository = local_cloud.services.repositories.warehouses
+    repository = local_cloud.repositories.warehouses
     assert isinstance(repository, DynamoWarehouseRepository)
     table = repository.table
     table.client.delete_item(TableName=table.name, Key=to_wire({"partition": repository.PARTITION, "id": new_id}))

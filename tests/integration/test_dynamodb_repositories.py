@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from commerce.admin.lockout import LoginThrottledError, name_and_source_key
-from commerce.bootstrap import Services
 from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
@@ -21,6 +20,7 @@ from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable, Item
 from commerce.repositories.orders import DynamoOrderRepository
 from commerce.timeline import OrderEvent, OrderEventKind
+from infra.local.cloud import LocalCloud
 from infra.local.seed import WAREHOUSES
 from tests.unit.builders import a_product, an_order
 
@@ -35,8 +35,8 @@ def a_claim(key: str, result_id: str = "ord_x") -> IdempotencyRecord:
     return IdempotencyRecord(key=key, request_hash="h1", result_id=result_id, expires_at=int(time.time()) + 3600)
 
 
-def test_a_category_is_paged_in_sku_order_without_gaps_or_repeats(services: Services) -> None:
-    repo = services.repositories.products
+def test_a_category_is_paged_in_sku_order_without_gaps_or_repeats(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.products
     category = unique("cat")
     for index in range(7):
         repo.add(replace(a_product(unique("p"), category=category), sku=f"SKU-{index:02d}"))
@@ -54,8 +54,8 @@ def test_a_category_is_paged_in_sku_order_without_gaps_or_repeats(services: Serv
     assert pages == 3
 
 
-def test_a_full_last_page_says_there_is_nothing_after_it(services: Services) -> None:
-    repo = services.repositories.products
+def test_a_full_last_page_says_there_is_nothing_after_it(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.products
     category = unique("cat")
     for _ in range(4):
         repo.add(a_product(unique("p"), category=category))
@@ -65,8 +65,8 @@ def test_a_full_last_page_says_there_is_nothing_after_it(services: Services) -> 
     assert len(second.items) == 2
 
 
-def test_inactive_products_leave_the_shop_listing_but_stay_readable(services: Services) -> None:
-    repo = services.repositories.products
+def test_inactive_products_leave_the_shop_listing_but_stay_readable(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.products
     category = unique("cat")
     product = a_product(unique("p"), category=category)
     repo.add(product)
@@ -77,8 +77,8 @@ def test_inactive_products_leave_the_shop_listing_but_stay_readable(services: Se
     assert fetched is not None and not fetched.active
 
 
-def test_products_are_fetched_in_one_batch_and_unknown_ids_are_left_out(services: Services) -> None:
-    repo = services.repositories.products
+def test_products_are_fetched_in_one_batch_and_unknown_ids_are_left_out(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.products
     ids = [unique("p") for _ in range(3)]
     for product_id in ids:
         repo.add(a_product(product_id))
@@ -86,16 +86,16 @@ def test_products_are_fetched_in_one_batch_and_unknown_ids_are_left_out(services
     assert set(found) == set(ids)
 
 
-def test_a_forged_cursor_is_refused_as_invalid(services: Services) -> None:
+def test_a_forged_cursor_is_refused_as_invalid(local_cloud: LocalCloud) -> None:
     with pytest.raises(InvalidCursorError):
-        services.repositories.products.page(category=None, limit=2, cursor="bm90LWpzb24")
+        local_cloud.repositories.products.page(category=None, limit=2, cursor="bm90LWpzb24")
     with pytest.raises(InvalidCursorError):
-        services.repositories.products.page(category=None, limit=2, cursor="eyJ4IjogMX0=")
+        local_cloud.repositories.products.page(category=None, limit=2, cursor="eyJ4IjogMX0=")
 
 
-def test_the_seed_has_three_warehouses_and_stock_of_a_product_in_each(services: Services) -> None:
-    assert {w.id for w in services.repositories.warehouses.all()} == {w.id for w in WAREHOUSES}
-    levels = services.repositories.inventory.levels("p-trail-runner")
+def test_the_seed_has_three_warehouses_and_stock_of_a_product_in_each(local_cloud: LocalCloud) -> None:
+    assert {w.id for w in local_cloud.repositories.warehouses.all()} == {w.id for w in WAREHOUSES}
+    levels = local_cloud.repositories.inventory.levels("p-trail-runner")
     assert {(level.warehouse_id, level.available) for level in levels} == {
         ("wh-east", 8),
         ("wh-central", 4),
@@ -103,8 +103,8 @@ def test_the_seed_has_three_warehouses_and_stock_of_a_product_in_each(services: 
     }
 
 
-def test_stock_of_many_products_comes_back_per_product(services: Services) -> None:
-    repo = services.repositories.inventory
+def test_stock_of_many_products_comes_back_per_product(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.inventory
     product_id = unique("p")
     repo.put(StockLevel(product_id, "wh-east", available=4, reserved=1, shipped=2, version=3))
     levels = repo.levels_for_many([product_id, "p-mug"])
@@ -112,8 +112,10 @@ def test_stock_of_many_products_comes_back_per_product(services: Services) -> No
     assert len(levels["p-mug"]) == 3
 
 
-def test_stock_of_a_page_of_products_is_two_requests_and_the_same_levels_as_a_query_each(services: Services) -> None:
-    repo = services.repositories.inventory
+def test_stock_of_a_page_of_products_is_two_requests_and_the_same_levels_as_a_query_each(
+    local_cloud: LocalCloud,
+) -> None:
+    repo = local_cloud.repositories.inventory
     partly, unstocked = unique("p"), unique("p")
     repo.put(StockLevel(partly, "wh-west", available=2, reserved=1, version=1))
     repo.put(StockLevel(partly, "wh-east", available=5, version=2))
@@ -136,16 +138,16 @@ def test_stock_of_a_page_of_products_is_two_requests_and_the_same_levels_as_a_qu
     assert levels[unstocked] == []
 
 
-def test_an_order_round_trips_with_every_field(services: Services) -> None:
+def test_an_order_round_trips_with_every_field(local_cloud: LocalCloud) -> None:
     order = replace(an_order(order_id=unique("ord")), email="round@trip.example")
     event = OrderEvent.new(order.id, NOW, OrderEventKind.ORDER_PLACED, "placed", status="PENDING_PAYMENT")
-    services.repositories.orders.create(order, event, a_claim(unique("k"), order.id))
-    assert services.repositories.orders.get(order.id) == order
-    assert services.repositories.events.list(order.id) == [event]
+    local_cloud.repositories.orders.create(order, event, a_claim(unique("k"), order.id))
+    assert local_cloud.repositories.orders.get(order.id) == order
+    assert local_cloud.repositories.events.list(order.id) == [event]
 
 
-def test_creating_with_a_taken_key_writes_nothing_and_names_the_first_use(services: Services) -> None:
-    repo = services.repositories.orders
+def test_creating_with_a_taken_key_writes_nothing_and_names_the_first_use(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.orders
     key = unique("k")
     first = an_order(order_id=unique("ord"))
     repo.create(first, OrderEvent.new(first.id, NOW, OrderEventKind.ORDER_PLACED, "placed"), a_claim(key, first.id))
@@ -156,11 +158,11 @@ def test_creating_with_a_taken_key_writes_nothing_and_names_the_first_use(servic
         )
     assert raised.value.existing.result_id == first.id
     assert repo.get(second.id) is None
-    assert services.repositories.events.list(second.id) == []
+    assert local_cloud.repositories.events.list(second.id) == []
 
 
-def test_a_save_with_a_stale_version_is_refused_and_changes_nothing(services: Services) -> None:
-    repo = services.repositories.orders
+def test_a_save_with_a_stale_version_is_refused_and_changes_nothing(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.orders
     order = an_order(order_id=unique("ord"))
     repo.create(
         order, OrderEvent.new(order.id, NOW, OrderEventKind.ORDER_PLACED, "placed"), a_claim(unique("k"), order.id)
@@ -181,14 +183,14 @@ def test_a_save_with_a_stale_version_is_refused_and_changes_nothing(services: Se
         )
     stored = repo.get(order.id)
     assert stored is not None and stored.status is OrderStatus.AUTHORIZED
-    assert [event.type for event in services.repositories.events.list(order.id)] == [
+    assert [event.type for event in local_cloud.repositories.events.list(order.id)] == [
         "ORDER_PLACED",
         "PAYMENT_AUTHORIZED",
     ]
 
 
-def test_orders_of_a_customer_come_newest_first_from_the_index(services: Services) -> None:
-    repo = services.repositories.orders
+def test_orders_of_a_customer_come_newest_first_from_the_index(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.orders
     email = f"{unique('shopper')}@example.com"
     for day in (1, 3, 2):
         order = replace(an_order(order_id=unique("ord")), email=email, created_at=f"2026-11-0{day}T00:00:00.000Z")
@@ -200,8 +202,8 @@ def test_orders_of_a_customer_come_newest_first_from_the_index(services: Service
     assert [o.created_at[:10] for o in first.items + rest.items] == ["2026-11-03", "2026-11-02", "2026-11-01"]
 
 
-def test_orders_by_status_are_filtered_by_creation_time(services: Services) -> None:
-    repo = services.repositories.orders
+def test_orders_by_status_are_filtered_by_creation_time(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.orders
     status = OrderStatus.EXPIRED  # no other test creates expired orders
     for day in ("10", "11", "12", "13"):
         order = replace(an_order(order_id=unique("ord"), status=status), created_at=f"2026-10-{day}T12:00:00.000Z")
@@ -235,8 +237,8 @@ class RacedOrdersTable(DynamoTable):
         return list(reversed(super().batch_get(keys, consistent=consistent)))
 
 
-def raced(services: Services, moves: dict[str, OrderStatus]) -> DynamoOrderRepository:
-    repo = services.repositories.orders
+def raced(local_cloud: LocalCloud, moves: dict[str, OrderStatus]) -> DynamoOrderRepository:
+    repo = local_cloud.repositories.orders
     assert isinstance(repo, DynamoOrderRepository)
     return DynamoOrderRepository(RacedOrdersTable(repo.orders, moves), repo.events, repo.idempotency)
 
@@ -250,8 +252,8 @@ def whole(day: str) -> dict[str, str]:
     return {"created_from": f"{day}T00:00:00.000Z", "created_to": f"{day}T23:59:59.999Z"}
 
 
-def orders_placed(services: Services, status: OrderStatus, day: str, count: int) -> list[str]:
-    repo = services.repositories.orders
+def orders_placed(local_cloud: LocalCloud, status: OrderStatus, day: str, count: int) -> list[str]:
+    repo = local_cloud.repositories.orders
     ids = []
     for minute in range(count):
         order = replace(an_order(order_id=unique("ord"), status=status), created_at=f"{day}T12:{minute:02d}:00.000Z")
@@ -262,24 +264,24 @@ def orders_placed(services: Services, status: OrderStatus, day: str, count: int)
     return ids
 
 
-def test_orders_read_through_a_keys_only_index_come_whole_and_in_the_index_order(services: Services) -> None:
-    repo = services.repositories.orders
+def test_orders_read_through_a_keys_only_index_come_whole_and_in_the_index_order(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.orders
     day = a_day_of_its_own()
-    ids = orders_placed(services, OrderStatus.CANCELLED, day, 3)
+    ids = orders_placed(local_cloud, OrderStatus.CANCELLED, day, 3)
 
-    page = raced(services, {}).by_status(OrderStatus.CANCELLED, limit=3, cursor=None, **whole(day))
+    page = raced(local_cloud, {}).by_status(OrderStatus.CANCELLED, limit=3, cursor=None, **whole(day))
 
     assert [order.id for order in page.items] == list(reversed(ids))
     assert page.items == [repo.get(order_id) for order_id in reversed(ids)]
 
 
 def test_an_order_that_left_the_status_after_the_index_read_is_skipped_and_the_page_still_filled(
-    services: Services,
+    local_cloud: LocalCloud,
 ) -> None:
     day = a_day_of_its_own()
-    oldest, middle, newest = orders_placed(services, OrderStatus.CANCELLED, day, 3)
+    oldest, middle, newest = orders_placed(local_cloud, OrderStatus.CANCELLED, day, 3)
 
-    page = raced(services, {middle: OrderStatus.FAILED}).by_status(
+    page = raced(local_cloud, {middle: OrderStatus.FAILED}).by_status(
         OrderStatus.CANCELLED, limit=2, cursor=None, **whole(day)
     )
 
@@ -287,8 +289,8 @@ def test_an_order_that_left_the_status_after_the_index_read_is_skipped_and_the_p
     assert not page.has_next
 
 
-def test_a_day_spread_over_analytics_shards_reads_back_as_one_sum(services: Services) -> None:
-    shared = services.repositories.analytics
+def test_a_day_spread_over_analytics_shards_reads_back_as_one_sum(local_cloud: LocalCloud) -> None:
+    shared = local_cloud.repositories.analytics
     assert isinstance(shared, DynamoAnalyticsRepository)
     next_shard = iter([0, 1, 2, 2])
     store = DynamoAnalyticsRepository(shared.table, shards=3, pick_shard=lambda shards: next(next_shard))
@@ -302,8 +304,8 @@ def test_a_day_spread_over_analytics_shards_reads_back_as_one_sum(services: Serv
     assert store.days([day, other_day, "1899-12-31"]) == [{"placed": 2, "status#PENDING_PAYMENT": 0}, {"placed": 5}]
 
 
-def test_timeline_events_come_in_time_order_and_after_a_cursor_only_newer_ones(services: Services) -> None:
-    repo = services.repositories.events
+def test_timeline_events_come_in_time_order_and_after_a_cursor_only_newer_ones(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.events
     order_id = unique("ord")
     events = [
         # Kinds this code does not know (old or newer data) are stored and read as they were written.
@@ -321,8 +323,8 @@ def test_timeline_events_come_in_time_order_and_after_a_cursor_only_newer_ones(s
     assert repo.list(order_id, after=listed[-1].id) == []
 
 
-def test_an_idempotency_key_is_claimed_once_and_an_expired_one_can_be_claimed_again(services: Services) -> None:
-    repo = services.repositories.idempotency
+def test_an_idempotency_key_is_claimed_once_and_an_expired_one_can_be_claimed_again(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.idempotency
     key = unique("webhook")
     assert repo.claim(a_claim(key))
     assert not repo.claim(a_claim(key))
@@ -332,8 +334,8 @@ def test_an_idempotency_key_is_claimed_once_and_an_expired_one_can_be_claimed_ag
     assert repo.claim(a_claim(expired_key))
 
 
-def test_login_attempts_racing_in_dynamodb_are_admitted_only_up_to_the_free_attempts(services: Services) -> None:
-    repo = services.repositories.login_failures
+def test_login_attempts_racing_in_dynamodb_are_admitted_only_up_to_the_free_attempts(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.login_failures
     allowance = repo.policy.per_name_and_source
     key = name_and_source_key(unique("burst"), "198.51.100.1")
     now = int(time.time())
@@ -354,8 +356,8 @@ def test_login_attempts_racing_in_dynamodb_are_admitted_only_up_to_the_free_atte
     assert record is not None and (record.count, record.last_at) == (6, now + 30)
 
 
-def test_a_login_success_in_dynamodb_restarts_the_count_and_vouches_for_the_source(services: Services) -> None:
-    repo = services.repositories.login_failures
+def test_a_login_success_in_dynamodb_restarts_the_count_and_vouches_for_the_source(local_cloud: LocalCloud) -> None:
+    repo = local_cloud.repositories.login_failures
     allowance = repo.policy.per_name_and_source
     key = name_and_source_key(unique("known"), "198.51.100.2")
     now = int(time.time())

@@ -18,17 +18,20 @@ from moto.stepfunctions.parser.backend.execution import Execution as Interpreted
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 from requests.structures import CaseInsensitiveDict
 
+from commerce import wiring, wiring_services
 from commerce.catalog import StockLevel
 from commerce.events import PaymentAuthorized, PaymentFailed
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentStatus
+from handlers.compensation import bus as compensation_bus
+from handlers.expiry import bus as scheduled_bus
 from handlers.runtime import TransientStepError
-from handlers.runtime import services as handler_services
 from infra.local.cloud import LocalCloud
 from infra.local.lambda_handlers import LambdaRuntimeError
 from infra.local.mailbox import sent_mail
 from infra.local.secrets import LOCAL_VALUES
+from tests.integration.conftest import StockedProduct
 from tests.integration.shop import PlacedOrder, Shop, intent_event, stripe_signature
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
 from tests.unit.builders import a_product
@@ -43,7 +46,7 @@ class PermanentStepError(Exception):
 
 def run_expiry(cloud: LocalCloud) -> list[str]:
     """The scheduled expiry, run as its function (and role), counting every unpaid order as overdue."""
-    expiry = handler_services().expiry
+    expiry = scheduled_bus.dependencies.build(wiring_services.expiry)
     expiry.unpaid_for, saved = timedelta(0), expiry.unpaid_for
     try:
         expired: list[str] = cloud.runtime.invoke(cloud.function_name("expire-unpaid-orders"), {})["expired"]
@@ -54,7 +57,7 @@ def run_expiry(cloud: LocalCloud) -> list[str]:
 
 def run_redrive(cloud: LocalCloud) -> dict[str, list[str]]:
     """The scheduled recovery sweep, run as its function (and role), counting every order as stuck."""
-    recovery = handler_services().recovery
+    recovery = scheduled_bus.dependencies.build(wiring_services.recovery)
     recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
     try:
         redriven: dict[str, list[str]] = cloud.runtime.invoke(cloud.function_name("redrive-stuck-orders"), {})[
@@ -87,7 +90,7 @@ def shop(local_cloud: LocalCloud) -> Iterator[Shop]:
 def product(local_cloud: LocalCloud) -> str:
     """A product of its own per test, 2 + 3 + 4 units over the three warehouses, so tests never share stock."""
     product = a_product(f"p-saga-{secrets.token_hex(4)}", price=2500, category="saga-tests")
-    repositories = local_cloud.services.repositories
+    repositories = local_cloud.repositories
     repositories.products.add(product)
     for warehouse, available in (("wh-east", 2), ("wh-central", 3), ("wh-west", 4)):
         repositories.inventory.put(StockLevel(product.id, warehouse, available=available))
@@ -97,7 +100,7 @@ def product(local_cloud: LocalCloud) -> str:
 def stock(cloud: LocalCloud, product_id: str) -> dict[str, tuple[int, int, int]]:
     return {
         level.warehouse_id: (level.available, level.reserved, level.shipped)
-        for level in cloud.services.repositories.inventory.levels(product_id)
+        for level in cloud.repositories.inventory.levels(product_id)
     }
 
 
@@ -106,14 +109,14 @@ def conserved(levels: dict[str, tuple[int, int, int]]) -> dict[str, int]:
 
 
 def intent_of(cloud: LocalCloud, order: PlacedOrder) -> tuple[str, PaymentStatus, int, int]:
-    stored = cloud.services.repositories.orders.get(order.id)
+    stored = cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id is not None
-    intent = cloud.services.payments.gateway.retrieve(stored.payment.intent_id)
+    intent = cloud.bus.dependencies.build(wiring.gateway).retrieve(stored.payment.intent_id)
     return intent.id, intent.status, intent.amount_received, intent.amount_refunded
 
 
 def timeline(cloud: LocalCloud, order: PlacedOrder) -> list[str]:
-    return [event.type for event in cloud.services.repositories.events.list(order.id)]
+    return [event.type for event in cloud.repositories.events.list(order.id)]
 
 
 def in_order(expected: list[str], actual: list[str]) -> bool:
@@ -185,18 +188,39 @@ def test_polling_with_a_cursor_returns_only_newer_events(shop: Shop, product: st
 
 def test_an_authorization_reported_only_by_the_webhook_starts_the_saga(shop: Shop, product: str) -> None:
     order = shop.place([(product, 1)])
-    placed = shop.cloud.services.repositories.orders.get(order.id)
+    placed = shop.cloud.repositories.orders.get(order.id)
     assert placed is not None
-    stored = shop.cloud.services.payments.ensure_intent(placed)
+    stored = shop.cloud.bus.dependencies.build(wiring_services.payments).ensure_intent(placed)
     assert stored.payment.intent_id
     # The card is confirmed without payOrder (as if the browser's request was lost): only Stripe knows.
-    gateway = shop.cloud.services.payments.gateway
+    gateway = shop.cloud.bus.dependencies.build(wiring.gateway)
     gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), "k1")
     secret = LOCAL_VALUES["stripe"]["webhook_secret"]
     event = intent_event("payment_intent.amount_capturable_updated", stored.payment.intent_id)
     assert shop.post_webhook(event, secret) == 200
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
     assert shop.executions_of(order) == 1
+
+
+def test_an_order_authorized_without_a_hold_has_its_stock_reserved_by_the_saga(
+    shop: Shop, stocked_product: StockedProduct
+) -> None:
+    # As an order authorized before payOrder held stock: no hold, so ReserveInventory reserves (three products: the
+    # stock of all of them in one BatchGetItem).
+    products = [stocked_product("saga-legacy", {"wh-east": 2}) for _ in range(3)]
+    order = shop.place([(product, 1) for product in products])
+    placed = shop.cloud.repositories.orders.get(order.id)
+    assert placed is not None
+    stored = shop.cloud.bus.dependencies.build(wiring_services.payments).ensure_intent(placed)
+    assert stored.payment.intent_id
+    gateway = shop.cloud.bus.dependencies.build(wiring.gateway)
+    shop.cloud.bus.dependencies.build(wiring_services.payments).apply_intent(
+        gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), "legacy-1")
+    )
+    assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
+    assert "STOCK_HELD" not in timeline(shop.cloud, order)
+    for product in products:
+        assert stock(shop.cloud, product)["wh-east"] == (1, 0, 1)
 
 
 def test_a_declined_card_starts_no_saga_and_another_card_then_succeeds(shop: Shop, product: str) -> None:
@@ -226,18 +250,20 @@ def test_a_3d_secure_card_asks_for_action_and_succeeds_after_authentication(shop
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
 
 
-def test_stock_gone_before_reservation_cancels_the_authorization_and_fails_the_order(shop: Shop, product: str) -> None:
+def test_stock_gone_before_payment_is_refused_at_pay_order_and_the_card_never_authorized(
+    shop: Shop, product: str
+) -> None:
     order = shop.place([(product, 5)])
-    inventory = shop.cloud.services.repositories.inventory
+    inventory = shop.cloud.repositories.inventory
     for warehouse in ("wh-east", "wh-central", "wh-west"):  # sold elsewhere in the meantime
         inventory.put(StockLevel(product, warehouse, available=1))
     drained = stock(shop.cloud, product)
-    shop.pay(order, AUTHORIZES)
-    failed = shop.wait_until(order, *TERMINAL)
-    assert failed.status is S.FAILED
-    assert failed.failure_reason is not None and "OutOfStockError" in failed.failure_reason
-    assert shop.wait_for_saga(order) == "FAILED"
-    assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.CANCELED, 0, 0)
+    refused = shop.pay(order, AUTHORIZES)
+    # payOrder holds first (issue 19): before, the card was authorized here and the saga then failed the order.
+    assert [error["code"] for error in refused["errors"]] == ["OUT_OF_STOCK"]
+    stored = shop.cloud.repositories.orders.get(order.id)
+    assert stored is not None and stored.status is S.PENDING_PAYMENT and stored.payment.intent_id is None
+    assert shop.executions_of(order) == 0
     assert stock(shop.cloud, product) == drained
 
 
@@ -250,7 +276,8 @@ def test_a_permanent_failure_at_capture_releases_the_stock_and_cancels_the_autho
     assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.CANCELED, 0, 0)  # never captured, nothing refunded
     assert stock(shop.cloud, product) == before
     assert in_order(
-        ["INVENTORY_RESERVED", "COMPENSATION_STARTED", "INVENTORY_RELEASED", "AUTHORIZATION_CANCELLED", "FAILED"],
+        # The money settled before the stock is released (the reverse of how they were taken).
+        ["INVENTORY_RESERVED", "COMPENSATION_STARTED", "AUTHORIZATION_CANCELLED", "INVENTORY_RELEASED", "FAILED"],
         timeline(shop.cloud, order),
     )
 
@@ -291,7 +318,7 @@ def test_stripe_rate_limiting_the_capture_is_retried_by_the_saga_with_backoff_to
     assert intent_of(shop.cloud, order)[1:] == (PaymentStatus.SUCCEEDED, order.total, 0)
     failures = [
         event.detail
-        for event in shop.cloud.services.repositories.events.list(order.id, limit=1000)
+        for event in shop.cloud.repositories.events.list(order.id, limit=1000)
         if event.type == "STEP_FAILED" and event.step == "CapturePayment"
     ]
     assert [failure["error"] for failure in failures] == ["PaymentProviderUnavailableError"] * 2
@@ -306,7 +333,7 @@ def test_a_permanent_failure_at_shipment_refunds_the_capture_and_releases_the_st
     assert stock(shop.cloud, product) == before
     kinds = timeline(shop.cloud, order)
     assert in_order(
-        ["PAYMENT_CAPTURED", "COMPENSATION_STARTED", "INVENTORY_RELEASED", "PAYMENT_REFUNDED", "FAILED"], kinds
+        ["PAYMENT_CAPTURED", "COMPENSATION_STARTED", "PAYMENT_REFUNDED", "INVENTORY_RELEASED", "FAILED"], kinds
     ), kinds
 
 
@@ -314,10 +341,10 @@ def test_duplicate_out_of_order_webhooks_racing_pay_order_run_one_saga_and_captu
     shop: Shop, product: str
 ) -> None:
     order = shop.place([(product, 1)])
-    placed = shop.cloud.services.repositories.orders.get(order.id)
+    placed = shop.cloud.repositories.orders.get(order.id)
     assert placed is not None
     # The intent exists before payOrder (a first attempt opened it), so Stripe's webhooks can race the next one.
-    intent_id = shop.cloud.services.payments.ensure_intent(placed).payment.intent_id
+    intent_id = shop.cloud.bus.dependencies.build(wiring_services.payments).ensure_intent(placed).payment.intent_id
     assert intent_id
     secret = LOCAL_VALUES["stripe"]["webhook_secret"]
     authorized = intent_event("payment_intent.amount_capturable_updated", intent_id)
@@ -383,9 +410,9 @@ def test_an_order_left_unpaid_after_a_decline_expires_and_its_intent_is_cancelle
 
 def opened_intent(cloud: LocalCloud, order: PlacedOrder) -> Order:
     """The order with its PaymentIntent open, as the first payOrder leaves it before confirming a card."""
-    placed = cloud.services.repositories.orders.get(order.id)
+    placed = cloud.repositories.orders.get(order.id)
     assert placed is not None
-    return cloud.services.payments.ensure_intent(placed)
+    return cloud.bus.dependencies.build(wiring_services.payments).ensure_intent(placed)
 
 
 def test_a_decline_heard_only_from_the_bus_is_recorded_and_the_shopper_told(shop: Shop, product: str) -> None:
@@ -409,13 +436,13 @@ def test_an_authorization_arriving_after_the_order_expired_starts_no_saga(shop: 
     order = shop.place([(product, 1)])
     opened_intent(cloud, order)  # the shopper's payOrder got as far as opening it, then the page closed
     assert order.id in run_expiry(cloud)
-    stored = cloud.services.repositories.orders.get(order.id)
+    stored = cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id is not None
     late = PaymentAuthorized(order.id, stored.payment.intent_id, amount=stored.total.amount, currency="eur")
     handled = cloud.runtime.invoke(cloud.function_name("payment-authorized"), {"detail": late.detail()})
     assert handled == {"order_id": order.id, "saga_started": False}
     assert shop.execution_arns(order) == []
-    after = cloud.services.repositories.orders.get(order.id)
+    after = cloud.repositories.orders.get(order.id)
     assert after is not None and after.status is S.EXPIRED
     assert intent_of(cloud, order)[1] is PaymentStatus.CANCELED
 
@@ -427,7 +454,7 @@ def test_an_authorization_the_expiry_sweep_finds_is_recorded_and_fulfilled_never
     # Authorized at Stripe, but neither payOrder's answer nor a webhook reached the order before the sweep.
     stored = opened_intent(shop.cloud, order)
     assert stored.payment.intent_id is not None
-    gateway = shop.cloud.services.payments.gateway
+    gateway = shop.cloud.bus.dependencies.build(wiring.gateway)
     gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), f"{order.id}:confirm")
     expired = run_expiry(shop.cloud)
     assert order.id not in expired
@@ -457,7 +484,7 @@ def test_a_local_hold_pauses_the_saga_at_a_step_until_released(shop: Shop, produ
     shop.pay(order, AUTHORIZES)
     assert shop.wait_until(order, S.CAPTURED).status is S.CAPTURED
     time.sleep(1.5)
-    stored = shop.cloud.services.repositories.orders.get(order.id)
+    stored = shop.cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.status is S.CAPTURED
     assert shop.http.delete("/_local/holds", params={"orderId": order.id}).status_code == 204
     assert shop.wait_until(order, *TERMINAL).status is S.FULFILLED
@@ -520,7 +547,7 @@ def test_an_execution_ended_mid_step_by_the_express_limit_is_finished_by_the_rec
         time.sleep(0.1)
     assert status == "TIMED_OUT"
     cloud.wait_idle()
-    stranded = cloud.services.repositories.orders.get(order.id)
+    stranded = cloud.repositories.orders.get(order.id)
     assert stranded is not None and stranded.status is S.SHIPPED
     assert "COMPENSATION_STARTED" not in timeline(cloud, order) and "CUSTOMER_NOTIFIED" not in timeline(cloud, order)
 
@@ -559,7 +586,7 @@ def test_a_saga_whose_hung_step_dies_after_the_express_limit_is_re_run_by_the_re
         time.sleep(0.1)
     cloud.wait_idle()
     cloud.runtime.faults.clear(order.id)
-    stranded = cloud.services.repositories.orders.get(order.id)
+    stranded = cloud.repositories.orders.get(order.id)
     assert stranded is not None and stranded.status is S.CAPTURED
     assert "COMPENSATION_STARTED" not in timeline(cloud, order)
 
@@ -589,8 +616,9 @@ def test_a_compensation_that_kept_failing_is_finished_by_the_recovery_sweep(
     def unreachable(order_id: str) -> bool:
         raise EndpointConnectionError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com")
 
-    # The functions run in this process on the handlers' own Services: only the compensation releases stock.
-    monkeypatch.setattr(handler_services().inventory, "release_for", unreachable)
+    # The functions run in this process, each module on its own bus: only the compensation releases stock.
+    release = compensation_bus.dependencies.build(wiring_services.inventory_service)
+    monkeypatch.setattr(release, "release_for", unreachable)
     failing = lambda: PermanentStepError("injected")  # noqa: E731
     cloud.runtime.faults.inject(cloud.function_name("allocate-shipment"), failing, order_id=order.id)
     try:
@@ -600,7 +628,7 @@ def test_a_compensation_that_kept_failing_is_finished_by_the_recovery_sweep(
     finally:
         cloud.runtime.faults.clear(order.id)
         monkeypatch.undo()
-    stalled = cloud.services.repositories.orders.get(order.id)
+    stalled = cloud.repositories.orders.get(order.id)
     assert stalled is not None and stalled.status is S.COMPENSATING
 
     swept = run_redrive(cloud)

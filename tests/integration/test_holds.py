@@ -16,7 +16,6 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from commerce.allocation import AllocationLine
-from commerce.bootstrap import Services
 from commerce.catalog import StockLevel
 from commerce.clock import to_iso
 from commerce.errors import ConcurrentUpdateError, OutOfStockError
@@ -26,6 +25,7 @@ from commerce.repositories.dynamo import DynamoTable, to_wire
 from commerce.repositories.reservations import DynamoReservationRepository
 from commerce.reservations import HOLD_TTL, HoldNotLiveError, Reservation, ReservationState, StockConflictError
 from commerce.services.inventory import InventoryService
+from infra.local.cloud import LocalCloud
 from tests.integration.test_reservations import NOW, WAREHOUSE_IDS, an_order_of, unique
 from tests.unit.test_holds import MovableClock
 
@@ -36,9 +36,9 @@ if TYPE_CHECKING:
 class Shelf:
     """The DynamoDB adapters on the session's tables, a clock of the test's own, and what the retries waited."""
 
-    def __init__(self, services: Services, client: DynamoDBClient | None = None) -> None:
+    def __init__(self, local_cloud: LocalCloud, client: DynamoDBClient | None = None) -> None:
         self.client: DynamoDBClient = client or boto3.client("dynamodb", config=Config(max_pool_connections=32))
-        self.tables = services.settings.tables
+        self.tables = local_cloud.settings.tables
         self.clock = MovableClock(NOW)
         self.pauses: list[float] = []
         self.inventory = DynamoInventoryRepository(DynamoTable(self.client, self.tables.inventory))
@@ -47,7 +47,9 @@ class Shelf:
             DynamoTable(self.client, self.tables.reservations),
             pause=self.pauses.append,
         )
-        self.service = InventoryService(self.inventory, services.repositories.warehouses, self.reservations, self.clock)
+        self.service = InventoryService(
+            self.inventory, local_cloud.repositories.warehouses, self.reservations, self.clock
+        )
 
     def stock(self, east: int, central: int, west: int) -> str:
         product_id = unique("p")
@@ -74,8 +76,8 @@ class Shelf:
 
 
 @pytest.fixture
-def shelf(services: Services) -> Shelf:
-    return Shelf(services)
+def shelf(local_cloud: LocalCloud) -> Shelf:
+    return Shelf(local_cloud)
 
 
 def test_a_hold_that_cannot_be_met_writes_nothing(shelf: Shelf) -> None:
@@ -215,7 +217,7 @@ class BeforeFirstTransaction:
 
 
 def test_a_release_that_read_a_hold_since_replaced_gives_back_the_replacement_not_the_old_lines(
-    services: Services, shelf: Shelf
+    local_cloud: LocalCloud, shelf: Shelf
 ) -> None:
     mug = shelf.stock(5, 5, 5)
     order_id = unique("ord")
@@ -227,7 +229,7 @@ def test_a_release_that_read_a_hold_since_replaced_gives_back_the_replacement_no
         shelf.clock.moment = lapsed
         shelf.reservations.hold(shelf.held(order_id, (mug, "wh-west", 2)))
 
-    racing = Shelf(services, cast("DynamoDBClient", BeforeFirstTransaction(shelf.client, lapse_and_hold_elsewhere)))
+    racing = Shelf(local_cloud, cast("DynamoDBClient", BeforeFirstTransaction(shelf.client, lapse_and_hold_elsewhere)))
     assert racing.reservations.release(order_id) is True
     assert shelf.levels(mug) == {"wh-east": (5, 0), "wh-central": (5, 0), "wh-west": (5, 0)}
     assert shelf.state(order_id) is ReservationState.RELEASED
@@ -285,10 +287,10 @@ class ThrottledClient:
 
 @pytest.mark.parametrize("reason", ["ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict"])
 def test_a_hold_cancelled_for_throttling_is_retried_with_growing_jittered_pauses_and_succeeds(
-    services: Services, reason: str
+    local_cloud: LocalCloud, reason: str
 ) -> None:
     throttled = ThrottledClient(boto3.client("dynamodb"), times=4, reason=reason)
-    shelf = Shelf(services, cast("DynamoDBClient", throttled))
+    shelf = Shelf(local_cloud, cast("DynamoDBClient", throttled))
     mug = shelf.stock(5, 5, 5)
     order = an_order_of(mug, 2)
     hold = shelf.service.hold_for(order)
@@ -299,10 +301,10 @@ def test_a_hold_cancelled_for_throttling_is_retried_with_growing_jittered_pauses
     assert sum(reserved for _, reserved in shelf.levels(mug).values()) == 2
 
 
-def test_the_sagas_reservation_cancelled_for_throttling_is_retried_not_failed(services: Services) -> None:
+def test_the_sagas_reservation_cancelled_for_throttling_is_retried_not_failed(local_cloud: LocalCloud) -> None:
     # Before: ThrottlingError reasons were re-raised as a permanent error, and the saga compensated a paid order.
     throttled = ThrottledClient(boto3.client("dynamodb"), times=2)
-    shelf = Shelf(services, cast("DynamoDBClient", throttled))
+    shelf = Shelf(local_cloud, cast("DynamoDBClient", throttled))
     mug = shelf.stock(5, 5, 5)
     order_id = unique("ord")
     reservation = Reservation(order_id, (AllocationLine(mug, "wh-east", 2),), ReservationState.RESERVED, "t0")
@@ -310,9 +312,9 @@ def test_the_sagas_reservation_cancelled_for_throttling_is_retried_not_failed(se
     assert shelf.levels(mug)["wh-east"] == (3, 2)
 
 
-def test_lasting_throttling_gives_up_with_a_retryable_error_and_writes_nothing(services: Services) -> None:
+def test_lasting_throttling_gives_up_with_a_retryable_error_and_writes_nothing(local_cloud: LocalCloud) -> None:
     throttled = ThrottledClient(boto3.client("dynamodb"), times=99)
-    shelf = Shelf(services, cast("DynamoDBClient", throttled))
+    shelf = Shelf(local_cloud, cast("DynamoDBClient", throttled))
     mug = shelf.stock(5, 5, 5)
     order = an_order_of(mug, 2)
     with pytest.raises(ConcurrentUpdateError):  # named in the saga's Retry, never its Catch
@@ -323,7 +325,7 @@ def test_lasting_throttling_gives_up_with_a_retryable_error_and_writes_nothing(s
     assert shelf.reservations.get(order.id) is None
 
 
-def test_a_failed_condition_beside_a_throttled_item_is_a_stock_conflict_not_a_retry(services: Services) -> None:
+def test_a_failed_condition_beside_a_throttled_item_is_a_stock_conflict_not_a_retry(local_cloud: LocalCloud) -> None:
     class ShortAndThrottled(ThrottledClient):
         def transact_write_items(self, **request: Any) -> Any:
             self.attempts += 1
@@ -335,18 +337,18 @@ def test_a_failed_condition_beside_a_throttled_item_is_a_stock_conflict_not_a_re
             raise ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
 
     client = ShortAndThrottled(boto3.client("dynamodb"), times=0)
-    shelf = Shelf(services, cast("DynamoDBClient", client))
+    shelf = Shelf(local_cloud, cast("DynamoDBClient", client))
     mug = shelf.stock(5, 5, 5)
     with pytest.raises(StockConflictError):
         shelf.reservations.hold(shelf.held(unique("ord"), (mug, "wh-east", 1), (mug, "wh-west", 1)))
     assert client.attempts == 1
 
 
-def test_a_throttled_settlement_is_retried_too(services: Services, shelf: Shelf) -> None:
+def test_a_throttled_settlement_is_retried_too(local_cloud: LocalCloud, shelf: Shelf) -> None:
     mug = shelf.stock(5, 0, 0)
     order_id = unique("ord")
     shelf.reservations.hold(shelf.held(order_id, (mug, "wh-east", 2)))
-    throttled = Shelf(services, cast("DynamoDBClient", ThrottledClient(boto3.client("dynamodb"), times=2, on=0)))
+    throttled = Shelf(local_cloud, cast("DynamoDBClient", ThrottledClient(boto3.client("dynamodb"), times=2, on=0)))
     assert throttled.reservations.release(order_id) is True
     assert shelf.levels(mug)["wh-east"] == (5, 0)
 
@@ -366,11 +368,11 @@ class RecordingClient:
         return recorded
 
 
-def test_the_stock_an_allocation_reads_is_read_strongly_consistent(services: Services, shelf: Shelf) -> None:
+def test_the_stock_an_allocation_reads_is_read_strongly_consistent(local_cloud: LocalCloud, shelf: Shelf) -> None:
     products = [shelf.stock(1, 2, 3) for _ in range(3)]
     recording = RecordingClient(boto3.client("dynamodb"))
     inventory = DynamoInventoryRepository(
-        DynamoTable(cast("DynamoDBClient", recording), shelf.tables.inventory), services.repositories.warehouses
+        DynamoTable(cast("DynamoDBClient", recording), shelf.tables.inventory), local_cloud.repositories.warehouses
     )
     assert [lv.available for lv in inventory.levels(products[0])] == [2, 1, 3]  # central, east, west
     assert {len(levels) for levels in inventory.levels_for_many(products).values()} == {3}

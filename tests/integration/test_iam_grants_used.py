@@ -59,6 +59,17 @@ EXPLAINED: list[tuple[str, str, str, str, str]] = [
     ),
     *(
         (
+            function,
+            "OrderEventsTable",
+            "dynamodb:Query",
+            "*",
+            "commerce/timeline.py compensation_started: a compensation begun before orders carried their request "
+            "(order.compensation) reads how it was asked for from its timeline; every order the tests make carries it",
+        )
+        for function in ("local-compensation", "local-redrive-stuck-orders")
+    ),
+    *(
+        (
             "local-mark-fulfilled",
             sid,
             "dynamodb:UpdateItem",
@@ -68,18 +79,6 @@ EXPLAINED: list[tuple[str, str, str, str, str]] = [
             "cannot stop a handler at",
         )
         for sid in ("ReservationsTable", "InventoryTable")
-    ),
-    *(
-        (
-            role,
-            "OrderEventsTable",
-            "dynamodb:Query",
-            "*",
-            "CompensationService finishing an order left COMPENSATING by a version before issue 19, whose request is "
-            "only in its timeline (COMPENSATION_STARTED), not on the order: tests/unit/test_order_compensation.py; "
-            "orders the tests make carry it",
-        )
-        for role in ("local-compensation", "local-redrive-stuck-orders")
     ),
     (
         "local-payment-authorized",

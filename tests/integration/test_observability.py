@@ -7,15 +7,18 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2
 import pytest
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
+from commerce import wiring
 from commerce.adapters.log_format import QUIET_LIBRARIES, RedactingFormatter
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
+from commerce.payments import PaymentStatus
 from infra.local.cloud import LocalCloud
 from infra.local.console import ConsoleFormatter
 from infra.local.metric_store import MetricPoint
@@ -174,9 +177,17 @@ def test_a_step_that_fails_counts_by_step_and_its_compensation_counts_once(
 ) -> None:
     product = stocked_product("observed", {"wh-west": 2})
     order = shop.place([(product, 2)])
-    shop.cloud.services.repositories.inventory.put(StockLevel(product, "wh-west", available=1))  # sold elsewhere
-    shop.pay(order, AUTHORIZES)
+    step = shop.cloud.function_name("reserve-inventory")
+    shop.cloud.runtime.faults.hold(step, order.id)  # the saga waits at ReserveInventory
+    shop.pay(order, AUTHORIZES)  # payOrder holds the 2 units, the card is authorized
+    # Meanwhile the hold lapses and is reclaimed, and a unit is sold elsewhere: the conversion finds 1 of 2.
+    repositories = shop.cloud.repositories
+    assert repositories.reservations.reclaim(order.id, datetime.now(UTC) + timedelta(hours=1))
+    repositories.inventory.put(StockLevel(product, "wh-west", available=1))
+    shop.cloud.runtime.faults.release(order.id)
     assert shop.wait_until(order, S.FAILED).status is S.FAILED
+    intent = shop.cloud.bus.dependencies.build(wiring.gateway).retrieve(shop.intent_id(order))
+    assert (intent.status, intent.amount_received) == (PaymentStatus.CANCELED, 0)  # cancelled, never captured
     observed.metrics.wait_for(lambda _: "Compensations" in metrics_of(observed, order))
     metrics = metrics_of(observed, order)
     (failed,) = metrics["SagaStepFailed"]
@@ -195,7 +206,7 @@ def test_a_webhook_delivered_twice_counts_one_duplicate_and_its_lines_name_the_s
 ) -> None:
     order = shop.place([(stocked_product("observed", {"wh-east": 1}), 1)])
     assert shop.pay(order, DECLINES)["outcome"] == "DECLINED"
-    stored = shop.cloud.services.repositories.orders.get(order.id)
+    stored = shop.cloud.repositories.orders.get(order.id)
     assert stored is not None and stored.payment.intent_id
     event = intent_event("payment_intent.payment_failed", stored.payment.intent_id)
     secret = LOCAL_VALUES["stripe"]["webhook_secret"]

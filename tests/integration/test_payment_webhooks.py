@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import stripe
 
+from commerce import wiring_services
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from infra.local.cloud import LocalCloud
@@ -62,7 +63,7 @@ def charge_event(event_type: str, charge_id: str, intent_id: str | None) -> dict
 def eventually(shop: Shop, order: PlacedOrder, done: Callable[[Order], bool], timeout: float = 20.0) -> Order:
     deadline = time.monotonic() + timeout
     while True:
-        found = shop.cloud.services.repositories.orders.get(order.id)
+        found = shop.cloud.repositories.orders.get(order.id)
         assert found is not None
         if done(found):
             return found
@@ -73,7 +74,7 @@ def eventually(shop: Shop, order: PlacedOrder, done: Callable[[Order], bool], ti
 
 def refunds_today(shop: Shop) -> int:
     today = datetime.now(UTC).date()
-    report = shop.cloud.services.analytics.report(today, today)
+    report = shop.cloud.bus.dependencies.build(wiring_services.analytics_queries).report(today, today)
     return sum(revenue.refunded for revenue in report.revenue if revenue.currency == "USD")
 
 

@@ -16,7 +16,6 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from commerce.allocation import AllocationLine
-from commerce.bootstrap import Services
 from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError, OutOfStockError
 from commerce.money import Money
@@ -26,6 +25,7 @@ from commerce.repositories.dynamo import DynamoTable
 from commerce.repositories.reservations import DynamoReservationRepository
 from commerce.reservations import MAX_LINES, Reservation, ReservationState, StockConflictError
 from commerce.services.inventory import InventoryService
+from infra.local.cloud import LocalCloud
 from tests.unit.builders import an_order
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ def unique(prefix: str) -> str:
 class Shelf:
     """The DynamoDB adapters under test, on the session's tables, with fresh product ids per test."""
 
-    def __init__(self, services: Services, client: DynamoDBClient | None = None) -> None:
+    def __init__(self, local_cloud: LocalCloud, client: DynamoDBClient | None = None) -> None:
         self.client: DynamoDBClient = client or boto3.client("dynamodb")
-        tables = services.settings.tables
+        tables = local_cloud.settings.tables
         self.inventory = DynamoInventoryRepository(DynamoTable(self.client, tables.inventory))
         self.reservations = DynamoReservationRepository(
             DynamoTable(self.client, tables.inventory),
@@ -57,7 +57,7 @@ class Shelf:
             pause=lambda _: None,
         )
         self.service = InventoryService(
-            self.inventory, services.repositories.warehouses, self.reservations, lambda: NOW
+            self.inventory, local_cloud.repositories.warehouses, self.reservations, lambda: NOW
         )
 
     def stock(self, east: int, central: int, west: int) -> str:
@@ -78,19 +78,19 @@ class Shelf:
 
 
 @pytest.fixture
-def shelf(services: Services) -> Shelf:
-    return Shelf(services)
+def shelf(local_cloud: LocalCloud) -> Shelf:
+    return Shelf(local_cloud)
 
 
 @pytest.fixture
-def racing_shelf(services: Services) -> Shelf:
+def racing_shelf(local_cloud: LocalCloud) -> Shelf:
     """A shelf for many threads at once (one pooled connection each).
 
     The races below are only meaningful because the local cloud makes each DynamoDB request atomic, as AWS
     does (infra/local/aws.py); moto alone does not: its threaded server runs requests concurrently and undoes a
     failed TransactWriteItems by restoring whole-table snapshots (measured: 11-12 of 10 units sold).
     """
-    return Shelf(services, boto3.client("dynamodb", config=Config(max_pool_connections=32)))
+    return Shelf(local_cloud, boto3.client("dynamodb", config=Config(max_pool_connections=32)))
 
 
 def reserved(order_id: str, *lines: tuple[str, str, int]) -> Reservation:
@@ -245,15 +245,15 @@ class ConflictingClient:
         return getattr(self.client, name)
 
 
-def test_a_transaction_conflict_is_retried_and_a_lasting_one_writes_nothing(services: Services) -> None:
+def test_a_transaction_conflict_is_retried_and_a_lasting_one_writes_nothing(local_cloud: LocalCloud) -> None:
     real = boto3.client("dynamodb")
-    flaky = Shelf(services, cast("DynamoDBClient", ConflictingClient(real, conflicts=2)))
+    flaky = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(real, conflicts=2)))
     mug = flaky.stock(5, 5, 5)
     order_id = unique("ord")
     assert flaky.reservations.reserve(reserved(order_id, (mug, "wh-east", 1))).order_id == order_id
     assert flaky.levels(mug)[(mug, "wh-east")].reserved == 1
 
-    stuck = Shelf(services, cast("DynamoDBClient", ConflictingClient(real, conflicts=99)))
+    stuck = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(real, conflicts=99)))
     with pytest.raises(ConcurrentUpdateError):
         stuck.reservations.reserve(reserved(unique("ord"), (mug, "wh-west", 1)))
     with pytest.raises(ConcurrentUpdateError):

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from commerce.bootstrap import Services
 from commerce.catalog import StockLevel
 from infra.local.cloud import LocalCloud
 from infra.local.server import local_app
@@ -201,10 +200,10 @@ def test_bad_input_comes_back_as_user_errors_in_the_payload(
     assert error_codes(place(gql, **changes)) == expected
 
 
-def test_an_inactive_product_is_a_user_error(gql: GraphQLTransport, services: Services) -> None:
+def test_an_inactive_product_is_a_user_error(gql: GraphQLTransport, local_cloud: LocalCloud) -> None:
     product = a_product(f"p-retired-{secrets.token_hex(3)}", active=False)
-    services.repositories.products.add(product)
-    services.repositories.inventory.put(StockLevel(product.id, "wh-east", available=5))
+    local_cloud.repositories.products.add(product)
+    local_cloud.repositories.inventory.put(StockLevel(product.id, "wh-east", available=5))
     payload = place(gql, lines=[{"productId": product.id, "quantity": 1}])
     assert error_codes(payload) == {("lines.0.productId", "PRODUCT_INACTIVE")}
 
@@ -216,7 +215,7 @@ def test_a_price_sent_by_the_client_is_rejected_by_the_schema(gql: GraphQLTransp
     assert "unitPrice" in result["errors"][0]["message"]
 
 
-def test_a_rejected_order_writes_nothing(gql: GraphQLTransport, services: Services) -> None:
+def test_a_rejected_order_writes_nothing(gql: GraphQLTransport, local_cloud: LocalCloud) -> None:
     email = f"nothing-{secrets.token_hex(4)}@example.com"
     place(gql, email=email, lines=[{"productId": "p-mug", "quantity": 500}])
-    assert services.repositories.orders.by_customer(email, limit=5, cursor=None).items == []
+    assert local_cloud.repositories.orders.by_customer(email, limit=5, cursor=None).items == []

@@ -72,8 +72,9 @@ class Invariants:
             expected = self.initial_stock.get(key, 0) + adjusted[key]
             if total != expected:
                 return f"stock conserved: {key} holds {total} units ({_units(level)}), {expected} expected"
-            reserved = held[(*key, ReservationState.RESERVED)] + held[(*key, ReservationState.HELD)]
-            if (level.reserved, level.shipped) != (reserved, held[(*key, _SHIPPED)]):
+            # A hold keeps its units in `reserved` too, until it is converted, released or reclaimed.
+            taken = held[(*key, ReservationState.RESERVED)] + held[(*key, ReservationState.HELD)]
+            if (level.reserved, level.shipped) != (taken, held[(*key, _SHIPPED)]):
                 return f"stock accounted for: {key} is {_units(level)}, the reservations say otherwise"
         return None
 
@@ -93,7 +94,7 @@ class Invariants:
     def no_capture_without_stock(self) -> str | None:
         captured = self.world.stripe.captured_without_stock
         if captured:
-            return f"no capture without a live reservation: {captured[0]} was captured with its stock not held"
+            return f"no capture without a live hold or reservation: {captured[0]} was captured with its stock not held"
         return None
 
     def money_within_total(self) -> str | None:

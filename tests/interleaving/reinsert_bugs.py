@@ -17,12 +17,13 @@ from unittest import mock
 from commerce.admin.lockout import name_and_source_key
 from commerce.admin.login import UNKNOWN_SOURCE, AdminLogin, LoggedIn, LoginRefusedError
 from commerce.events import CompensationRequested
-from commerce.order_status import AWAITING_PAYMENT, OrderStatus
+from commerce.order_status import AWAITING_PAYMENT, GONE, OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentStatus
 from commerce.services.compensation import CompensationService
 from commerce.services.expiry import ExpiryService
 from commerce.services.order_changes import Change
+from commerce.services.payments import PaymentNotAllowedError, PaymentService
 from tests.interleaving.explorer import Exploration, explore
 from tests.interleaving.pairs import Pair, pair_named
 
@@ -99,6 +100,26 @@ def _compensate_deciding_on_first_read(self: CompensationService, request: Compe
     return self.changes.apply(order.id, finish)
 
 
+_return_money = CompensationService._return_money
+
+
+def _release_before_the_money(self: CompensationService, order: Order) -> int:
+    """Issue 19's compensation before the undo was reversed: the stock released first, the money settled after,
+    so a capture that read the reservation RESERVED lands on stock back on sale."""
+    self.inventory.release_for(order.id)
+    return _return_money(self, order)
+
+
+def _hold_kept_for_an_ended_order(self: PaymentService, order: Order) -> Order:
+    """payOrder's hold as first written: taken, and kept when the order expired while it was taken."""
+    reservation = self.inventory.hold_for(order)
+    held_until = reservation.expires_at or ""
+    saved = self.changes.apply(order.id, lambda current: current.hold(held_until, self.clock()))
+    if saved.status in GONE:
+        raise PaymentNotAllowedError(order.id, saved.status.value)
+    return saved
+
+
 @dataclass(frozen=True)
 class Reinserted:
     name: str
@@ -121,6 +142,16 @@ BUGS = (
         "cancellation race (issue 19): compensation decides 'beyond undo' on its first read only",
         "admin cancel x allocate_shipment",
         lambda: mock.patch.object(CompensationService, "compensate", _compensate_deciding_on_first_read),
+    ),
+    Reinserted(
+        "capture without stock (issue 19): the compensation releases the stock before it settles the money",
+        "admin cancel x capture_payment",
+        lambda: mock.patch.object(CompensationService, "_return_money", _release_before_the_money),
+    ),
+    Reinserted(
+        "hold of an expired order (issue 19): payOrder keeps the hold it took while the sweep expired the order",
+        "expiry sweep x payOrder",
+        lambda: mock.patch.object(PaymentService, "hold", _hold_kept_for_an_ended_order),
     ),
 )
 

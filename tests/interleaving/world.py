@@ -13,44 +13,30 @@ from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 
+from commerce import wiring_services
 from commerce.access import OrderAccessTokens
 from commerce.admin.login import AdminLogin, LoginRefusedError
 from commerce.admin.passwords import PasswordVerifier
-from commerce.bootstrap import Adapters, Repositories, Services
 from commerce.catalog import Location, StockLevel, Warehouse
 from commerce.events import CompensationRequested, PaymentAuthorized, RecordingPublisher
-from commerce.notifications import EmailMessage, EmailSender
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentIntentSnapshot
-from commerce.repositories.memory import (
-    InMemoryIdempotencyRepository,
-    InMemoryInventoryRepository,
-    InMemoryOrderEventRepository,
-    InMemoryOrderRepository,
-    InMemoryProductRepository,
-    InMemoryWarehouseRepository,
-)
-from commerce.repositories.memory_admin import (
-    InMemoryAnalyticsRepository,
-    InMemoryLoginFailureRepository,
-    InMemoryStockLedger,
-)
-from commerce.repositories.memory_reservations import InMemoryReservationRepository
 from commerce.reservations import ReservationState
-from commerce.secrets import AdminUser, Secrets
-from commerce.settings import Settings, StripeSettings, TableNames
+from commerce.secrets import AdminUser
 from commerce.workflows import RecordingSagaStarter
 from tests.unit.builders import a_product, an_order
 from tests.unit.fake_stripe import AUTHORIZES, FakeStripe
+from tests.unit.shop_bus import InMemory, Outbox, a_bus, unit_settings
 
 if TYPE_CHECKING:
     from commerce.admin.tokens import AdminTokens
-    from commerce.clock import Clock
     from tests.interleaving.scheduler import Schedule
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SET_UP_AT = NOW - timedelta(hours=1)
+# When the scene's payOrder held the stock: recent enough that the hold is live when the operations run at NOW.
+HELD_AT = NOW - timedelta(minutes=2)
 PRODUCT = "p-mug"  # an_order() buys 2 of it
 WAREHOUSE = "wh-east"
 ADMIN = "ada"
@@ -88,15 +74,6 @@ class WatchedStripe(FakeStripe):
         return captured
 
 
-class Outbox(EmailSender):
-    def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> str:
-        self.sent.append(message)
-        return f"msg-{len(self.sent)}"
-
-
 @dataclass
 class LoginDesk:
     """The admin login with a counted password check, and how many wrong guesses from SOURCE came just before."""
@@ -113,46 +90,39 @@ class World:
         self.stripe = WatchedStripe(self)
         self.publisher = RecordingPublisher()
         self.starter = RecordingSagaStarter()
-        self.events = InMemoryOrderEventRepository()
-        self.idempotency = InMemoryIdempotencyRepository(clock)
-        self.inventory = InMemoryInventoryRepository()
-        self.warehouses = InMemoryWarehouseRepository()
-        self.products = InMemoryProductRepository()
-        self.orders = InMemoryOrderRepository(self.events, self.idempotency)
-        self.reservations = InMemoryReservationRepository(self.inventory)
-        self.stock_ledger = InMemoryStockLedger(self.inventory)
-        self.login_failures = InMemoryLoginFailureRepository()
-        self.repositories = Repositories(
-            products=self.products,
-            warehouses=self.warehouses,
-            inventory=self.inventory,
-            orders=self.orders,
-            events=self.events,
-            idempotency=self.idempotency,
-            reservations=self.reservations,
-            stock_ledger=self.stock_ledger,
-            analytics=InMemoryAnalyticsRepository(),
-            login_failures=self.login_failures,
+        memory = InMemory(clock)
+        self.events, self.idempotency, self.inventory = memory.events, memory.idempotency, memory.inventory
+        self.warehouses, self.products, self.orders = memory.warehouses, memory.products, memory.orders
+        self.reservations, self.stock_ledger = memory.reservations, memory.stock_ledger
+        self.login_failures = memory.login_failures
+        self.repositories = memory.ports()
+        # The shop as the functions wire it: the real bootstrap, given the fakes.
+        self.bus = a_bus(
+            clock=clock,
+            repositories=memory,
+            settings=unit_settings(clock),
+            gateway=self.stripe,
+            publisher=self.publisher,
+            email_sender=Outbox(),
+            saga_starter=self.starter,
         )
-        adapters = Adapters(
-            payment_gateway=lambda: self.stripe,
-            publisher=lambda: self.publisher,
-            email_sender=Outbox,
-            saga_starter=lambda: self.starter,
-        )
-        self.services = Services(_settings(clock), self.repositories, adapters, clock)
+        made = self.bus.dependencies
+        self.payments = made.build(wiring_services.payments)
+        self.fulfillment = made.build(wiring_services.fulfillment)
+        self.sagas = made.build(wiring_services.sagas)
+        self.inventory_service = made.build(wiring_services.inventory_service)
         self.products.add(a_product(PRODUCT))
         self.warehouses.add(Warehouse(WAREHOUSE, "East", Location(40.7, -74.0), "us-east"))
         self.inventory.put(StockLevel(PRODUCT, WAREHOUSE, available=units))
         self.launched: Counter[str] = Counter()
-        launch = self.services.sagas.launch
+        launch = self.sagas.launch
 
         def counted_launch(order_id: str) -> bool:
             started = launch(order_id)
             self.launched[order_id] += started
             return started
 
-        self.services.sagas.launch = counted_launch  # type: ignore[method-assign]
+        self.sagas.launch = counted_launch  # type: ignore[method-assign]
         self.desk: LoginDesk | None = None
         self.tokens: dict[str, str] = {}
 
@@ -161,18 +131,23 @@ class World:
 
     # --- setting the scene (before the operations start; nothing here is a scheduling point) -----------------
 
-    def order_in(self, status: OrderStatus, order_id: str = "ord_1") -> Order:
-        """A real order moved by the real services to `status`: paid, then through the saga's steps."""
+    def order_in(self, status: OrderStatus, order_id: str = "ord_1", *, held_at: datetime | None = HELD_AT) -> Order:
+        """A real order moved by the real services to `status`: its stock held by payOrder at `held_at` (None: an
+        order of before holds, or one not paid yet), paid, then through the saga's steps."""
         token = TOKENS.issue(order_id)
         self.tokens[order_id] = token
         self.orders.orders[order_id] = replace(an_order(order_id=order_id), access_token_hash=TOKENS.hash_of(token))
-        order = self.services.payments.ensure_intent(self.order(order_id))
+        if held_at is not None:
+            self.now = held_at
+            self.payments.hold(self.order(order_id))
+            self.now = SET_UP_AT
+        order = self.payments.ensure_intent(self.order(order_id))
         if status is not _S.PENDING_PAYMENT:
-            self.services.payments.apply_intent(self.stripe.authorize(order.payment.intent_id or ""))
+            self.payments.apply_intent(self.stripe.authorize(order.payment.intent_id or ""))
         for step, reached in SAGA:
             if self.order(order_id).status is status:
                 break
-            getattr(self.services.fulfillment, step)(order_id)
+            getattr(self.fulfillment, step)(order_id)
             assert self.order(order_id).status is reached, f"setting up {order_id}: {step} did not reach {reached}"
         return self.order(order_id)
 
@@ -223,12 +198,12 @@ class World:
         result: object = None
         for step in steps:
             try:
-                result = getattr(self.services.fulfillment, step)(order_id)
+                result = getattr(self.fulfillment, step)(order_id)
             except Exception as exc:
                 if step == "notify_customer":
                     continue
                 request = CompensationRequested(order_id, f"{type(exc).__name__}", failed_step=step)
-                self.services.compensation.compensate(request)
+                self.bus.handle(request)
                 return exc
         return result
 
@@ -238,7 +213,7 @@ class World:
             self.run_saga(order_id)
 
     def pay(self, order_id: str = "ord_1") -> object:
-        return self.services.payments.pay(order_id, self.tokens[order_id], AUTHORIZES)
+        return self.payments.pay(order_id, self.tokens[order_id], AUTHORIZES)
 
     def settle(self) -> None:
         """The bus delivers what the operations published, one event after another: authorizations to their
@@ -247,10 +222,8 @@ class World:
         while delivered < len(self.publisher.published):
             event = self.publisher.published[delivered]
             delivered += 1
-            if isinstance(event, PaymentAuthorized):
-                self.services.authorizations.handle(event)
-            elif isinstance(event, CompensationRequested):
-                self.services.compensation.compensate(event)
+            if isinstance(event, PaymentAuthorized | CompensationRequested):
+                self.bus.handle(event)
 
     # --- what the invariants read ----------------------------------------------------------------------------
 
@@ -267,9 +240,11 @@ class World:
         return self.orders.orders[order_id].payment.intent_id or ""
 
     def stock_held_for(self, order_id: str) -> bool:
-        """Is the order's stock still set aside for it? (Today: its reservation; with holds, its live hold.)"""
-        reservation = self.repositories.reservations.get(order_id)
-        return reservation is not None and reservation.state is ReservationState.RESERVED
+        """Is the order's stock still set aside for it: reserved, or held by a hold that has not lapsed?"""
+        reservation = self.reservations.reservations.get(order_id)  # the raw state: no scheduling point
+        if reservation is None:
+            return False
+        return reservation.state is ReservationState.RESERVED or reservation.is_live_hold(self.now)
 
     def intent_of(self, order: Order) -> PaymentIntentSnapshot | None:
         return self.stripe.intents.get(order.payment.intent_id or "")
@@ -299,17 +274,6 @@ def _port_methods(cls: type) -> set[str]:
 def _trace_port(schedule: Schedule, name: str, port: object, methods: set[str] | list[str]) -> None:
     for method in sorted(methods):
         setattr(port, method, schedule.traced(f"{name}.{method}", getattr(port, method)))
-
-
-def _settings(clock: Clock) -> Settings:
-    tables = TableNames(*(["unused"] * 9))
-    return Settings(
-        tables=tables,
-        environment="test",
-        secrets=Secrets(clock, {}),
-        stripe=StripeSettings(publishable_key="pk_test"),
-        event_bus_name="orders",
-    )
 
 
 def _no_tokens() -> AdminTokens:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from commerce.bootstrap import Services
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentStatus
 from commerce.reservations import Reservation, ReservationState
+from tests.proof.isolated import Parts
 
 # An intent in these states changes no more: refunding a succeeded one is the compensation's, which a terminal order
 # no longer runs.
@@ -15,7 +15,7 @@ _FINAL_AT_STRIPE = frozenset({PaymentStatus.CANCELED, PaymentStatus.SUCCEEDED})
 
 
 class Books:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Parts) -> None:
         self.s = services
         self.products: list[str] = []
         self.stocked: dict[tuple[str, str], int] = {}  # units put in and adjusted, per product and warehouse
@@ -35,7 +35,8 @@ class Books:
         found: list[str] = []
         held: Counter[tuple[str, str]] = Counter()
         for reservation in reservations.values():  # a settled order's reservation is released or shipped
-            if reservation is not None and reservation.state is ReservationState.RESERVED:
+            # A hold (payOrder's, before the card) keeps its units in `reserved` as a reservation does.
+            if reservation is not None and reservation.state in (ReservationState.HELD, ReservationState.RESERVED):
                 for line in reservation.lines:
                     held[(line.product_id, line.warehouse_id)] += line.quantity
         for product_id in self.products:

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from commerce import wiring, wiring_services
 from commerce.order_status import OrderStatus
 from commerce.payments import PaymentStatus
 from infra.local.cloud import LocalCloud
@@ -102,7 +103,7 @@ def run_fault_matrix(cloud: LocalCloud, cases: list[FaultCase] | None = None) ->
 
     # What never stopped failing is left stuck; the scheduled re-drive (here at once, faults removed) ends it.
     cloud.wait_idle(60)
-    recovery = cloud.services.recovery
+    recovery = cloud.bus.dependencies.build(wiring_services.recovery)
     recovery.stuck_after, saved = timedelta(0), recovery.stuck_after
     try:
         result.redriven = sum(len(ids) for ids in recovery.redrive().values())
@@ -126,7 +127,7 @@ def run_fault_matrix(cloud: LocalCloud, cases: list[FaultCase] | None = None) ->
 def _settle(shop: Shop, order_id: str, timeout: float = 90.0) -> bool:
     """Until terminal, or until nothing more happens (a fault that never stops leaves the order stuck)."""
     deadline = time.monotonic() + timeout
-    repository = shop.cloud.services.repositories.orders
+    repository = shop.cloud.repositories.orders
     last, quiet_since = None, time.monotonic()
     while time.monotonic() < deadline:
         order = repository.get(order_id)
@@ -144,10 +145,10 @@ def _settle(shop: Shop, order_id: str, timeout: float = 90.0) -> bool:
 def _check(
     cloud: LocalCloud, case: FaultCase, *, status: OrderStatus, order_id: str, product: str, result: FaultMatrixResult
 ) -> None:
-    order = cloud.services.repositories.orders.get(order_id)
+    order = cloud.repositories.orders.get(order_id)
     assert order is not None and order.payment.intent_id is not None
-    intent = cloud.services.payments.gateway.retrieve(order.payment.intent_id)
-    levels = cloud.services.repositories.inventory.levels(product)
+    intent = cloud.bus.dependencies.build(wiring.gateway).retrieve(order.payment.intent_id)
+    levels = cloud.repositories.inventory.levels(product)
     if sum(level.available + level.reserved + level.shipped for level in levels) != 6:
         result.violations.append(f"{case.name}: stock not conserved {levels}")
     if any(level.reserved for level in levels):

@@ -17,7 +17,7 @@ import boto3
 import graphql
 from mangum import Mangum
 
-from commerce.bootstrap import Services
+from commerce.bootstrap import bootstrap
 from commerce.repositories.catalog import DynamoProductRepository
 from commerce.repositories.dynamo import DynamoTable
 from graphql_api.app import create_app
@@ -111,7 +111,7 @@ def _batched(api: ProductionApi) -> list[str]:
     operation = {"query": PLACE, "variables": {"input": an_order([{"productId": "p-mug", "quantity": 1}], email)}}
     answer = api.post(json.dumps([operation, operation]).encode())
     problems = [] if answer.status == 400 else [f"a batch got {answer.status} {answer.raw[:200]!r}"]
-    if api.world.services.repositories.orders.by_customer(email, limit=5, cursor=None).items:
+    if api.world.parts.repositories.orders.by_customer(email, limit=5, cursor=None).items:
         problems.append("an operation of the refused batch placed an order")
     return problems
 
@@ -124,7 +124,7 @@ def _many_mutations(api: ProductionApi) -> list[str]:
     query = f"mutation Many($input: PlaceOrderInput!) {{ {fields} }}"
     answer = api.send(query, {"input": an_order([{"productId": "p-mug", "quantity": 1}], email)})
     problems = _refused(answer, "A request may carry 1 mutation")
-    if api.world.services.repositories.orders.by_customer(email, limit=5, cursor=None).items:
+    if api.world.parts.repositories.orders.by_customer(email, limit=5, cursor=None).items:
         problems.append("an aliased placeOrder of the refused request placed an order")
     return problems
 
@@ -135,7 +135,7 @@ def _page_sizes(api: ProductionApi) -> list[str]:
     if not connections:
         return ["no field takes `first`: the check found nothing to check"]
     for root in connections:
-        for first in (0, -1, api.world.services.settings.max_page_size + 1, 2**31 - 1):
+        for first in (0, -1, api.world.parts.settings.max_page_size + 1, 2**31 - 1):
             answer = api.send(f"{{ {root.name}(first: {first}) {{ __typename }} }}", token=admin)
             if answer.status >= 500 or (answer.body.get("data") or {}).get(root.name) is not None:
                 problems.append(f"{root.name}(first: {first}) answered {answer.raw[:200]!r}")
@@ -165,13 +165,19 @@ def _graphiql_and_get(api: ProductionApi) -> list[str]:
 
 def _masked(cloud: LocalCloud, api: ProductionApi) -> list[str]:
     """A resolver meets an error nobody expected (here, a table that is not there): the client learns nothing."""
-    services = api.world.services
+    world = api.world
     broken = replace(
-        services.repositories, products=DynamoProductRepository(DynamoTable(boto3.client("dynamodb"), "no-such-table"))
+        world.parts.repositories,
+        products=DynamoProductRepository(DynamoTable(boto3.client("dynamodb"), "no-such-table")),
     )
-    transport = MangumTransport(
-        Mangum(create_app(Services(services.settings, broken, services.adapters, services.clock)), lifespan="off")
+    bus = bootstrap(
+        clock=world.clock,
+        settings=world.parts.settings,
+        repositories=broken,
+        publisher=world.publisher,
+        saga_starter=world.sagas,
     )
+    transport = MangumTransport(Mangum(create_app(bus), lifespan="off"))
     status, raw = transport.post(
         b'{"query": "{ product(id: \\"p-mug\\") { id } }"}', {"content-type": "application/json"}
     )
@@ -249,6 +255,6 @@ def _quantities(api: ProductionApi) -> list[str]:
         refused_as_input = payload is not None and payload["order"] is None and payload["errors"]
         if answer.status >= 500 or not (refused_by_schema or refused_as_input):
             problems.append(f"quantity {quantity}: {answer.raw[:200]!r}")
-    if api.world.services.repositories.orders.by_customer(email, limit=5, cursor=None).items:
+    if api.world.parts.repositories.orders.by_customer(email, limit=5, cursor=None).items:
         problems.append("a refused quantity placed an order")
     return problems

@@ -15,9 +15,21 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 
-from commerce.bootstrap import Services, aws_adapters, dynamodb_repositories
+from commerce import wiring_services
+from commerce.admin.cancellation import OrderCancellation
+from commerce.admin.stock_adjustments import StockAdjustments
+from commerce.bootstrap import Bus, Repositories, bootstrap, dynamodb_repositories
 from commerce.events import RecordingPublisher
+from commerce.services.authorizations import PaymentAuthorizations
+from commerce.services.compensation import CompensationService
+from commerce.services.expiry import ExpiryService
+from commerce.services.fulfillment import FulfillmentSteps
+from commerce.services.inventory import InventoryService
+from commerce.services.ordering import OrderPlacement
+from commerce.services.payments import PaymentService
+from commerce.services.recovery import RecoveryService
 from commerce.settings import Settings, TableNames
+from commerce.webhooks import WebhookIntake
 from commerce.workflows import RecordingSagaStarter, SagaStarter
 from infra.local.cloud import LocalCloud
 from infra.local.seed import seed
@@ -40,9 +52,48 @@ class ProofClock:
             self._offset += by
 
 
+@dataclass(frozen=True)
+class Parts:
+    """The services a proof drives step by step, as the real bootstrap built them."""
+
+    repositories: Repositories
+    settings: Settings
+    placement: OrderPlacement
+    payments: PaymentService
+    inventory: InventoryService
+    stock: StockAdjustments
+    cancellation: OrderCancellation
+    expiry: ExpiryService
+    recovery: RecoveryService
+    fulfillment: FulfillmentSteps
+    compensation: CompensationService
+    authorizations: PaymentAuthorizations
+    webhooks: WebhookIntake
+
+    @classmethod
+    def of(cls, bus: Bus, repositories: Repositories, settings: Settings) -> Parts:
+        made, w = bus.dependencies, wiring_services
+        return cls(
+            repositories=repositories,
+            settings=settings,
+            placement=made.build(w.placement),
+            payments=made.build(w.payments),
+            inventory=made.build(w.inventory_service),
+            stock=made.build(w.stock_adjustments),
+            cancellation=made.build(w.cancellation),
+            expiry=made.build(w.expiry),
+            recovery=made.build(w.recovery),
+            fulfillment=made.build(w.fulfillment),
+            compensation=made.build(w.compensation),
+            authorizations=made.build(w.authorizations),
+            webhooks=made.build(w.webhooks),
+        )
+
+
 @dataclass
 class IsolatedServices:
-    services: Services
+    bus: Bus
+    parts: Parts
     publisher: RecordingPublisher
     sagas: SagaStarter
     clock: ProofClock
@@ -62,8 +113,10 @@ def isolated_services(
         environment=environment,
     )
     publisher, starter, clock = RecordingPublisher(), sagas or RecordingSagaStarter(), ProofClock()
-    adapters = replace(aws_adapters(settings), publisher=lambda: publisher, saga_starter=lambda: starter)
-    services = Services(settings, dynamodb_repositories(client, settings, clock), adapters, clock)
+    repositories = dynamodb_repositories(client, settings, clock)
+    bus = bootstrap(
+        clock=clock, settings=settings, repositories=repositories, publisher=publisher, saga_starter=starter
+    )
     if seeded:
-        seed(services.repositories)
-    return IsolatedServices(services, publisher, starter, clock, prefix)
+        seed(repositories)
+    return IsolatedServices(bus, Parts.of(bus, repositories, settings), publisher, starter, clock, prefix)

@@ -17,11 +17,13 @@ import logging
 import os
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 
+from commerce import wiring
 from commerce.order_status import OrderStatus
 from commerce.payments import PaymentStatus
 from infra.local.cloud import LocalCloud, start_local_cloud
@@ -62,12 +64,19 @@ def before(cloud: LocalCloud, orders: int) -> dict[str, Any]:
         if kind != "unpaid":
             shop.pay(order, AUTHORIZES)
         planned.append((kind, order))
-    # Two orders for one unit: one saga wins it, the other fails to reserve and waits for its compensation.
+    # Two orders for one unit. payOrder holds it, so the second shopper would be refused before the card: instead
+    # the first one's hold lapses (reclaimed) before its saga converts it and the second one holds the unit; the
+    # first then fails to reserve and waits for its compensation.
     pair = [shop.place([(scarce, 1)], email="restart-scarce@example.com") for _ in range(2)]
+    reserve = cloud.function_name("reserve-inventory")
+    cloud.runtime.faults.hold(reserve, pair[0].id)
     for order in pair:
         cloud.runtime.faults.hold(cloud.function_name("compensation"), order.id)
-        shop.pay(order, AUTHORIZES)
-        planned.append((SCARCE, order))
+    shop.pay(pair[0], AUTHORIZES)
+    assert cloud.repositories.reservations.reclaim(pair[0].id, datetime.now(UTC) + timedelta(hours=1))
+    shop.pay(pair[1], AUTHORIZES)
+    cloud.runtime.faults.release(pair[0].id, reserve)
+    planned += [(SCARCE, order) for order in pair]
 
     for kind, order in planned:
         expected = PLAN.get(kind, (None, None))[1]
@@ -82,7 +91,7 @@ def before(cloud: LocalCloud, orders: int) -> dict[str, Any]:
 
 def _wait_for_a_failed_reservation(cloud: LocalCloud, order_ids: list[str], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    events = cloud.services.repositories.events
+    events = cloud.repositories.events
     while time.monotonic() < deadline:
         if any(e.type == "STEP_FAILED" and e.step == "ReserveInventory" for o in order_ids for e in events.list(o)):
             return
@@ -91,7 +100,7 @@ def _wait_for_a_failed_reservation(cloud: LocalCloud, order_ids: list[str], time
 
 
 def after(cloud: LocalCloud, manifest: dict[str, Any], timeout: float) -> dict[str, Any]:
-    repositories = cloud.services.repositories
+    repositories = cloud.repositories
     ids = [order["id"] for order in manifest["orders"]]
     snapshot = cloud.state.latest() if cloud.state else None
     assert snapshot is not None, "the first life saved nothing"
@@ -136,20 +145,18 @@ def after(cloud: LocalCloud, manifest: dict[str, Any], timeout: float) -> dict[s
 
 
 def _status(cloud: LocalCloud, order_id: str) -> OrderStatus:
-    order = cloud.services.repositories.orders.get(order_id)
+    order = cloud.repositories.orders.get(order_id)
     assert order is not None, f"{order_id} was lost in the restart"
     return order.status
 
 
 def _money_checks(cloud: LocalCloud, order_id: str, total: int) -> list[str]:
-    order = cloud.services.repositories.orders.get(order_id)
+    order = cloud.repositories.orders.get(order_id)
     assert order is not None
-    captures = sum(
-        1 for e in cloud.services.repositories.events.list(order_id, limit=1000) if e.type == "PAYMENT_CAPTURED"
-    )
+    captures = sum(1 for e in cloud.repositories.events.list(order_id, limit=1000) if e.type == "PAYMENT_CAPTURED")
     if order.payment.intent_id is None:
         return [] if captures == 0 else [f"{order_id} captured without an intent"]
-    intent = cloud.services.payments.gateway.retrieve(order.payment.intent_id)
+    intent = cloud.bus.dependencies.build(wiring.gateway).retrieve(order.payment.intent_id)
     if order.status is OrderStatus.FULFILLED:
         if (intent.status, intent.amount_received, intent.amount_refunded, captures) != (
             PaymentStatus.SUCCEEDED,

@@ -15,7 +15,6 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from commerce.bootstrap import Services
 from commerce.errors import DomainError, IllegalTransitionError
 from commerce.events import CompensationRequested, DomainEvent, PaymentAuthorized, PaymentFailed
 from commerce.webhooks import WebhookOutcome
@@ -23,6 +22,7 @@ from commerce.workflows import SagaStarter
 from infra.local.secrets import LOCAL_VALUES
 from sagas.fulfillment import COMPENSABLE, STEPS
 from tests.integration.shop import intent_event, stripe_signature
+from tests.proof.isolated import Parts
 
 STEP_NAMES = list(STEPS)
 WEBHOOK_SECRET = str(LOCAL_VALUES["stripe"]["webhook_secret"])
@@ -64,7 +64,7 @@ class OwedWebhook:
 
 @dataclass
 class StandIns:
-    services: Services
+    services: Parts
     executions: Executions
     bus: list[DomainEvent] = field(default_factory=list)
     outbox: list[OwedWebhook] = field(default_factory=list)

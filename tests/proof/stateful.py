@@ -8,7 +8,7 @@ deliver a bus event late, deliver a webhook 1-3 times, cancel, expire, re-drive,
 (tests/proof/books.py):
 
 - stock is conserved: available + reserved + shipped per item and warehouse is what was stocked and adjusted,
-  none negative, and `reserved` is exactly what RESERVED reservations hold;
+  none negative, and `reserved` is exactly what HELD and RESERVED reservations hold;
 - no capture without a reservation, no refund without a capture, captured - refunded <= the order's total;
 - a fulfilled order keeps exactly its total and shipped its units; a failed, cancelled or expired one keeps
   nothing, holds no authorization and no stock; one saga launch per order.
@@ -44,11 +44,11 @@ from hypothesis.stateful import (
 
 from commerce.admin.cancellation import OrderNotCancellableError
 from commerce.admin.stock import NegativeStockError
-from commerce.admin.stock_adjustments import AdjustStock
 from commerce.catalog import StockLevel
+from commerce.commands import AdjustStock, PlaceOrder
+from commerce.errors import OutOfStockError
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentError, PaymentStatus
-from commerce.services.ordering import PlaceOrder
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
 from commerce.validation import OrderRejectedError
 from commerce.webhooks import WebhookOutcome
@@ -98,7 +98,7 @@ class FulfillmentMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.s = self.world.services
+        self.s = self.world.parts
         self.stand_ins = StandIns(self.s, self.executions)
         self.executions.all.clear()
         self.seen_published = len(self.world.publisher.published)
@@ -160,7 +160,7 @@ class FulfillmentMachine(RuleBasedStateMachine):
         token = payment_method(self.s.settings.stripe.api_base or "", number) if number else None
         try:
             paid = self.s.payments.pay(order_id, order.access_token, token)
-        except (PaymentNotAllowedError, PaymentError) as refused:
+        except (PaymentNotAllowedError, PaymentError, OutOfStockError) as refused:
             return self._ran(f"pay: refused ({type(refused).__name__})")
         if paid.outcome is PaymentOutcome.REQUIRES_ACTION:
             order.client_secret = paid.client_secret
@@ -343,7 +343,7 @@ def run_stateful(cloud: LocalCloud, *, examples: int, steps: int, explore: bool 
     executions = Executions()
     world = isolated_services(cloud, sagas=executions)
     for warehouse in WAREHOUSES:
-        world.services.repositories.warehouses.add(warehouse)
+        world.parts.repositories.warehouses.add(warehouse)
     result = StatefulResult(examples=0)
     machine = machine_for(world, executions, result)
     started = time.monotonic()

@@ -9,10 +9,14 @@ def test_many_shoppers_for_one_scarce_sku_buy_exactly_the_stock(local_cloud: Loc
     assert result.violations == []
     assert result.units_sold == 10
     assert result.outcomes["FULFILLED"] == 10
-    assert result.outcomes["FAILED"] + result.outcomes["refused at placement"] == 30
+    # Every other shopper is refused before the card is touched: at placement, or OUT_OF_STOCK at payOrder.
+    refused = result.outcomes["refused at placement"] + result.outcomes["refused at payOrder (OUT_OF_STOCK)"]
+    assert refused == 30 and result.outcomes["FAILED"] == 0
+    assert result.authorized_then_failed_for_stock == 0
 
 
 def test_random_baskets_over_several_skus_never_oversell(local_cloud: LocalCloud) -> None:
     result = run_contention(local_cloud, shoppers=30, units=(2, 3, 2), basket_skus=3)
     assert result.violations == []
     assert 0 < result.units_sold <= 21
+    assert result.authorized_then_failed_for_stock == 0

@@ -9,6 +9,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from commerce import wiring, wiring_services
 from commerce.order_status import OrderStatus
 from commerce.payments import PaymentStatus
 from infra.local.cloud import LocalCloud
@@ -59,12 +60,12 @@ def run_webhook_chaos(cloud: LocalCloud, *, orders: int, seed: int = 11) -> Webh
     placed: list[tuple[PlacedOrder, str]] = []
     for _ in range(orders):
         order = shop.place([(product, 1)])
-        placed_order = cloud.services.repositories.orders.get(order.id)
+        placed_order = cloud.repositories.orders.get(order.id)
         assert placed_order is not None
-        stored = cloud.services.payments.ensure_intent(placed_order)
+        stored = cloud.bus.dependencies.build(wiring_services.payments).ensure_intent(placed_order)
         assert stored.payment.intent_id is not None
         # Authorized at Stripe behind our back (as if the browser's payOrder request was lost).
-        gateway = cloud.services.payments.gateway
+        gateway = cloud.bus.dependencies.build(wiring.gateway)
         # A key per confirmation, as Stripe requires (one key reused on another intent is an idempotency_error).
         gateway.confirm_with_payment_method(stored.payment.intent_id, shop.card(AUTHORIZES), f"{order.id}:confirm")
         placed.append((order, stored.payment.intent_id))
@@ -108,10 +109,10 @@ def run_webhook_chaos(cloud: LocalCloud, *, orders: int, seed: int = 11) -> Webh
         executions = shop.executions_of(order)
         if executions != 1:
             result.violations.append(f"{order.id} ran {executions} sagas")
-        intent = cloud.services.payments.gateway.retrieve(intent_id)
+        intent = cloud.bus.dependencies.build(wiring.gateway).retrieve(intent_id)
         if (intent.status, intent.amount_received, intent.amount_refunded) != (PaymentStatus.SUCCEEDED, order.total, 0):
             result.violations.append(f"{order.id}: {intent.status} received {intent.amount_received}")
-        captures = [e for e in cloud.services.repositories.events.list(order.id) if e.type == "PAYMENT_CAPTURED"]
+        captures = [e for e in cloud.repositories.events.list(order.id) if e.type == "PAYMENT_CAPTURED"]
         if len(captures) != 1:
             result.violations.append(f"{order.id} captured {len(captures)} times")
     result.seconds = time.monotonic() - started

@@ -11,8 +11,8 @@ import pytest
 from strawberry.dataloader import DataLoader
 
 from commerce.admin.tokens import AdminPrincipal, TokenCheck, TokenState
-from commerce.bootstrap import Services
-from graphql_api.context import Context, Loaders
+from commerce.bootstrap import Bus
+from graphql_api.context import Context, Loaders, ReadSide
 from graphql_api.schema import build_schema
 
 ADMIN_QUERIES = {
@@ -41,7 +41,7 @@ PUBLIC = {"products", "product", "order", "orderUpdates", "placeOrder", "payOrde
 def run(query: str, check: TokenCheck) -> Any:
     # No services: a refused field must never reach its resolver.
     loaders = Loaders(availability=DataLoader(load_fn=lambda keys: None))  # type: ignore[arg-type,return-value]
-    context = Context(services=cast(Services, None), loaders=loaders, admin=check)
+    context = Context(bus=cast(Bus, None), read=cast(ReadSide, None), loaders=loaders, admin=check)
     return asyncio.run(build_schema(production=True).execute(query, context_value=context))
 
 

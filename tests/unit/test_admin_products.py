@@ -9,6 +9,7 @@ from commerce.access import OrderAccessTokens
 from commerce.admin.products import ProductAdmin, ProductChanges
 from commerce.admin.rejection import RequestRejectedError
 from commerce.catalog import Product, StockLevel
+from commerce.commands import PlaceOrder
 from commerce.errors import ProductNotFoundError
 from commerce.money import Money
 from commerce.repositories.memory import (
@@ -20,7 +21,7 @@ from commerce.repositories.memory import (
     InMemoryWarehouseRepository,
 )
 from commerce.repositories.memory_admin import InMemoryStockLedger
-from commerce.services.ordering import OrderPlacement, PlaceOrder
+from commerce.services.ordering import OrderPlacement
 from commerce.validation import IssueCode, OrderRejectedError
 from tests.unit.builders import AN_ADDRESS, fixed_clock
 

@@ -8,8 +8,9 @@ import pytest
 from commerce.admin.products import ProductAdmin, ProductChanges
 from commerce.admin.rejection import RequestRejectedError
 from commerce.admin.stock import NegativeStockError, StockAdjustment, StockVersionConflictError, WarehouseNotFoundError
-from commerce.admin.stock_adjustments import AdjustStock, StockAdjustments
+from commerce.admin.stock_adjustments import StockAdjustments
 from commerce.catalog import Location, StockLevel, Warehouse
+from commerce.commands import AdjustStock
 from commerce.errors import ProductNotFoundError
 from commerce.repositories.memory import (
     InMemoryInventoryRepository,

@@ -9,10 +9,11 @@ import pytest
 
 from commerce.admin.rejection import RequestRejectedError
 from commerce.admin.stock import StockAdjustment, StockVersionConflictError
-from commerce.admin.stock_adjustments import AdjustStock, StockAdjustments
-from commerce.admin.warehouses import CreateWarehouse, DuplicateWarehouseError, WarehouseAdmin
+from commerce.admin.stock_adjustments import StockAdjustments
+from commerce.admin.warehouses import DuplicateWarehouseError, WarehouseAdmin
 from commerce.allocation import AllocationLine
 from commerce.catalog import Location, StockLevel, Warehouse
+from commerce.commands import AdjustStock, CreateWarehouse
 from commerce.money import Money
 from commerce.orders import Address, OrderLine
 from commerce.repositories.memory import (

@@ -60,14 +60,15 @@ def test_the_api_does_load_graphql_at_init_so_the_probe_sees_what_a_handler_impo
     assert {"strawberry", "mangum"} <= loaded["api"]
 
 
-# The first call builds the services a handler uses: that is cold start too, and must not drag in other paths.
+# The first message builds what its handlers name: that is cold start too, and must not drag in other paths.
 _WIRING_PROBE = """
 import importlib, json, sys
 module, _, attribute = sys.argv[1].rpartition(".")
-getattr(importlib.import_module(module), attribute)
-from handlers.runtime import services
-for name in {services}:
-    getattr(services(), name)
+handler_module = importlib.import_module(module)
+getattr(handler_module, attribute)
+import commerce.commands, commerce.events
+for name in {messages}:
+    handler_module.bus.handlers_of(getattr(commerce.commands, name, None) or getattr(commerce.events, name))
 print(json.dumps(sorted(sys.modules)))
 """
 
@@ -83,13 +84,13 @@ ADMIN_DESK = {
 }
 
 
-def loaded_by_first_call(handler: str, services: tuple[str, ...], environment: dict[str, str]) -> set[str]:
-    probe = _WIRING_PROBE.replace("{services}", repr(services))
+def loaded_by_first_call(handler: str, messages: tuple[str, ...], environment: dict[str, str]) -> set[str]:
+    probe = _WIRING_PROBE.replace("{messages}", repr(messages))
     return set(json.loads(in_fresh_interpreter(probe, handler, environment)))
 
 
 def test_a_saga_step_wires_its_services_without_stripe_ses_a_secret_or_the_admin_desk() -> None:
-    loaded = loaded_by_first_call("handlers.saga_steps.reserve_inventory", ("fulfillment",), ENVIRONMENT)
+    loaded = loaded_by_first_call("handlers.saga_steps.reserve_inventory", ("ReserveInventory",), ENVIRONMENT)
     assert "commerce.services.fulfillment" in loaded
     not_needed = ADMIN_DESK | {
         "stripe",
@@ -105,7 +106,7 @@ def test_a_saga_step_wires_its_services_without_stripe_ses_a_secret_or_the_admin
 
 def test_the_webhook_wires_its_intake_without_the_order_services() -> None:
     environment = {**ENVIRONMENT, "STRIPE_WEBHOOK_SECRET": "whsec_probe", "STRIPE_SECRET_KEY": "sk_test_probe"}
-    loaded = loaded_by_first_call("handlers.stripe_webhook.handler", ("webhooks",), environment)
+    loaded = loaded_by_first_call("handlers.stripe_webhook.handler", ("ReceiveStripeWebhook",), environment)
     assert "commerce.webhooks" in loaded
     not_needed = ADMIN_DESK | {
         "commerce.services.payments",

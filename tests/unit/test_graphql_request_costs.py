@@ -12,15 +12,16 @@ import strawberry.schema.schema as strawberry_schema
 from strawberry.dataloader import DataLoader
 
 from commerce.admin.tokens import TokenCheck
-from commerce.bootstrap import Services
-from graphql_api.context import Context, Loaders, new_context, run_sync
+from commerce.bootstrap import Bus
+from graphql_api.context import Context, Loaders, ReadSide, new_context, run_sync
 from graphql_api.schema import build_schema
+from tests.unit.shop_bus import a_bus
 
 
 def _context() -> Context:
     # No services: the queries below are refused by a permission before any resolver runs.
     loaders = Loaders(availability=DataLoader(load_fn=lambda keys: None))  # type: ignore[arg-type,return-value]
-    return Context(services=cast(Services, None), loaders=loaders, admin=TokenCheck.missing())
+    return Context(bus=cast(Bus, None), read=cast(ReadSide, None), loaders=loaders, admin=TokenCheck.missing())
 
 
 def test_a_repeated_query_is_validated_once_with_the_limits_still_applied(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,7 +47,7 @@ def test_a_repeated_query_is_validated_once_with_the_limits_still_applied(monkey
 
 def test_blocking_calls_run_in_place_only_where_the_server_takes_one_request_at_a_time() -> None:
     async def thread_of_a_blocking_call(one_request_at_a_time: bool) -> int:
-        new_context(cast(Services, None), one_request_at_a_time=one_request_at_a_time)
+        new_context(a_bus(), one_request_at_a_time=one_request_at_a_time)
         return await run_sync(threading.get_ident)
 
     assert asyncio.run(thread_of_a_blocking_call(True)) == threading.get_ident()

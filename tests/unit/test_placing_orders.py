@@ -7,6 +7,7 @@ import pytest
 
 from commerce.access import OrderAccessTokens
 from commerce.catalog import StockLevel
+from commerce.commands import PlaceOrder
 from commerce.countries import ISO_3166_ALPHA2
 from commerce.money import Money
 from commerce.order_status import OrderStatus
@@ -19,7 +20,7 @@ from commerce.repositories.memory import (
     InMemoryProductRepository,
     InMemoryWarehouseRepository,
 )
-from commerce.services.ordering import OrderPlacement, PlaceOrder
+from commerce.services.ordering import OrderPlacement
 from commerce.services.tracking import OrderTracking
 from commerce.validation import IssueCode, OrderRejectedError
 from tests.unit.builders import AN_ADDRESS, a_product

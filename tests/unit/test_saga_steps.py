@@ -48,9 +48,9 @@ def test_the_shipping_email_is_sent_once_however_often_the_step_runs() -> None:
     assert len(world.outbox.sent) == 1 and world.timeline().count("CUSTOMER_NOTIFIED") == 1
 
 
-def test_reserving_more_than_the_warehouses_hold_fails_the_step_and_leaves_the_order_authorized() -> None:
+def test_a_legacy_order_reserving_more_than_the_warehouses_hold_fails_the_step_and_leaves_it_authorized() -> None:
     world = OrderWorld()
-    world.authorized_order()
+    world.legacy_authorized_order()
     world.stock.put(StockLevel("p-mug", AUSTIN.id, available=1))
     with pytest.raises(OutOfStockError):
         world.fulfillment.reserve_inventory("ord_1")
@@ -73,14 +73,14 @@ def test_a_step_on_an_order_being_undone_does_nothing_and_fails(reached: OrderSt
 def test_a_cancellation_landing_while_stock_is_reserved_fails_the_step_and_its_compensation_releases_it() -> None:
     world = OrderWorld()
     world.authorized_order()
-    reserve = world.inventory.reserve_for
+    convert = world.inventory.convert_for
 
-    def reserve_then_cancel(order: Order) -> Reservation:
-        reservation = reserve(order)
+    def convert_then_cancel(order: Order) -> Reservation:
+        reservation = convert(order)
         world.compensation.compensate(CompensationRequested("ord_1", "admin", requested_by="admin:ops", cancel=True))
         return reservation
 
-    world.inventory.reserve_for = reserve_then_cancel  # type: ignore[method-assign]
+    world.inventory.convert_for = convert_then_cancel  # type: ignore[method-assign]
     with pytest.raises(OrderNoLongerFulfillableError):
         world.fulfillment.reserve_inventory("ord_1")
     world.fail(reason="ReserveInventory failed")  # what the saga's Catch asks for

@@ -4,43 +4,20 @@ an error's type. The admin's timeline keeps all of it."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import pytest
 
-from commerce.admin.cancellation import OrderCancellation
-from commerce.admin.order_search import AdminOrderSearch
+from commerce import wiring_services
 from commerce.events import CompensationRequested
-from commerce.notifications import EmailMessage, EmailSender, NotificationService
 from commerce.order_status import OrderStatus
 from commerce.payments import PaymentStatus
-from commerce.repositories.memory import (
-    InMemoryIdempotencyRepository,
-    InMemoryInventoryRepository,
-    InMemoryWarehouseRepository,
-)
-from commerce.repositories.memory_reservations import InMemoryReservationRepository
-from commerce.services.compensation import CompensationService
-from commerce.services.customer_emails import CustomerEmails
-from commerce.services.inventory import InventoryService
-from commerce.services.tracking import OrderTracking
 from commerce.shopper_words import failure_reason_for_shopper
 from commerce.timeline import OrderEvent, OrderEventKind
-from tests.unit.builders import fixed_clock
-from tests.unit.payment_world import NOW, TOKENS, PaymentWorld
+from tests.unit.payment_world import NOW, PaymentWorld
 
 ADMIN = "alice.ops"
 SECRET = "internal note: chargeback risk"
 CRASH = json.dumps({"errorType": "KeyError", "errorMessage": "'warehouse' missing in table orders-prod"})
-
-
-@dataclass
-class Outbox(EmailSender):
-    sent: list[EmailMessage] = field(default_factory=list)
-
-    def send(self, message: EmailMessage) -> str:
-        self.sent.append(message)
-        return f"msg-{len(self.sent)}"
 
 
 class Desk(PaymentWorld):
@@ -48,29 +25,11 @@ class Desk(PaymentWorld):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        clock = fixed_clock(NOW)
-        self.outbox = Outbox()
-        stock = InMemoryInventoryRepository()
-        inventory = InventoryService(stock, InMemoryWarehouseRepository(), InMemoryReservationRepository(stock), clock)
-        self.compensation = CompensationService(
-            orders=self.orders,
-            events=self.events,
-            changes=self.changes,
-            inventory=inventory,
-            payments=self.payments,
-            notifications=NotificationService(self.outbox, "orders@shop.example"),
-            emails=CustomerEmails(InMemoryIdempotencyRepository(clock), clock),
-            clock=clock,
-        )
-        self.cancellation = OrderCancellation(
-            orders=self.orders,
-            events=self.events,
-            compensation=self.compensation,
-            publisher=self.publisher,
-            clock=clock,
-        )
-        self.tracking = OrderTracking(orders=self.orders, events=self.events, tokens=TOKENS)
-        self.search = AdminOrderSearch(self.orders, self.events)
+        made = self.bus.dependencies
+        self.compensation = made.build(wiring_services.compensation)
+        self.cancellation = made.build(wiring_services.cancellation)
+        self.tracking = made.build(wiring_services.tracking)
+        self.search = made.build(wiring_services.order_search)
 
     def shopper_reads(self, token: str) -> str:
         """Everything the shopper can read: the order's page, its updates and the emails."""

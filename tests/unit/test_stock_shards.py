@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commerce.admin.shards import MergeStock, SplitStock
 from commerce.admin.stock import WarehouseNotFoundError
-from commerce.admin.stock_adjustments import AdjustStock, StockAdjustments
+from commerce.admin.stock_adjustments import StockAdjustments
 from commerce.allocation import AllocationLine
 from commerce.catalog import Location, StockItem, StockLevel, Warehouse
+from commerce.commands import AdjustStock, MergeStock, SplitStock
 from commerce.errors import ConcurrentUpdateError, OutOfStockError, ProductNotFoundError
 from commerce.money import Money
 from commerce.orders import Order, OrderLine
@@ -29,6 +29,7 @@ from commerce.repositories.memory_reservations import InMemoryReservationReposit
 from commerce.reservations import TRANSACTION_LIMIT
 from commerce.services.inventory import InventoryService
 from commerce.stock_shards import (
+    DEFAULT_HOT_SHARDS,
     ShardCountError,
     StockNotStockedError,
     StockSplitError,
@@ -294,3 +295,7 @@ def test_a_hold_that_would_not_fit_one_transaction_is_spread_over_the_fullest_sh
     lines = spread((AllocationLine("p-mug", "wh-east", 5),), {"p-mug": [level]}, random.Random(0), fewest=True)
 
     assert lines == (AllocationLine("p-mug", "wh-east", 5, "g1s01"),)
+
+
+def test_a_split_asked_without_a_count_uses_the_documented_default() -> None:
+    assert SplitStock("p-mug", "wh-east", "alice").shards == DEFAULT_HOT_SHARDS == 12

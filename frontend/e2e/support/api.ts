@@ -89,3 +89,54 @@ export async function signIn(page: Page, path = '/admin'): Promise<void> {
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** An admin's bearer token, through the public API. */
+export async function adminToken(request: APIRequestContext): Promise<string> {
+  const data = await graphql<{ adminLogin: { token: string | null; errors: unknown[] } }>(
+    request,
+    `mutation ($username: String!, $password: String!) { adminLogin(username: $username, password: $password) { token errors { code message } } }`,
+    ADMIN,
+  );
+  expect(data.adminLogin.errors).toEqual([]);
+  return data.adminLogin.token ?? '';
+}
+
+/** A product's available units per warehouse (only those with some). */
+export async function stockLevels(request: APIRequestContext, token: string, productId: string): Promise<Record<string, number>> {
+  const data = await graphql<{ inventory: { levels: { warehouseId: string; available: number }[] } }>(
+    request,
+    `query ($id: ID!) { inventory(productId: $id) { levels { warehouseId available } } }`,
+    { id: productId },
+    token,
+  );
+  return Object.fromEntries(data.inventory.levels.filter((level) => level.available > 0).map((level) => [level.warehouseId, level.available]));
+}
+
+/** Sets the available units of a product in each warehouse named (adjustStock, as the inventory page does). */
+export async function setStock(request: APIRequestContext, token: string, productId: string, units: Record<string, number>): Promise<void> {
+  const data = await graphql<{ inventory: { levels: { warehouseId: string; version: number }[] } }>(
+    request,
+    `query ($id: ID!) { inventory(productId: $id) { levels { warehouseId version } } }`,
+    { id: productId },
+    token,
+  );
+  for (const [warehouseId, quantity] of Object.entries(units)) {
+    const expectedVersion = data.inventory.levels.find((level) => level.warehouseId === warehouseId)?.version ?? 0;
+    const changed = await graphql<{ adjustStock: { errors: unknown[] } }>(
+      request,
+      `mutation ($input: AdjustStockInput!) { adjustStock(input: $input) { errors { code message } } }`,
+      { input: { productId, warehouseId, expectedVersion, quantity, note: 'e2e', idempotencyKey: crypto.randomUUID() } },
+      token,
+    );
+    expect(changed.adjustStock.errors).toEqual([]);
+  }
+}
+
+export async function paymentStatus(request: APIRequestContext, order: { id: string; accessToken: string }): Promise<string> {
+  const data = await graphql<{ order: { payment: { status: string } } }>(
+    request,
+    `query ($id: ID!, $token: String!) { order(id: $id, accessToken: $token) { payment { status } } }`,
+    { id: order.id, token: order.accessToken },
+  );
+  return data.order.payment.status;
+}

@@ -8,6 +8,7 @@ export const CheckoutOrderQuery = graphql(`
       status
       lines {
         ...OrderLineFields
+        sku
       }
       subtotal {
         ...MoneyFields
@@ -25,6 +26,7 @@ export const CheckoutOrderQuery = graphql(`
         status
         failureReason
       }
+      heldUntil
     }
   }
 `);

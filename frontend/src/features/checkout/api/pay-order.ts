@@ -6,6 +6,11 @@ export const PayOrderMutation = graphql(`
       outcome
       clientSecret
       declineReason
+      shortage {
+        sku
+        requested
+        available
+      }
       errors {
         field
         code
@@ -14,6 +19,7 @@ export const PayOrderMutation = graphql(`
       order {
         id
         status
+        heldUntil
       }
     }
   }

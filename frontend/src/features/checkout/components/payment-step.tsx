@@ -3,12 +3,14 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { useClient, useQuery } from 'urql';
 
+import { HoldNotice } from '@/components/hold-notice';
 import { OrderLinesSummary } from '@/components/order-lines-summary';
 import { Alert } from '@/components/ui/alert';
 import { Button, ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import type { CheckoutOrderQuery as CheckoutOrderResult } from '@/gql/graphql';
+import { laterHold } from '@/lib/hold';
 import { formatMoney } from '@/lib/money';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useCart } from '@/stores/cart';
@@ -18,9 +20,11 @@ import { CheckoutOrderQuery } from '../api/get-checkout-order';
 import { PayOrderMutation } from '../api/pay-order';
 import { useCheckoutSession } from '../lib/checkout-session';
 import { payWithCard } from '../lib/pay';
+import { shortageMessage } from '../lib/shortage';
 import { cardPayments, clearCard, focusCard, useCardElement } from '../lib/use-card-element';
 import { CardField } from './card-field';
 import { CheckoutSteps } from './checkout-steps';
+import { OutOfStock } from './out-of-stock';
 
 type CheckoutOrder = NonNullable<CheckoutOrderResult['order']>;
 
@@ -77,7 +81,9 @@ export function PaymentStep({ orderId, onPaid }: { orderId: string; onPaid: OnPa
   if (order.status !== 'PENDING_PAYMENT' && order.status !== 'PAYMENT_FAILED') {
     return <NotPayable order={order} />;
   }
-  return <PaymentForm order={order} accessToken={accessToken} onPaid={onPaid} />;
+  return (
+    <PaymentForm order={order} accessToken={accessToken} onPaid={onPaid} onAttempted={() => refetch({ requestPolicy: 'network-only' })} />
+  );
 }
 
 function NotPayable({ order }: { order: CheckoutOrder }) {
@@ -96,7 +102,15 @@ function NotPayable({ order }: { order: CheckoutOrder }) {
   );
 }
 
-function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; accessToken: string; onPaid: OnPaid }) {
+type PaymentFormProps = {
+  order: CheckoutOrder;
+  accessToken: string;
+  onPaid: OnPaid;
+  /** A payOrder attempt ended without payment: read the order again (its status, its hold). */
+  onAttempted: () => void;
+};
+
+function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormProps) {
   const client = useClient();
   const navigate = useNavigate();
   const container = useRef<HTMLDivElement>(null);
@@ -108,6 +122,11 @@ function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; acc
       ? { title: 'Your last card was declined.', detail: `${order.payment.failureReason} Try another card.` }
       : null,
   );
+  // Each payOrder takes or renews the hold: its answer's end, or the order's when read again, whichever is later.
+  const [heldFromPayment, setHeldFromPayment] = useState<string | null>(null);
+  const [declined, setDeclined] = useState(order.status === 'PAYMENT_FAILED');
+  const [soldOut, setSoldOut] = useState<string | null>(null);
+  const heldUntil = laterHold(order.heldUntil, heldFromPayment);
   const clearCart = useCart((state) => state.clear);
   const finish = useCheckoutSession((state) => state.finish);
 
@@ -123,6 +142,8 @@ function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; acc
       const result = await payWithCard(cardPayments(stripe, card), async (paymentMethodId) => {
         const response = await client.mutation(PayOrderMutation, { orderId: order.id, accessToken, paymentMethodId }).toPromise();
         if (!response.data) throw response.error ?? new Error('payOrder gave no answer');
+        const heldNow = response.data.payOrder.order?.heldUntil;
+        if (heldNow) setHeldFromPayment((held) => laterHold(held, heldNow));
         return response.data.payOrder;
       });
       switch (result.kind) {
@@ -138,6 +159,8 @@ function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; acc
           return;
         case 'declined':
           setProblem({ title: 'Payment declined', detail: `${result.reason} Try another card.` });
+          setDeclined(true);
+          onAttempted();
           clearCard(card);
           focusCard(card);
           return;
@@ -149,8 +172,14 @@ function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; acc
           toast.error(result.message);
           void navigate(`/orders/${order.id}`);
           return;
+        case 'out-of-stock':
+          // The hold comes before the card: nothing was charged, and this order cannot be paid as it is.
+          setSoldOut(shortageMessage(result.shortage, order.lines, result.message));
+          onAttempted();
+          return;
         case 'retry':
           setProblem({ title: 'The payment did not go through.', detail: `${result.message} You can try again.` });
+          onAttempted();
           return;
       }
     } catch (error) {
@@ -192,11 +221,18 @@ function PaymentForm({ order, accessToken, onPaid }: { order: CheckoutOrder; acc
               </Link>
             </div>
           </section>
-          {problem ? <Alert title={problem.title}>{problem.detail}</Alert> : null}
-          <CardField container={container} element={element} error={element.cardError} />
-          <Button type="submit" size="lg" loading={submitting} loadingText="Processing payment…" disabled={element.state.status !== 'ready'}>
-            Pay {formatMoney(order.total)}
-          </Button>
+          {soldOut ? (
+            <OutOfStock message={soldOut} />
+          ) : (
+            <>
+              {problem ? <Alert title={problem.title}>{problem.detail}</Alert> : null}
+              <HoldNotice heldUntil={heldUntil} afterDecline={declined} />
+              <CardField container={container} element={element} error={element.cardError} />
+              <Button type="submit" size="lg" loading={submitting} loadingText="Processing payment…" disabled={element.state.status !== 'ready'}>
+                Pay {formatMoney(order.total)}
+              </Button>
+            </>
+          )}
           <p className="text-xs text-stone-500">
             Your card is authorized now and charged when your order is packed. Order {order.id}.
           </p>

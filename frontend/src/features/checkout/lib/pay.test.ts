@@ -11,6 +11,7 @@ const payload = (fields: Partial<Payload>): Payload => ({
   outcome: null,
   clientSecret: null,
   declineReason: null,
+  shortage: null,
   errors: [],
   order: null,
   ...fields,
@@ -58,6 +59,17 @@ describe('payWithCard', () => {
     const stripe = card({ handleNextAction: () => Promise.resolve(failed) });
     expect(await payWithCard(stripe, pay)).toEqual({ kind: 'declined', reason: 'The card’s 3-D Secure authentication did not succeed.' });
     expect(pay).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops at OUT_OF_STOCK with what is short, before any 3-D Secure', async () => {
+    const shortage = { sku: 'HAT-SN-05', requested: 2, available: 1 };
+    const pay = vi.fn(() =>
+      Promise.resolve(payload({ shortage, errors: [{ field: null, code: 'OUT_OF_STOCK', message: 'Only 1 of HAT-SN-05 left.' }] })),
+    );
+    const stripe = card();
+    expect(await payWithCard(stripe, pay)).toEqual({ kind: 'out-of-stock', message: 'Only 1 of HAT-SN-05 left.', shortage });
+    expect(pay).toHaveBeenCalledTimes(1);
+    expect(stripe.handleNextAction).not.toHaveBeenCalled();
   });
 
   it('maps the API errors', async () => {

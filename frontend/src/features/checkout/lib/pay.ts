@@ -1,6 +1,8 @@
 import type { PayOrderMutation } from '@/gql/graphql';
 
 type Payload = PayOrderMutation['payOrder'];
+/** What could not be held: the line's SKU, the units ordered and those left for sale. */
+export type Shortage = NonNullable<Payload['shortage']>;
 
 /** The parts of Stripe.js the payment needs, so tests can hand in a fake. */
 export type CardPayments = {
@@ -18,6 +20,8 @@ export type PaymentResult =
   | { kind: 'declined'; reason: string }
   /** The card details are incomplete or wrong: fix them and try again. */
   | { kind: 'card-error'; message: string }
+  /** The items could not be held (sold out meanwhile): the card was not touched. */
+  | { kind: 'out-of-stock'; message: string; shortage: Shortage | null }
   /** The order takes no payment (expired, cancelled, unknown). */
   | { kind: 'not-payable'; message: string }
   /** Nothing was decided (network, Stripe unavailable): the same card may be tried again. */
@@ -25,10 +29,12 @@ export type PaymentResult =
 
 const DECLINED_AUTHENTICATION = 'The card’s 3-D Secure authentication did not succeed.';
 
-function fromErrors(errors: Payload['errors']): PaymentResult | null {
+function fromErrors({ errors, shortage }: Payload): PaymentResult | null {
   const error = errors[0];
   if (!error) return null;
   switch (error.code) {
+    case 'OUT_OF_STOCK':
+      return { kind: 'out-of-stock', message: error.message, shortage: shortage ?? null };
     case 'PAYMENT_DECLINED':
       return { kind: 'declined', reason: error.message };
     case 'INVALID_PAYMENT_METHOD':
@@ -52,7 +58,7 @@ export async function payWithCard(card: CardPayments, payOrder: PayOrder): Promi
   if ('error' in created) return { kind: 'card-error', message: created.error };
 
   let payload = await payOrder(created.paymentMethodId);
-  const refused = fromErrors(payload.errors);
+  const refused = fromErrors(payload);
   if (refused) return refused;
 
   if (payload.outcome === 'REQUIRES_ACTION') {
@@ -61,7 +67,7 @@ export async function payWithCard(card: CardPayments, payOrder: PayOrder): Promi
     // Stripe.js's message here is technical ("The provided PaymentMethod has failed authentication.").
     if (confirmation.error) return { kind: 'declined', reason: DECLINED_AUTHENTICATION };
     payload = await payOrder(null);
-    const refusedAfter = fromErrors(payload.errors);
+    const refusedAfter = fromErrors(payload);
     if (refusedAfter) return refusedAfter;
     if (payload.outcome === 'REQUIRES_ACTION') return { kind: 'declined', reason: DECLINED_AUTHENTICATION };
   }

@@ -7,6 +7,7 @@ export const OrderUpdatesQuery = graphql(`
       terminal
       cursor
       failureReason
+      heldUntil
       payment {
         ...PaymentFields
       }

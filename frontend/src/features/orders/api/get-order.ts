@@ -8,6 +8,7 @@ export const OrderDetailQuery = graphql(`
       status
       createdAt
       failureReason
+      heldUntil
       lines {
         ...OrderLineFields
         sku

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 
+import { HoldNotice } from '@/components/hold-notice';
 import { OrderLinesSummary } from '@/components/order-lines-summary';
 import { OrderStatusBadge } from '@/components/order-status-badge';
 import { Alert } from '@/components/ui/alert';
@@ -17,6 +18,8 @@ import { ProgressTracker } from './progress-tracker';
 import { ShipmentList } from './shipment-list';
 
 const PROBLEM_STATUSES = new Set(['PAYMENT_FAILED', 'COMPENSATING', 'FAILED', 'CANCELLED', 'EXPIRED']);
+/** The order still waits for a payment: its items may be held for it. */
+const AWAITING_PAYMENT = new Set(['PENDING_PAYMENT', 'PAYMENT_FAILED']);
 
 type OrderTrackingProps = {
   orderId: string;
@@ -105,6 +108,8 @@ export function OrderTracking({ orderId, accessToken, fastUntil = null, justPaid
           ) : null}
         </section>
       )}
+
+      {AWAITING_PAYMENT.has(order.status) ? <HoldNotice heldUntil={order.heldUntil} afterDecline={order.status === 'PAYMENT_FAILED'} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="flex flex-col gap-6">

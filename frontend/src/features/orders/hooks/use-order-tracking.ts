@@ -33,6 +33,7 @@ function merge(order: TrackedOrder, update: Update): TrackedOrder {
     ...order,
     status: update.status,
     failureReason: update.failureReason,
+    heldUntil: update.heldUntil,
     payment: update.payment,
     shipments: update.shipments,
     timeline: [...order.timeline, ...update.events.filter((event) => !known.has(event.id))],

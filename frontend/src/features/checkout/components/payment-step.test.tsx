@@ -1,0 +1,122 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+import type { OrderStatus } from '@/gql/graphql';
+import { mockGraphql } from '@/testing/graphql-mock';
+import { renderWithProviders } from '@/testing/render';
+import { useOrderAccess } from '@/stores/order-access';
+
+import { PaymentStep } from './payment-step';
+
+// A Stripe.js whose card Element is a plain div: the page's own logic runs, no script is loaded.
+const stripe = vi.hoisted(() => ({
+  createPaymentMethod: vi.fn(),
+  handleNextAction: vi.fn(),
+}));
+vi.mock('@/lib/stripe', () => ({
+  getStripe: () =>
+    Promise.resolve({
+      ...stripe,
+      elements: () => ({ create: () => ({ mount: vi.fn(), on: vi.fn(), destroy: vi.fn(), clear: vi.fn(), focus: vi.fn() }) }),
+    }),
+}));
+
+const clock = { now: () => Date.parse('2026-12-05T14:22:00Z'), timeZone: 'UTC' };
+const HELD_UNTIL = '2026-12-05T14:32:00+00:00';
+const money = (amount: number) => ({ amount, currency: 'USD' });
+
+const order = (status: OrderStatus, heldUntil: string | null) => ({
+  id: 'ord_1',
+  email: 'ada@example.com',
+  status,
+  lines: [{ productId: 'p-sun-hat', sku: 'HAT-SN-05', name: 'Wide-brim sun hat', quantity: 1, unitPrice: money(3200), total: money(3200) }],
+  subtotal: money(3200),
+  shipping: money(599),
+  total: money(3799),
+  shippingAddress: { name: 'Ada', line1: '1 Way', line2: '', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' },
+  payment: { status: status === 'PAYMENT_FAILED' ? 'FAILED' : 'NONE', failureReason: status === 'PAYMENT_FAILED' ? 'Your card was declined.' : null },
+  heldUntil,
+});
+
+const payload = (fields: Record<string, unknown>) => ({ outcome: null, clientSecret: null, declineReason: null, shortage: null, errors: [], order: null, ...fields });
+
+function renderPayment() {
+  useOrderAccess.getState().remember({ orderId: 'ord_1', accessToken: 'tok', email: 'ada@example.com', total: money(3799), placedAt: '2026-12-05T14:20:00Z' });
+  renderWithProviders(<PaymentStep orderId="ord_1" onPaid={vi.fn()} />, { clock });
+}
+
+const holdStatus = async () => within(await screen.findByTestId('hold-notice')).getByRole('status');
+const payButton = () => screen.findByRole('button', { name: 'Pay $37.99' });
+
+describe('PaymentStep and the hold on the order’s items', () => {
+  beforeEach(() => {
+    stripe.createPaymentMethod.mockResolvedValue({ paymentMethod: { id: 'pm_1' } });
+  });
+
+  it('shows the hold as soon as the order has one, with what happens when it lapses', async () => {
+    mockGraphql({ CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', HELD_UNTIL) }) });
+    renderPayment();
+    await payButton();
+    expect(await holdStatus()).toHaveTextContent('Your items are held for you until 14:32 (about 10 minutes left).');
+    expect(screen.getByText('If the time runs out, we’ll try to hold them again when you pay — if they’re still in stock.')).toBeVisible();
+  });
+
+  it('says nothing of a hold before the first payment attempt', async () => {
+    mockGraphql({ CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }) });
+    renderPayment();
+    await payButton();
+    expect(screen.queryByTestId('hold-notice')).toBeNull();
+  });
+
+  it('after a declined card, the items stay held and another card is asked for', async () => {
+    const answers = [order('PENDING_PAYMENT', null), order('PAYMENT_FAILED', HELD_UNTIL)];
+    const api = mockGraphql({
+      CheckoutOrder: () => ({ order: answers.length > 1 ? answers.shift() : answers[0] }),
+      PayOrder: () => ({
+        payOrder: payload({ errors: [{ field: 'paymentMethodId', code: 'PAYMENT_DECLINED', message: 'Your card was declined.' }] }),
+      }),
+    });
+    renderPayment();
+    await userEvent.click(await payButton());
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your card was declined. Try another card.');
+    expect(await holdStatus()).toHaveTextContent('Your items stay held until 14:32 (about 10 minutes left) — try another card.');
+    expect(await payButton()).toBeEnabled();
+    expect(api.calls('PayOrder')).toEqual([{ orderId: 'ord_1', accessToken: 'tok', paymentMethodId: 'pm_1' }]);
+  });
+
+  it('takes the hold’s end from the payment’s answer', async () => {
+    mockGraphql({
+      CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }),
+      PayOrder: () => ({ payOrder: payload({ outcome: 'DECLINED', declineReason: 'Insufficient funds.', order: { id: 'ord_1', status: 'PAYMENT_FAILED', heldUntil: HELD_UNTIL } }) }),
+    });
+    renderPayment();
+    await userEvent.click(await payButton());
+    expect(await holdStatus()).toHaveTextContent('Your items stay held until 14:32');
+  });
+
+  it('OUT_OF_STOCK names the item, leads back to the cart, and leaves no card form to submit', async () => {
+    const api = mockGraphql({
+      CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }),
+      PayOrder: () => ({
+        payOrder: payload({
+          shortage: { sku: 'HAT-SN-05', requested: 1, available: 0 },
+          errors: [{ field: 'lines', code: 'OUT_OF_STOCK', message: 'only 0 of HAT-SN-05 left, 1 wanted; your card was not charged' }],
+        }),
+      }),
+    });
+    renderPayment();
+    await userEvent.click(await payButton());
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('We couldn’t hold your items');
+    expect(alert).toHaveTextContent('“Wide-brim sun hat” is sold out.');
+    expect(alert).toHaveTextContent('Your card was not charged.');
+    expect(screen.getByRole('link', { name: 'Back to cart' })).toHaveAttribute('href', '/cart');
+    expect(screen.queryByRole('button', { name: /^Pay / })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Card details' })).toBeNull();
+    expect(screen.queryByTestId('hold-notice')).toBeNull();
+    expect(api.calls('PayOrder')).toHaveLength(1);
+  });
+});
