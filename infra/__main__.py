@@ -80,6 +80,7 @@ functions = Functions(
             email_from=config.email_from,
             stripe_publishable_key=stripe.publishable_key,
             unpaid_order_minutes=config.unpaid_order_minutes,
+            hold_minutes=config.hold_minutes,
         ),
         table_names=data.names,
         table_arns=data.arns,

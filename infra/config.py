@@ -14,6 +14,8 @@ from typing import Any
 
 import pulumi
 
+from commerce.reservations import HOLD_LIMIT
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # The retention periods CloudWatch Logs accepts (PutRetentionPolicy).
@@ -48,6 +50,7 @@ class StackConfig:
     log_retention_days: int = 30
     secret_recovery_days: int = 7
     unpaid_order_minutes: int = 30
+    hold_minutes: int = 10
     cors_origins: tuple[str, ...] = ()
     api: ApiLimits = field(default_factory=ApiLimits)
     web_dist: Path = ROOT / "frontend" / "dist"
@@ -60,6 +63,12 @@ class StackConfig:
         if not 0 <= self.secret_recovery_days <= 30 or 0 < self.secret_recovery_days < 7:
             raise ValueError("secretRecoveryDays must be 0 (delete at once) or 7 to 30")
         _ = self.email_domain
+        if not 0 < self.hold_minutes <= HOLD_LIMIT.total_seconds() // 60 < self.unpaid_order_minutes:
+            # Renewals stop at HOLD_LIMIT, and a hold must lapse before its unpaid order expires.
+            raise ValueError(
+                f"holdMinutes must be between 1 and {HOLD_LIMIT.total_seconds() // 60:.0f}, "
+                "and unpaidOrderMinutes longer than that"
+            )
         for recipient in self.ses_sandbox_recipients:
             if not isinstance(recipient, str) or _EMAIL.match(recipient) is None:
                 raise ValueError(f"sesSandboxRecipients: {recipient!r} is not an email address")
@@ -87,6 +96,7 @@ class StackConfig:
             log_retention_days=config.get_int("logRetentionDays") or 30,
             secret_recovery_days=_get_int(config, "secretRecoveryDays", default=7),
             unpaid_order_minutes=config.get_int("unpaidOrderMinutes") or 30,
+            hold_minutes=_get_int(config, "holdMinutes", default=10),
             cors_origins=tuple(config.get_object("corsOrigins") or ()),
             api=ApiLimits(
                 rate=config.get_float("apiThrottleRate") or ApiLimits.rate,

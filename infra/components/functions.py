@@ -32,6 +32,7 @@ class RuntimeSettings:
     email_from: str
     stripe_publishable_key: str
     unpaid_order_minutes: int = 30
+    hold_minutes: int = 10  # how long payOrder holds an order's stock (commerce/settings.py checks 1-25)
     app_env: str = "production"  # GraphiQL and GraphQL over GET are off outside development
 
 
@@ -175,6 +176,7 @@ def function_environment(function: Function, args: FunctionsArgs) -> dict[str, p
         "APP_ENV": settings.app_env,
         "EVENT_BUS_NAME": args.bus_name,
         "UNPAID_ORDER_MINUTES": str(settings.unpaid_order_minutes),
+        "HOLD_MINUTES": str(settings.hold_minutes),
         "POWERTOOLS_SERVICE_NAME": function.name,
     }
     for table in args.deployment.tables:

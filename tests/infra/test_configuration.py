@@ -139,6 +139,9 @@ def test_the_example_stack_file_documents_exactly_the_settings_the_program_reads
         ("logRetentionDays", "10", "logRetentionDays must be one of"),
         ("secretRecoveryDays", "3", "secretRecoveryDays must be 0"),
         ("emailFrom", "orders", "emailFrom 'orders' is not an email address"),
+        ("holdMinutes", "0", "holdMinutes must be between 1 and 25"),
+        ("holdMinutes", "26", "holdMinutes must be between 1 and 25"),
+        ("unpaidOrderMinutes", "20", "unpaidOrderMinutes longer than that"),
     ],
 )
 def test_settings_aws_would_refuse_are_refused_at_preview(

@@ -190,6 +190,8 @@ def test_a_function_is_told_every_table_and_only_the_secrets_it_may_read(program
     assert {key: environment[key] for key in (STRIPE, APP_KEYS, ADMIN_USERS, EDGE) if key in environment} == readable
     assert environment["APP_ENV"] == "production"
     assert environment["EVENT_BUS_NAME"] == program.outputs["busName"]
+    # The stack's time rule reaches every function as the code reads it (commerce/settings.py).
+    assert (environment["HOLD_MINUTES"], environment["UNPAID_ORDER_MINUTES"]) == ("10", "30")
     assert ("EMAIL_FROM" in environment) == function.sends_email
     assert ("STRIPE_PUBLISHABLE_KEY" in environment) == function.uses_stripe
 
