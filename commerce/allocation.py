@@ -27,6 +27,8 @@ class AllocationLine:
     product_id: str
     warehouse_id: str
     quantity: int
+    # The shard item the units come from when the level is split (commerce/stock_shards.py); "" the base item.
+    shard: str = ""
 
 
 def allocate(

@@ -47,12 +47,26 @@ class Warehouse:
 
 
 @dataclass(frozen=True, slots=True)
+class StockItem:
+    """One stored item of a level split for a hot sale: the base item (shard "") or a shard (commerce/stock_shards)."""
+
+    shard: str
+    available: int
+    reserved: int = 0
+    shipped: int = 0
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class StockLevel:
     """Stock of one product in one warehouse.
 
     `available` is kept as its own attribute (not derived from a total) because DynamoDB condition
     expressions allow no arithmetic: `available >= :quantity` is the only safe reservation guard.
     The invariant `available + reserved + shipped` changes only through stock adjustments.
+
+    A level split over shards (commerce/stock_shards.py) is read as the sums over its items: `items` lists them
+    (the base item first), `shards` counts the shard items and `version` is the base item's.
     """
 
     product_id: str
@@ -61,6 +75,9 @@ class StockLevel:
     reserved: int = 0
     shipped: int = 0
     version: int = 0
+    shards: int = 0  # shard items the stock is split over; 0: the one item holds it all
+    split: int = 0  # how many times it was ever split: names the current shards' items
+    items: tuple[StockItem, ...] = ()  # when split: the base item, then the shards, whose units the counts sum
 
     @property
     def on_hand(self) -> int:
@@ -68,6 +85,13 @@ class StockLevel:
 
     def is_low(self, threshold: int) -> bool:
         return self.available <= threshold
+
+    @property
+    def items_in_stock(self) -> int:
+        """Stored items with units available: how many a hold may have to take from, at most."""
+        if not self.shards:
+            return 1 if self.available > 0 else 0
+        return sum(1 for item in self.items if item.available > 0)
 
 
 @dataclass(frozen=True, slots=True)

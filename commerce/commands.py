@@ -119,6 +119,25 @@ class AdjustStock(Command["tuple[StockLevel, StockAdjustment]"]):
 
 
 @dataclass(frozen=True, slots=True)
+class SplitStock(Command["StockLevel"]):
+    """Split a product's stock in a warehouse over `shards` items for a hot sale (commerce/admin/shards.py)."""
+
+    product_id: str
+    warehouse_id: str
+    by: str
+    shards: int = 12  # commerce.stock_shards.DEFAULT_HOT_SHARDS
+
+
+@dataclass(frozen=True, slots=True)
+class MergeStock(Command["StockLevel"]):
+    """Fold a split stock's shards back into its one item."""
+
+    product_id: str
+    warehouse_id: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
 class CreateProduct(Command["Product"]):
     changes: ProductChanges
 

@@ -20,6 +20,7 @@ from commerce.commands import (
     ExpireUnpaidOrders,
     LogIn,
     MarkFulfilled,
+    MergeStock,
     NotifyCustomer,
     PayOrder,
     PlaceOrder,
@@ -27,6 +28,7 @@ from commerce.commands import (
     RedriveStuckOrders,
     ReserveInventory,
     SetProductActive,
+    SplitStock,
     UpdateProduct,
 )
 from commerce.events import (
@@ -170,6 +172,14 @@ def adjust_stock(command: AdjustStock, stock_adjustments: StockAdjustments) -> t
     return stock_adjustments.adjust(command)
 
 
+def split_stock(command: SplitStock, stock_adjustments: StockAdjustments) -> StockLevel:
+    return stock_adjustments.split(command)
+
+
+def merge_stock(command: MergeStock, stock_adjustments: StockAdjustments) -> StockLevel:
+    return stock_adjustments.merge(command)
+
+
 def create_product(command: CreateProduct, product_admin: ProductAdmin) -> Product:
     return product_admin.create(command.changes)
 
@@ -201,6 +211,8 @@ HANDLERS = HandlerTable(
         CancelOrder: cancel_order,
         LogIn: log_in,
         AdjustStock: adjust_stock,
+        SplitStock: split_stock,
+        MergeStock: merge_stock,
         CreateProduct: create_product,
         UpdateProduct: update_product,
         SetProductActive: set_product_active,
@@ -222,6 +234,8 @@ API_HANDLERS = HANDLERS.only(
     CancelOrder,
     LogIn,
     AdjustStock,
+    SplitStock,
+    MergeStock,
     CreateProduct,
     UpdateProduct,
     SetProductActive,

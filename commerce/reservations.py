@@ -32,7 +32,8 @@ HOLD_LIMIT = timedelta(minutes=25)
 
 
 def reservation_actions(lines: Sequence[AllocationLine]) -> int:
-    """The actions of the transaction that reserves `lines`: one per stock item, one for the reservation record."""
+    """The actions of the transaction that reserves `lines`: one per stock item (each shard of a split level is an
+    item of its own, commerce/stock_shards.py), one for the reservation record."""
     return len(lines) + 1
 
 
@@ -160,9 +161,9 @@ def _require_writable(reservation: Reservation, state: ReservationState) -> None
             f"order {reservation.order_id} needs {len(reservation.lines)} warehouse lines; one DynamoDB transaction "
             f"holds at most {MAX_LINES} (plus the reservation record), so it cannot be reserved all or nothing"
         )
-    items = [(line.product_id, line.warehouse_id) for line in reservation.lines]
+    items = [(line.product_id, line.warehouse_id, line.shard) for line in reservation.lines]
     if len(set(items)) != len(items):
-        # DynamoDB rejects a transaction that touches one item twice; allocate() never produces this.
-        raise ValueError(f"reservation of order {reservation.order_id} names a product and warehouse twice")
+        # DynamoDB rejects a transaction that touches one item twice; allocate() and spread() never produce this.
+        raise ValueError(f"reservation of order {reservation.order_id} names a stock item twice")
     if any(line.quantity <= 0 for line in reservation.lines):
         raise ValueError(f"reservation of order {reservation.order_id} has a line without units")

@@ -38,6 +38,8 @@ class IssueCode(StrEnum):
     NEGATIVE_STOCK = "NEGATIVE_STOCK"
     WAREHOUSE_NOT_FOUND = "WAREHOUSE_NOT_FOUND"
     WAREHOUSE_EXISTS = "WAREHOUSE_EXISTS"
+    STOCK_SPLIT = "STOCK_SPLIT"  # split over shards for a hot sale: merge it first
+    NOT_STOCKED = "NOT_STOCKED"
 
 
 @dataclass(frozen=True, slots=True)

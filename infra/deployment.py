@@ -282,7 +282,8 @@ FUNCTIONS = (
             {
                 "products": uses("GetItem", "BatchGetItem", "PutItem", indexes=("catalog",)),
                 "warehouses": uses("Query", "PutItem"),
-                "inventory": uses("Query", "BatchGetItem", "PutItem", "UpdateItem"),
+                # splitStock puts shard items, mergeStock deletes them (commerce/admin/shards.py)
+                "inventory": uses("Query", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "orders": uses("BatchGetItem", indexes=("by_customer", "by_status")),
                 "idempotency": uses("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "stock_adjustments": uses("Query", "PutItem"),

@@ -78,3 +78,15 @@ class StockLedger(ABC):
     @abstractmethod
     def apply_threshold(self, product_id: str, threshold: int) -> None:
         """Re-derive the low-stock position of the product's items after its threshold changed."""
+
+    @abstractmethod
+    def split(self, level: StockLevel, shards: int) -> None:
+        """Move the available units of the unsplit `level` onto `shards` new shard items (of split `level.split + 1`,
+        commerce/stock_shards.py), all or nothing, if its item is still at `level.version`; reserved and shipped units
+        stay on the base item. Raises ConcurrentUpdateError, having written nothing, otherwise."""
+
+    @abstractmethod
+    def merge(self, level: StockLevel) -> None:
+        """Fold every shard's available, reserved and shipped units into the base item and delete the shards, all or
+        nothing, if the base item and every shard are still at the versions in `level.items`. Raises
+        ConcurrentUpdateError, having written nothing, otherwise."""

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, replace
 
 from commerce.admin.rejection import RequestRejectedError
+from commerce.admin.shards import StockSharding
 from commerce.admin.stock import (
     NegativeStockError,
     StockAdjustment,
@@ -16,9 +17,10 @@ from commerce.admin.stock import (
 )
 from commerce.catalog import Product, StockLevel
 from commerce.clock import Clock, to_iso
-from commerce.commands import AdjustStock
+from commerce.commands import AdjustStock, MergeStock, SplitStock
 from commerce.errors import ConcurrentUpdateError, ProductNotFoundError
 from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
+from commerce.stock_shards import StockSplitError
 from commerce.validation import IssueCode, ValidationIssue
 
 MAX_UNITS = 1_000_000
@@ -67,6 +69,15 @@ class StockAdjustments:
         self.inventory = inventory
         self.ledger = ledger
         self.clock = clock
+        self.sharding = StockSharding(products=products, warehouses=warehouses, inventory=inventory, ledger=ledger)
+
+    def split(self, command: SplitStock) -> StockLevel:
+        """Split the stock over shard items for a hot sale (commerce/admin/shards.py)."""
+        return self.sharding.split(command)
+
+    def merge(self, command: MergeStock) -> StockLevel:
+        """Merge split stock back into its one item (commerce/admin/shards.py)."""
+        return self.sharding.merge(command)
 
     def levels(self, product_id: str) -> list[StockLevel]:
         """One level per warehouse, in warehouse order; version 0 and no units where the product has no item."""
@@ -79,7 +90,8 @@ class StockAdjustments:
     def adjust(self, command: AdjustStock) -> tuple[StockLevel, StockAdjustment]:
         """The item after the change and the change's record.
 
-        Raises RequestRejectedError, ProductNotFoundError, WarehouseNotFoundError, NegativeStockError, and
+        Raises RequestRejectedError, ProductNotFoundError, WarehouseNotFoundError, NegativeStockError,
+        StockSplitError for stock split over shards (merge it first: commerce/admin/shards.py), and
         StockVersionConflictError (nothing written) when the item is no longer at `expected_version`.
         """
         issues = check_adjustment(command)
@@ -94,6 +106,8 @@ class StockAdjustments:
         before, exists = self._current(command.product_id, command.warehouse_id)
         if before.version != command.expected_version:
             return self._applied_before(command, request, before)
+        if before.shards:
+            raise StockSplitError(command.product_id, command.warehouse_id, before.shards)
         after = command.quantity if command.quantity is not None else before.available + (command.delta or 0)
         if after < 0:
             raise NegativeStockError(before.available, after - before.available)
@@ -133,10 +147,13 @@ class StockAdjustments:
         """Items at or below their product's threshold in every warehouse, for products still sold."""
         levels = self.ledger.low_stock()
         products = self.products.get_many(level.product_id for level in levels)
+        # The ledger's levels are low by their items' headroom; a split level is judged here, by its sum.
         found = [
             LowStockItem(products[level.product_id], level)
             for level in levels
-            if level.product_id in products and products[level.product_id].active
+            if level.product_id in products
+            and products[level.product_id].active
+            and (not level.shards or level.is_low(products[level.product_id].low_stock_threshold))
         ]
         return sorted(found, key=lambda item: (item.level.available, item.product.sku, item.level.warehouse_id))
 

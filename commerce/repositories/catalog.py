@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from botocore.exceptions import ClientError
 
 from commerce.admin.warehouses import DuplicateWarehouseError
-from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
+from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockItem, StockLevel, Warehouse
 from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import Page
 from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
 from commerce.repositories import items
 from commerce.repositories.dynamo import BATCH_GET_MAX_KEYS, DynamoTable, is_condition_failure, to_wire
+from commerce.stock_shards import item_key, shard_ids, summed
 
 
 class DynamoProductRepository(ProductRepository):
@@ -120,10 +121,39 @@ class DynamoInventoryRepository(InventoryRepository):
         self.table.put(items.stock_to_item(level, low_stock_threshold))
 
     def levels(self, product_id: str) -> list[StockLevel]:
+        # Shard items have partition keys of their own (commerce/stock_shards.py), so this Query reads base items only.
         found = self.table.query_all(
             key_condition="product_id = :product_id", values={":product_id": product_id}, consistent=True
         )
-        return [items.stock_from_item(item) for item in found]
+        return self.with_shards([items.stock_from_item(item) for item in found])
+
+    def with_shards(self, bases: list[StockLevel]) -> list[StockLevel]:
+        """The levels with their shards added in: one more strongly consistent BatchGetItem when any is split."""
+        keys = [
+            {"product_id": item_key(base.product_id, shard), "warehouse_id": base.warehouse_id}
+            for base in bases
+            for shard in shard_ids(base.split, base.shards)
+        ]
+        if not keys:
+            return bases
+        shards: dict[tuple[str, str], StockItem] = {}
+        for item in self.table.batch_get(keys, consistent=True):
+            level = items.stock_from_item(item)
+            shard = level.product_id.rpartition("#")[2]
+            shards[(level.product_id, level.warehouse_id)] = StockItem(
+                shard, level.available, level.reserved, level.shipped, level.version
+            )
+        return [
+            summed(
+                base,
+                [
+                    shards[key]
+                    for shard in shard_ids(base.split, base.shards)
+                    if (key := (item_key(base.product_id, shard), base.warehouse_id)) in shards
+                ],
+            )
+            for base in bases
+        ]
 
     def levels_for_many(self, product_ids: Iterable[str]) -> dict[str, list[StockLevel]]:
         wanted = list(dict.fromkeys(product_ids))
@@ -136,8 +166,7 @@ class DynamoInventoryRepository(InventoryRepository):
             return super().levels_for_many(wanted)
         keys = [{"product_id": product, "warehouse_id": warehouse} for product in wanted for warehouse in warehouse_ids]
         found: dict[str, list[StockLevel]] = {product: [] for product in wanted}
-        for level in sorted(
-            map(items.stock_from_item, self.table.batch_get(keys, consistent=True)), key=lambda lv: lv.warehouse_id
-        ):
+        bases = map(items.stock_from_item, self.table.batch_get(keys, consistent=True))
+        for level in self.with_shards(sorted(bases, key=lambda lv: lv.warehouse_id)):
             found[level.product_id].append(level)
         return found

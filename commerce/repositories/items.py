@@ -83,6 +83,9 @@ def stock_to_item(level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOC
         # without the product at hand. A plain attribute, in no index: every change of `available` changes it by
         # the same amount in the same write, at no extra unit (DynamoStockLedger.low_stock says why no index).
         "headroom": level.available - low_stock_threshold,
+        # A level split over shard items lists them here (commerce/stock_shards.py); unsplit items have neither.
+        **({"shards": level.shards} if level.shards else {}),
+        **({"split": level.split} if level.split else {}),
     }
 
 
@@ -94,6 +97,8 @@ def stock_from_item(item: Item) -> StockLevel:
         reserved=int(item["reserved"]),
         shipped=int(item["shipped"]),
         version=int(item["version"]),
+        shards=int(item.get("shards", 0)),
+        split=int(item.get("split", 0)),
     )
 
 

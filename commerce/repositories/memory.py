@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable
 
 from commerce.admin.warehouses import DuplicateWarehouseError
-from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockLevel, Warehouse
+from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockItem, StockLevel, Warehouse
 from commerce.clock import Clock
 from commerce.errors import ConcurrentUpdateError
 from commerce.idempotency import DuplicateRequestError, IdempotencyRecord
@@ -22,6 +22,7 @@ from commerce.ports import (
     ProductRepository,
     WarehouseRepository,
 )
+from commerce.stock_shards import item_key, shard_ids, summed
 from commerce.timeline import OrderEvent
 
 
@@ -105,16 +106,32 @@ class InMemoryWarehouseRepository(WarehouseRepository):
 
 
 class InMemoryInventoryRepository(InventoryRepository):
+    """Items keyed as in DynamoDB: (product id, warehouse id), a shard's product id being `item_key`'s."""
+
     def __init__(self) -> None:
         self.stock: dict[tuple[str, str], StockLevel] = {}
         self.thresholds: dict[str, int] = {}  # what the DynamoDB items carry as headroom, per product
+        # DynamoDB's transactions: every in-memory store that writes stock checks and writes under this one lock.
+        self.lock = threading.RLock()
 
     def put(self, level: StockLevel, low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD) -> None:
         self.stock[(level.product_id, level.warehouse_id)] = level
         self.thresholds[level.product_id] = low_stock_threshold
 
     def levels(self, product_id: str) -> list[StockLevel]:
-        return sorted((lv for (pid, _), lv in self.stock.items() if pid == product_id), key=lambda lv: lv.warehouse_id)
+        with self.lock:
+            bases = sorted(
+                (lv for (pid, _), lv in self.stock.items() if pid == product_id), key=lambda lv: lv.warehouse_id
+            )
+            return [summed(base, self._shards(base)) for base in bases]
+
+    def _shards(self, base: StockLevel) -> list[StockItem]:
+        found = []
+        for shard in shard_ids(base.split, base.shards):
+            item = self.stock.get((item_key(base.product_id, shard), base.warehouse_id))
+            if item is not None:
+                found.append(StockItem(shard, item.available, item.reserved, item.shipped, item.version))
+        return found
 
 
 class InMemoryOrderEventRepository(OrderEventRepository):

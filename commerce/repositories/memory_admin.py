@@ -14,6 +14,7 @@ from commerce.catalog import DEFAULT_LOW_STOCK_THRESHOLD, StockLevel
 from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import Page
 from commerce.repositories.memory import InMemoryInventoryRepository, _page
+from commerce.stock_shards import item_key, shard_ids, split_units
 
 
 class InMemoryAnalyticsRepository(AnalyticsRepository):
@@ -35,7 +36,7 @@ class InMemoryStockLedger(StockLedger):
     def __init__(self, inventory: InMemoryInventoryRepository) -> None:
         self.inventory = inventory
         self.adjustments: list[StockAdjustment] = []
-        self._lock = threading.Lock()
+        self._lock = inventory.lock  # one transaction at a time with the reservations' changes of the same stock
 
     def record(
         self, before: StockLevel, adjustment: StockAdjustment, low_stock_threshold: int, *, exists: bool
@@ -58,14 +59,76 @@ class InMemoryStockLedger(StockLedger):
 
     def low_stock(self) -> list[StockLevel]:
         thresholds = self.inventory.thresholds
-        return [
-            level
-            for _, level in sorted(self.inventory.stock.items())
-            if level.is_low(thresholds.get(level.product_id, DEFAULT_LOW_STOCK_THRESHOLD))
-        ]
+        with self._lock:
+            stock = self.inventory.stock
+            shards = {
+                (item_key(base.product_id, shard), base.warehouse_id)
+                for base in stock.values()
+                for shard in shard_ids(base.split, base.shards)
+            }
+            products = sorted(
+                {product_id for product_id, warehouse_id in stock if (product_id, warehouse_id) not in shards}
+            )
+            return [
+                level
+                for product_id in products
+                for level in self.inventory.levels(product_id)
+                if level.is_low(thresholds.get(level.product_id, DEFAULT_LOW_STOCK_THRESHOLD))
+            ]
 
     def apply_threshold(self, product_id: str, threshold: int) -> None:
         self.inventory.thresholds[product_id] = threshold
+
+    def split(self, level: StockLevel, shards: int) -> None:
+        key = (level.product_id, level.warehouse_id)
+        with self._lock:
+            stored = self.inventory.stock.get(key)
+            if stored is None or stored.version != level.version or stored.shards:
+                raise ConcurrentUpdateError("stock", f"{key[0]}/{key[1]}")
+            split = stored.split + 1
+            for shard, units in zip(shard_ids(split, shards), split_units(stored.available, shards), strict=True):
+                self.inventory.stock[(item_key(level.product_id, shard), level.warehouse_id)] = StockLevel(
+                    item_key(level.product_id, shard), level.warehouse_id, available=units
+                )
+            self.inventory.stock[key] = replace(
+                stored, available=0, version=stored.version + 1, shards=shards, split=split
+            )
+
+    def merge(self, level: StockLevel) -> None:
+        key = (level.product_id, level.warehouse_id)
+        with self._lock:
+            stored = self.inventory.stock.get(key)
+            if (
+                stored is None
+                or stored.version != level.version
+                or (stored.shards, stored.split)
+                != (
+                    level.shards,
+                    level.split,
+                )
+            ):
+                raise ConcurrentUpdateError("stock", f"{key[0]}/{key[1]}")
+            shards = [item for item in level.items if item.shard]
+            found = {
+                item.shard: self.inventory.stock.get((item_key(level.product_id, item.shard), level.warehouse_id))
+                for item in shards
+            }
+            if any(
+                stored_shard is None or stored_shard.version != item.version
+                for item, stored_shard in zip(shards, found.values(), strict=True)
+            ):
+                raise ConcurrentUpdateError("stock", f"{key[0]}/{key[1]}")
+            folded = [shard for shard in found.values() if shard is not None]
+            for item in shards:
+                del self.inventory.stock[(item_key(level.product_id, item.shard), level.warehouse_id)]
+            self.inventory.stock[key] = replace(
+                stored,
+                available=stored.available + sum(shard.available for shard in folded),
+                reserved=stored.reserved + sum(shard.reserved for shard in folded),
+                shipped=stored.shipped + sum(shard.shipped for shard in folded),
+                version=stored.version + 1,
+                shards=0,
+            )
 
 
 class InMemoryLoginFailureRepository(LoginFailureRepository):

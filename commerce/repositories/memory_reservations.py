@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import datetime
 
+from commerce.allocation import AllocationLine
 from commerce.catalog import StockLevel
 from commerce.clock import to_iso
 from commerce.repositories.memory import InMemoryInventoryRepository
@@ -16,6 +16,7 @@ from commerce.reservations import (
     ReservationState,
     StockConflictError,
 )
+from commerce.stock_shards import item_key
 
 _HELD, _RESERVED, _LAPSED = ReservationState.HELD, ReservationState.RESERVED, ReservationState.LAPSED
 
@@ -24,8 +25,9 @@ class InMemoryReservationRepository(ReservationRepository):
     def __init__(self, inventory: InMemoryInventoryRepository) -> None:
         self.inventory = inventory
         self.reservations: dict[str, Reservation] = {}
-        # One lock stands in for DynamoDB's transactions: each change checks and writes without interleaving.
-        self._lock = threading.Lock()
+        # The inventory's lock stands in for DynamoDB's transactions: each change checks and writes without
+        # interleaving with another, nor with an admin's stock change, split or merge.
+        self._lock = inventory.lock
 
     def _reserve(self, reservation: Reservation) -> Reservation:
         return self._take(reservation, replaceable=())
@@ -40,12 +42,11 @@ class InMemoryReservationRepository(ReservationRepository):
                 return existing
             stock = self.inventory.stock
             for line in reservation.lines:
-                level = stock.get((line.product_id, line.warehouse_id))
+                level = stock.get(_key(line))
                 if level is None or level.available < line.quantity:
                     raise StockConflictError(line.product_id, line.warehouse_id)
             for line in reservation.lines:
-                key = (line.product_id, line.warehouse_id)
-                stock[key] = _moved(stock[key], available=-line.quantity, reserved=line.quantity)
+                stock[_key(line)] = _moved(stock[_key(line)], available=-line.quantity, reserved=line.quantity)
             self.reservations[reservation.order_id] = reservation
             return reservation
 
@@ -100,13 +101,19 @@ class InMemoryReservationRepository(ReservationRepository):
     def _settle(self, current: Reservation, target: ReservationState) -> bool:
         stock = self.inventory.stock
         for line in current.lines:
-            key = (line.product_id, line.warehouse_id)
+            key = _key(line)
+            if key not in stock:  # its shard was merged into the base item since, with these units
+                key = (line.product_id, line.warehouse_id)
             if target is ReservationState.SHIPPED:
                 stock[key] = _moved(stock[key], reserved=-line.quantity, shipped=line.quantity)
             else:
                 stock[key] = _moved(stock[key], available=line.quantity, reserved=-line.quantity)
         self.reservations[current.order_id] = replace(current, state=target)
         return True
+
+
+def _key(line: AllocationLine) -> tuple[str, str]:
+    return (item_key(line.product_id, line.shard), line.warehouse_id)
 
 
 def _moved(level: StockLevel, *, available: int = 0, reserved: int = 0, shipped: int = 0) -> StockLevel:

@@ -32,6 +32,7 @@ from commerce.reservations import (
     ReservationState,
     StockConflictError,
 )
+from commerce.stock_shards import item_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef, UpdateTypeDef
@@ -54,6 +55,12 @@ _RELEASE = (
     " headroom = if_not_exists(headroom, available) + :quantity"
 )
 _SHIP = "SET reserved = reserved - :quantity, shipped = shipped + :quantity, version = version + :one"
+# Shard items carry no `headroom`: the low-stock Scan finds a split level by its base item and sums the shards.
+_ON_SHARD = {
+    _TAKE: "SET available = available - :quantity, reserved = reserved + :quantity, version = version + :one",
+    _RELEASE: "SET available = available + :quantity, reserved = reserved - :quantity, version = version + :one",
+    _SHIP: _SHIP,
+}
 
 # Cancellation reasons that say nothing about our conditions: the transaction wrote nothing and the same request may
 # be sent again. TransactionConflict: another transaction held one of the items; ThrottlingError and
@@ -197,7 +204,8 @@ class DynamoReservationRepository(ReservationRepository):
         *,
         lapsed_by: datetime | None = None,
     ) -> bool:
-        for _ in range(_SETTLE_ATTEMPTS):
+        merged: set[str] = set()  # shards of the reservation merged into their base item since it was taken
+        for _ in range(_SETTLE_ATTEMPTS + 1):  # one more: the attempt that finds shards merged
             # Reading first tells us which items to touch; the condition on the state and generation read is what
             # makes two concurrent settlements (or a settlement and a conversion) move the stock once.
             item = self.reservations.get({"order_id": order_id})
@@ -226,12 +234,20 @@ class DynamoReservationRepository(ReservationRepository):
                     "ExpressionAttributeValues": to_wire(values),
                 }
             }
-            stock = [self._stock_update(line, stock_change) for line in current.lines]
+            lines = _settled_lines(current.lines, merged)
+            stock = [self._stock_update(line, stock_change) for line in lines]
             try:
                 self._transact([record, *stock], order_id)
             except ClientError as exc:
-                if cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
+                codes = cancellation_codes(exc)
+                if codes[:1] == ["ConditionalCheckFailed"]:
                     continue  # changed between our read and our write: look again
+                gone = {
+                    line.shard for line, code in zip(lines, codes[1:], strict=False) if code == "ConditionalCheckFailed"
+                }
+                if gone:
+                    merged |= gone  # their units are on the base item now (commerce/stock_shards.py)
+                    continue
                 raise
             return True
         raise ConcurrentUpdateError("reservation", order_id)
@@ -258,9 +274,14 @@ class DynamoReservationRepository(ReservationRepository):
     def _stock_update(
         self, line: AllocationLine, expression: str, *, condition: str | None = None
     ) -> TransactWriteItemTypeDef:
+        if line.shard:
+            expression = _ON_SHARD[expression]
+            # An UpdateItem of a missing item would create it: a shard merged away must fail instead, so the units
+            # go to the base item that took the shard's over.
+            condition = "attribute_exists(product_id)" + (f" AND {condition}" if condition else "")
         update: UpdateTypeDef = {
             "TableName": self.inventory.name,
-            "Key": to_wire({"product_id": line.product_id, "warehouse_id": line.warehouse_id}),
+            "Key": to_wire({"product_id": item_key(line.product_id, line.shard), "warehouse_id": line.warehouse_id}),
             "UpdateExpression": expression,
             "ExpressionAttributeValues": to_wire({":quantity": line.quantity, ":one": 1}),
         }
@@ -291,6 +312,18 @@ class DynamoReservationRepository(ReservationRepository):
                 self.pause(random.uniform(0, backoff))  # noqa: S311 - jitter, not cryptography
 
 
+def _settled_lines(lines: tuple[AllocationLine, ...], merged: set[str]) -> list[AllocationLine]:
+    """The lines with merged shards' units moved to their base item, one line per item (a transaction may not
+    touch an item twice)."""
+    units: dict[tuple[str, str, str], int] = {}
+    for line in lines:
+        key = (line.product_id, line.warehouse_id, "" if line.shard in merged else line.shard)
+        units[key] = units.get(key, 0) + line.quantity
+    return [
+        AllocationLine(product, warehouse, quantity, shard) for (product, warehouse, shard), quantity in units.items()
+    ]
+
+
 def _generation(item: Item) -> int:
     return int(item.get("generation", 0))
 
@@ -301,7 +334,12 @@ def reservation_to_item(reservation: Reservation) -> Item:
         "state": reservation.state.value,
         "created_at": reservation.created_at,
         "lines": [
-            {"product_id": line.product_id, "warehouse_id": line.warehouse_id, "quantity": line.quantity}
+            {
+                "product_id": line.product_id,
+                "warehouse_id": line.warehouse_id,
+                "quantity": line.quantity,
+                **({"shard": line.shard} if line.shard else {}),
+            }
             for line in reservation.lines
         ],
     }
@@ -318,7 +356,9 @@ def reservation_from_item(item: Item) -> Reservation:
         state=ReservationState(item["state"]),
         created_at=item["created_at"],
         lines=tuple(
-            AllocationLine(str(line["product_id"]), str(line["warehouse_id"]), int(line["quantity"]))
+            AllocationLine(
+                str(line["product_id"]), str(line["warehouse_id"]), int(line["quantity"]), str(line.get("shard", ""))
+            )
             for line in item["lines"]
         ),
         expires_at=item.get("expires_at"),

@@ -11,7 +11,9 @@ from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import Page
 from commerce.repositories import items
+from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable, Item, from_wire, is_condition_failure, to_wire
+from commerce.stock_shards import item_key, shard_ids, split_units
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -100,9 +102,11 @@ class DynamoStockLedger(StockLedger):
         # (developerguide/read-write-operations.html), so 10,000 stock items of ~100 bytes ≈ 1 MB ≈ 125 RRU
         # ≈ $0.000016 at $0.125 per million RRU. The view costs as much as ~3.5 orders' index writes did: cheaper
         # as long as admins open it less often than once per few orders, and the table stays in the ten thousands.
+        # A split level's base item comes back whatever its headroom (its shards hold the units, and have no headroom
+        # of their own): its shards are summed in, and the caller judges the sum against the product's threshold.
         request: dict[str, Any] = {
             "TableName": self.inventory.name,
-            "FilterExpression": "headroom <= :zero",
+            "FilterExpression": "headroom <= :zero OR attribute_exists(shards)",
             "ExpressionAttributeValues": to_wire({":zero": 0}),
         }
         found: list[StockLevel] = []
@@ -111,7 +115,7 @@ class DynamoStockLedger(StockLedger):
             response = self.inventory.client.scan(**request)
             found += [items.stock_from_item(from_wire(raw)) for raw in response.get("Items", [])]
             if "LastEvaluatedKey" not in response:
-                return found
+                return DynamoInventoryRepository(self.inventory).with_shards(found)
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def apply_threshold(self, product_id: str, threshold: int) -> None:
@@ -124,6 +128,103 @@ class DynamoStockLedger(StockLedger):
                 ConditionExpression="attribute_exists(product_id)",
                 ExpressionAttributeValues=to_wire({":threshold": threshold}),
             )
+
+    def split(self, level: StockLevel, shards: int) -> None:
+        split = level.split + 1
+        base: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self.inventory.name,
+                "Key": to_wire({"product_id": level.product_id, "warehouse_id": level.warehouse_id}),
+                "UpdateExpression": "SET available = available - :moved, headroom = if_not_exists(headroom, available)"
+                " - :moved, #shards = :shards, #split = :split, version = version + :one",
+                "ConditionExpression": "version = :expected AND attribute_not_exists(#shards)",
+                "ExpressionAttributeNames": _SPLIT_NAMES,
+                "ExpressionAttributeValues": to_wire(
+                    {
+                        ":moved": level.available,
+                        ":shards": shards,
+                        ":split": split,
+                        ":one": 1,
+                        ":expected": level.version,
+                    }
+                ),
+            }
+        }
+        puts: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self.inventory.name,
+                    "Item": to_wire(_shard_item(level, shard, units)),
+                    "ConditionExpression": "attribute_not_exists(product_id)",
+                }
+            }
+            for shard, units in zip(shard_ids(split, shards), split_units(level.available, shards), strict=True)
+        ]
+        self._transact([base, *puts], level)
+
+    def merge(self, level: StockLevel) -> None:
+        shards = [item for item in level.items if item.shard]
+        base: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self.inventory.name,
+                "Key": to_wire({"product_id": level.product_id, "warehouse_id": level.warehouse_id}),
+                "UpdateExpression": "SET available = available + :available, reserved = reserved + :reserved,"
+                " shipped = shipped + :shipped, headroom = if_not_exists(headroom, available) + :available,"
+                " version = version + :one REMOVE #shards",
+                "ConditionExpression": "version = :expected AND #shards = :shards AND #split = :split",
+                "ExpressionAttributeNames": _SPLIT_NAMES,
+                "ExpressionAttributeValues": to_wire(
+                    {
+                        ":available": sum(item.available for item in shards),
+                        ":reserved": sum(item.reserved for item in shards),
+                        ":shipped": sum(item.shipped for item in shards),
+                        ":one": 1,
+                        ":expected": level.version,
+                        ":shards": level.shards,
+                        ":split": level.split,
+                    }
+                ),
+            }
+        }
+        # Each shard's version pins the units folded above: a hold or release on it since makes the merge fail whole.
+        deletes: list[TransactWriteItemTypeDef] = [
+            {
+                "Delete": {
+                    "TableName": self.inventory.name,
+                    "Key": to_wire(
+                        {"product_id": item_key(level.product_id, item.shard), "warehouse_id": level.warehouse_id}
+                    ),
+                    "ConditionExpression": "version = :version",
+                    "ExpressionAttributeValues": to_wire({":version": item.version}),
+                }
+            }
+            for item in shards
+        ]
+        self._transact([base, *deletes], level)
+
+    def _transact(self, writes: list[TransactWriteItemTypeDef], level: StockLevel) -> None:
+        try:
+            self.inventory.client.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            # A failed condition, or a hold's transaction on one of the items at the same moment: re-read.
+            if is_condition_failure(exc) or exc.response["Error"]["Code"] == "TransactionCanceledException":
+                raise ConcurrentUpdateError("stock", f"{level.product_id}/{level.warehouse_id}") from exc
+            raise
+
+
+_SPLIT_NAMES = {"#shards": "shards", "#split": "split"}
+
+
+def _shard_item(level: StockLevel, shard: str, units: int) -> Item:
+    # No headroom: the low-stock Scan must not list a shard (commerce/stock_shards.py).
+    return {
+        "product_id": item_key(level.product_id, shard),
+        "warehouse_id": level.warehouse_id,
+        "available": units,
+        "reserved": 0,
+        "shipped": 0,
+        "version": 0,
+    }
 
 
 def adjustment_to_item(adjustment: StockAdjustment) -> Item:

@@ -10,6 +10,7 @@ lapse takes a new hold if the stock is still there, else OutOfStockError.
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -23,12 +24,15 @@ from commerce.ports import InventoryRepository, WarehouseRepository
 from commerce.reservations import (
     HOLD_LIMIT,
     HOLD_TTL,
+    TRANSACTION_LIMIT,
     HoldNotLiveError,
     Reservation,
     ReservationRepository,
     ReservationState,
     StockConflictError,
+    reservation_actions,
 )
+from commerce.stock_shards import spread
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ class InventoryService:
         metrics: Metrics | None = None,
         hold_ttl: timedelta = HOLD_TTL,
         hold_limit: timedelta = HOLD_LIMIT,
+        choose: random.Random | None = None,
     ) -> None:
         self.inventory = inventory
         self.warehouses = warehouses
@@ -60,6 +65,8 @@ class InventoryService:
         self.metrics = metrics or NoMetrics()
         self.hold_ttl = hold_ttl
         self.hold_limit = hold_limit
+        # Which shards of a split level a hold takes from (commerce/stock_shards.py); tests hand in a seeded one.
+        self.choose = choose or random.Random()  # noqa: S311 - spreading load, not cryptography
 
     def reserve_for(self, order: Order) -> Reservation:
         """The order's reservation: the one already made (in whatever state it is now), or a new one.
@@ -146,7 +153,7 @@ class InventoryService:
             # conflict means another reservation succeeded, so each re-read sees progress.
             stock = self.inventory.levels_for_many(product_id for product_id, _ in wanted)
             try:
-                lines = allocate(wanted, stock, warehouses, destination, skus)
+                allocated = allocate(wanted, stock, warehouses, destination, skus)
             except OutOfStockError:
                 # Lapsed holds the sweep has not reached yet still count as taken: reclaim them now, once, so a
                 # shopper is never refused units that are only waiting for the next sweep.
@@ -154,6 +161,9 @@ class InventoryService:
                     raise
                 reclaimed = True
                 continue
+            lines = spread(allocated, stock, self.choose)
+            if reservation_actions(lines) > TRANSACTION_LIMIT:  # placement counted the worst case; stock moved since
+                lines = spread(allocated, stock, self.choose, fewest=True)
             expiry = None if expires_at is None else to_iso(expires_at)
             reservation = Reservation(order.id, lines, state, to_iso(now), expiry)
             try:

@@ -27,7 +27,8 @@ from commerce.ports import (
     WarehouseRepository,
 )
 from commerce.pricing import shipping_for
-from commerce.reservations import TRANSACTION_LIMIT, reservation_actions
+from commerce.reservations import TRANSACTION_LIMIT
+from commerce.stock_shards import allocation_actions, hold_actions_bound
 from commerce.timeline import OrderEvent, OrderEventKind
 from commerce.validation import (
     IssueCode,
@@ -166,14 +167,10 @@ class OrderPlacement:
         the warehouses holding its product; only when those bounds allow too many is the allocation worked out
         (as the reservation will, from today's stock), which costs a read of the warehouses.
         """
-        bound = 1 + sum(
-            min(quantity, sum(1 for level in levels.get(product_id, []) if level.available > 0))
-            for product_id, quantity in command.lines
-        )
-        if bound <= TRANSACTION_LIMIT:
+        if hold_actions_bound(command.lines, levels) <= TRANSACTION_LIMIT:
             return []
         allocation = allocate(command.lines, levels, self.warehouses.all(), locate(command.shipping_address))
-        if reservation_actions(allocation) <= TRANSACTION_LIMIT:
+        if allocation_actions(allocation, levels) <= TRANSACTION_LIMIT:
             return []
         message = (
             f"this order would be shipped as {len(allocation)} stock items from several warehouses, more than can be "

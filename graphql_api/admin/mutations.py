@@ -9,10 +9,17 @@ from commerce.admin.rejection import RequestRejectedError
 from commerce.admin.stock import NegativeStockError, StockVersionConflictError, WarehouseNotFoundError
 from commerce.commands import AdjustStock, CancelOrder, LogIn
 from commerce.errors import OrderNotFoundError, ProductNotFoundError
+from commerce.stock_shards import StockSplitError
 from commerce.validation import IssueCode
 from graphql_api.admin.order_types import AdminOrder, CancelOrderPayload
 from graphql_api.admin.permissions import ADMIN_ONLY, admin_of
-from graphql_api.admin.stock_types import AdjustStockInput, AdjustStockPayload, StockAdjustment, StockLevel
+from graphql_api.admin.shard_mutations import StockShardMutation, stock_error
+from graphql_api.admin.stock_types import (
+    AdjustStockInput,
+    AdjustStockPayload,
+    StockAdjustment,
+    StockLevel,
+)
 from graphql_api.context import Context, run_sync
 from graphql_api.errors import UserError, user_errors
 from graphql_api.scalars import DateTime
@@ -34,7 +41,7 @@ class AdminLoginPayload:
 
 
 @strawberry.type
-class AdminMutation:
+class AdminMutation(StockShardMutation):
     @strawberry.mutation(
         description="Exchange an admin's username and password for a short-lived token. Attempts are limited per "
         "username and caller address: past a few, each next attempt waits longer (LOGIN_LOCKED says how long); an "
@@ -98,10 +105,8 @@ class AdminMutation:
             level, adjustment = await info.context.send(command)
         except RequestRejectedError as rejected:
             return AdjustStockPayload(errors=user_errors(rejected.issues))
-        except ProductNotFoundError:
-            return _stock_error("productId", IssueCode.PRODUCT_NOT_FOUND, "no product with this id")
-        except WarehouseNotFoundError:
-            return _stock_error("warehouseId", IssueCode.WAREHOUSE_NOT_FOUND, "no warehouse with this id")
+        except (ProductNotFoundError, WarehouseNotFoundError, StockSplitError) as exc:
+            return AdjustStockPayload(errors=[stock_error(exc)])
         except NegativeStockError as exc:
             message = f"only {exc.available} available: stock cannot go below zero"
             return _stock_error("delta" if input.delta is not None else "quantity", IssueCode.NEGATIVE_STOCK, message)

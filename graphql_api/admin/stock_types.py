@@ -19,6 +19,10 @@ class StockLevel:
     shipped: int
     version: int
     low_stock: bool = strawberry.field(description="Available units at or below the product's low-stock threshold.")
+    shards: int = strawberry.field(
+        description="Shard items the stock is split over for a hot sale (splitStock), 0 when it is one item. The "
+        "units above are the sums over them."
+    )
 
     @classmethod
     def of(cls, level: catalog.StockLevel, low_stock_threshold: int) -> StockLevel:
@@ -30,6 +34,7 @@ class StockLevel:
             shipped=level.shipped,
             version=level.version,
             low_stock=level.is_low(low_stock_threshold),
+            shards=level.shards,
         )
 
 
@@ -83,4 +88,16 @@ class AdjustStockInput:
 class AdjustStockPayload:
     level: StockLevel | None = None
     adjustment: StockAdjustment | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SplitStockPayload:
+    level: StockLevel | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class MergeStockPayload:
+    level: StockLevel | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)

@@ -6,6 +6,7 @@ import pytest
 
 from commerce.allocation import AllocationLine
 from commerce.catalog import StockLevel
+from commerce.errors import ConcurrentUpdateError
 from commerce.reservations import Reservation, ReservationState, StockConflictError
 from tests.contract.conftest import Stores
 
@@ -161,3 +162,141 @@ def test_a_released_reservation_is_not_made_again_by_a_late_retry(stores: Stores
 
     assert again.state is ReservationState.RELEASED
     assert units(stores, "mug", "east") == (5, 0, 0)
+
+
+# --- stock split over shard items (commerce/stock_shards.py) ----------------------------------------------------
+
+
+def level_of(stores: Stores, product: str, warehouse: str) -> StockLevel:
+    return next(level for level in stores.inventory.levels(product) if level.warehouse_id == warehouse)
+
+
+def split(stores: Stores, product: str, warehouse: str, shards: int) -> StockLevel:
+    stores.stock_ledger.split(level_of(stores, product, warehouse), shards)
+    return level_of(stores, product, warehouse)
+
+
+def merge(stores: Stores, product: str, warehouse: str) -> StockLevel:
+    stores.stock_ledger.merge(level_of(stores, product, warehouse))
+    return level_of(stores, product, warehouse)
+
+
+def on_shards(order_id: str, *lines: tuple[str, str, int, str]) -> Reservation:
+    return Reservation(
+        order_id, tuple(AllocationLine(*line) for line in lines), ReservationState.RESERVED, "2026-11-24T09:00:00.000Z"
+    )
+
+
+def test_a_split_moves_available_units_onto_shards_and_reads_as_their_sum(stores: Stores) -> None:
+    stores.inventory.put(StockLevel("mug", "east", available=14, reserved=2, shipped=5, version=3))
+
+    level = split(stores, "mug", "east", 12)
+
+    assert (level.available, level.reserved, level.shipped, level.shards) == (14, 2, 5, 12)
+    assert level.version == 4
+    assert [(item.shard, item.available) for item in level.items] == [
+        ("", 0),
+        *((f"g1s{n:02d}", 2 if n < 2 else 1) for n in range(12)),
+    ]
+    assert (level.items[0].reserved, level.items[0].shipped) == (2, 5)  # units of earlier orders stay on the base
+
+
+def test_unsplit_stock_reads_as_before(stores: Stores) -> None:
+    stocked(stores, mug__east=5)
+
+    assert stores.inventory.levels("mug") == [StockLevel("mug", "east", available=5)]
+
+
+def test_a_reservation_may_span_shards_and_its_release_returns_each_shards_units(stores: Stores) -> None:
+    stocked(stores, mug__east=12)
+    split(stores, "mug", "east", 12)
+    reservation = on_shards("ord_1", ("mug", "east", 1, "g1s03"), ("mug", "east", 1, "g1s07"))
+
+    stores.reservations.reserve(reservation)
+    held = {item.shard: (item.available, item.reserved) for item in level_of(stores, "mug", "east").items}
+    assert (held["g1s03"], held["g1s07"], held["g1s00"]) == ((0, 1), (0, 1), (1, 0))
+    assert units(stores, "mug", "east") == (10, 2, 0)
+
+    assert stores.reservations.release("ord_1")
+    released = {item.shard: (item.available, item.reserved) for item in level_of(stores, "mug", "east").items}
+    assert (released["g1s03"], released["g1s07"]) == ((1, 0), (1, 0))
+    assert units(stores, "mug", "east") == (12, 0, 0)
+
+
+def test_a_shard_line_its_shard_no_longer_covers_refuses_the_reservation(stores: Stores) -> None:
+    stocked(stores, mug__east=12)
+    split(stores, "mug", "east", 12)
+
+    with pytest.raises(StockConflictError):
+        stores.reservations.reserve(on_shards("ord_1", ("mug", "east", 2, "g1s03")))
+
+    assert units(stores, "mug", "east") == (12, 0, 0)
+    assert stores.reservations.get("ord_1") is None
+
+
+def test_a_merge_folds_every_shards_units_back_into_one_item(stores: Stores) -> None:
+    stocked(stores, mug__east=12)
+    split(stores, "mug", "east", 4)
+    stores.reservations.reserve(on_shards("ord_1", ("mug", "east", 2, "g1s01")))
+    stores.reservations.reserve(on_shards("ord_2", ("mug", "east", 1, "g1s02")))
+    stores.reservations.ship("ord_2")
+
+    level = merge(stores, "mug", "east")
+
+    assert (level.available, level.reserved, level.shipped, level.shards, level.items) == (9, 2, 1, 0, ())
+
+
+def test_a_reservation_settled_after_its_shards_were_merged_settles_on_the_one_item(stores: Stores) -> None:
+    stocked(stores, mug__east=12)
+    split(stores, "mug", "east", 4)
+    stores.reservations.reserve(on_shards("ord_1", ("mug", "east", 1, "g1s01"), ("mug", "east", 2, "g1s02")))
+    stores.reservations.reserve(on_shards("ord_2", ("mug", "east", 1, "g1s03")))
+    merge(stores, "mug", "east")
+
+    assert stores.reservations.release("ord_1")
+    assert stores.reservations.ship("ord_2")
+
+    assert units(stores, "mug", "east") == (11, 0, 1)
+    resplit = split(stores, "mug", "east", 2)  # a new split's shards are new items: the old ones never come back
+    assert [item.shard for item in resplit.items] == ["", "g2s00", "g2s01"]
+    assert (resplit.available, resplit.reserved, resplit.shipped) == (11, 0, 1)
+
+
+def test_a_hold_on_a_shard_merged_since_is_refused(stores: Stores) -> None:
+    stocked(stores, mug__east=12)
+    split(stores, "mug", "east", 4)
+    merge(stores, "mug", "east")
+
+    with pytest.raises(StockConflictError):
+        stores.reservations.reserve(on_shards("ord_1", ("mug", "east", 1, "g1s01")))
+
+    assert units(stores, "mug", "east") == (12, 0, 0)
+
+
+def test_a_split_or_merge_on_stock_changed_since_it_was_read_writes_nothing(stores: Stores) -> None:
+    stocked(stores, mug__east=12)
+    stale = stores.inventory.levels("mug")[0]
+    stores.reservations.reserve(a_reservation("ord_1", ("mug", "east", 1)))
+
+    with pytest.raises(ConcurrentUpdateError):
+        stores.stock_ledger.split(stale, 4)
+    assert stores.inventory.levels("mug")[0].shards == 0
+
+    read = split(stores, "mug", "east", 4)
+    stores.reservations.reserve(on_shards("ord_2", ("mug", "east", 1, "g1s02")))
+    with pytest.raises(ConcurrentUpdateError):
+        stores.stock_ledger.merge(read)
+    assert units(stores, "mug", "east") == (10, 2, 0)
+    assert stores.inventory.levels("mug")[0].shards == 4
+
+
+def test_the_low_stock_list_judges_split_stock_by_its_sum(stores: Stores) -> None:
+    stores.inventory.put(StockLevel("mug", "east", available=40), low_stock_threshold=5)
+    stores.inventory.put(StockLevel("pen", "east", available=4), low_stock_threshold=5)
+    split(stores, "mug", "east", 8)
+
+    listed = {level.product_id: level for level in stores.stock_ledger.low_stock()}
+
+    assert set(listed) <= {"mug", "pen"}  # never a shard item on its own
+    assert listed["pen"].available == 4
+    assert "mug" not in listed or listed["mug"].available == 40  # the caller judges a split level by its sum

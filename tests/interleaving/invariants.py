@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from commerce.catalog import StockLevel
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentStatus
 from commerce.reservations import ReservationState
@@ -33,7 +34,7 @@ class Invariants:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.initial_stock = {key: lv.available + lv.reserved + lv.shipped for key, lv in world.inventory.stock.items()}
+        self.initial_stock = {key: lv.available + lv.reserved + lv.shipped for key, lv in _levels(world).items()}
         self.seen_status: dict[str, OrderStatus] = {}
 
     def at_each_step(self) -> str | None:
@@ -63,11 +64,12 @@ class Invariants:
         for reservation in world.reservations.reservations.values():
             for line in reservation.lines:
                 held[(line.product_id, line.warehouse_id, reservation.state)] += line.quantity
-        for key, level in world.inventory.stock.items():
+        for key, item in world.inventory.stock.items():  # every stored item, each shard of a split level too
+            if min(item.available, item.reserved, item.shipped) < 0:
+                return f"stock never negative: {key} is {_units(item)}"
+        for key, level in _levels(world).items():  # a level split over shards counts as the sum of its items
             total = level.available + level.reserved + level.shipped
             expected = self.initial_stock.get(key, 0) + adjusted[key]
-            if min(level.available, level.reserved, level.shipped) < 0:
-                return f"stock never negative: {key} is {_units(level)}"
             if total != expected:
                 return f"stock conserved: {key} holds {total} units ({_units(level)}), {expected} expected"
             # A hold keeps its units in `reserved` too, until it is converted, released or reclaimed.
@@ -161,6 +163,12 @@ class Invariants:
 
 
 _SHIPPED = ReservationState.SHIPPED
+
+
+def _levels(world: World) -> dict[tuple[str, str], StockLevel]:
+    """Every product's level per warehouse as the shop reads it: shard items (commerce/stock_shards.py) summed in."""
+    products = sorted({product_id for product_id, _ in world.inventory.stock if product_id in world.products.products})
+    return {(lv.product_id, lv.warehouse_id): lv for p in products for lv in world.inventory.levels(p)}
 
 
 def _units(level: object) -> str:

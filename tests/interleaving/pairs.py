@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from commerce import wiring_services
-from commerce.commands import AdjustStock, CancelOrder, ExpireUnpaidOrders, RedriveStuckOrders
+from commerce.commands import AdjustStock, CancelOrder, ExpireUnpaidOrders, MergeStock, RedriveStuckOrders, SplitStock
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
 from tests.interleaving.world import ADMIN, PRODUCT, SET_UP_AT, SOURCE, WAREHOUSE, World
@@ -82,6 +82,19 @@ LAST_UNITS = Scene("two authorized orders of 2 units (before holds), 3 in stock"
 LAST_UNITS_UNPAID = Scene("two unpaid orders of 2 units, 3 in stock", _two_unpaid, units=3)
 FEW_UNITS = _in(_S.AUTHORIZED, units=3, held=False)
 FEW_UNITS_UNPAID = _in(_S.PENDING_PAYMENT, units=3, held=False)
+
+
+def _split(world: World, *, held: bool = False) -> None:
+    """An unpaid order; the stock split over 3 shards (5 units: 2, 2, 1); with `held`, its 2 units held."""
+    world.order_in(_S.PENDING_PAYMENT, held_at=None)
+    world.bus.handle(SplitStock(PRODUCT, WAREHOUSE, ADMIN, shards=3))
+    if held:
+        world.inventory_service.choose.seed(4)  # 1 unit from each of two shards
+        world.inventory_service.hold_for(world.order("ord_1"))
+
+
+SPLIT_STOCK = Scene("an unpaid order, the stock split over 3 shards", _split)
+HELD_ON_SHARDS = Scene("an order holding units on shards", lambda world: _split(world, held=True))
 BURST = Scene("4 of the 5 free guesses from one source spent", lambda world: world.login_desk(spent=4))
 
 # --- operations -----------------------------------------------------------------------------------------------
@@ -134,6 +147,9 @@ ADJUST_STOCK = Operation(
         AdjustStock(PRODUCT, WAREHOUSE, expected_version=0, by=ADMIN, delta=-1, note="broken")
     ),
 )
+RELEASE = Operation("release", lambda world: world.inventory_service.release_for("ord_1"))
+SPLIT = Operation("split", lambda world: world.bus.handle(SplitStock(PRODUCT, WAREHOUSE, ADMIN, shards=3)))
+MERGE = Operation("merge", lambda world: world.bus.handle(MergeStock(PRODUCT, WAREHOUSE, ADMIN)))
 WRONG_GUESS = Operation(
     "admin login (wrong password)", lambda world: world.login_desk_in_use().login.login(ADMIN, "guess", SOURCE)
 )
@@ -165,6 +181,10 @@ PAIRS: tuple[Pair, ...] = (
     Pair(FEW_UNITS_UNPAID, ADJUST_STOCK, PAY_ORDER),
     Pair(UNPAID_HELD, EXPIRY, PAY_RENEWING),
     Pair(UNPAID_HELD, ADMIN_CANCEL, PAY_RENEWING),
+    # Stock split over shard items for a hot sale (issue 20): splits and merges racing holds and releases.
+    Pair(UNPAID, SPLIT, PAY_ORDER),
+    Pair(SPLIT_STOCK, MERGE, PAY_ORDER),
+    Pair(HELD_ON_SHARDS, MERGE, RELEASE),
 )
 
 

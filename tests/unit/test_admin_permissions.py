@@ -25,6 +25,8 @@ ADMIN_QUERIES = {
     "cancelOrder": 'mutation { cancelOrder(id: "ord_1", reason: "r") { errors { code } } }',
     "adjustStock": 'mutation { adjustStock(input: {productId: "p", warehouseId: "w", expectedVersion: 0, quantity: 1})'
     " { errors { code } } }",
+    "splitStock": 'mutation { splitStock(productId: "p", warehouseId: "w", shards: 4) { errors { code } } }',
+    "mergeStock": 'mutation { mergeStock(productId: "p", warehouseId: "w") { errors { code } } }',
     "createProduct": 'mutation { createProduct(input: {sku: "S", name: "n", category: "c", '
     'price: {amount: 1, currency: "USD"}}) { errors { code } } }',
     "updateProduct": 'mutation { updateProduct(id: "p", input: {name: "n"}) { errors { code } } }',

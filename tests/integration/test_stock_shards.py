@@ -1,0 +1,85 @@
+"""Splitting a hot product's stock over shard items and merging it back, through the admin API on the local cloud."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.admin import Admin
+from tests.integration.conftest import StockedProduct
+
+LEVELS = """
+query Inventory($id: ID!) {
+  inventory(productId: $id) { levels { warehouseId available reserved shipped version shards } }
+}"""
+
+SPLIT = """
+mutation Split($product: ID!, $warehouse: ID!, $shards: Int!) {
+  splitStock(productId: $product, warehouseId: $warehouse, shards: $shards) {
+    errors { field code message }
+    level { warehouseId available reserved shipped shards version }
+  }
+}"""
+
+MERGE = """
+mutation Merge($product: ID!, $warehouse: ID!) {
+  mergeStock(productId: $product, warehouseId: $warehouse) {
+    errors { field code message }
+    level { warehouseId available reserved shipped shards version }
+  }
+}"""
+
+ADJUST = """
+mutation Adjust($input: AdjustStockInput!) {
+  adjustStock(input: $input) { errors { field code message } level { available } }
+}"""
+
+
+@pytest.fixture
+def product(stocked_product: StockedProduct) -> str:
+    return stocked_product("shard-tests", {"wh-east": 30, "wh-central": 4})
+
+
+def split(admin: Admin, product: str, shards: int, warehouse: str = "wh-east") -> dict[str, Any]:
+    payload: dict[str, Any] = admin.data(SPLIT, {"product": product, "warehouse": warehouse, "shards": shards})[
+        "splitStock"
+    ]
+    return payload
+
+
+def merge(admin: Admin, product: str, warehouse: str = "wh-east") -> dict[str, Any]:
+    payload: dict[str, Any] = admin.data(MERGE, {"product": product, "warehouse": warehouse})["mergeStock"]
+    return payload
+
+
+def east(admin: Admin, product: str) -> dict[str, Any]:
+    levels = admin.data(LEVELS, {"id": product})["inventory"]["levels"]
+    return next(level for level in levels if level["warehouseId"] == "wh-east")
+
+
+def test_an_admin_splits_stock_over_shards_sees_the_sum_and_merges_it_back(admin: Admin, product: str) -> None:
+    done = split(admin, product, 12)
+    assert done["errors"] == []
+    assert (done["level"]["available"], done["level"]["shards"]) == (30, 12)
+    assert split(admin, product, 12)["level"] == done["level"]  # the same split again changes nothing
+    assert (east(admin, product)["available"], east(admin, product)["shards"]) == (30, 12)
+
+    merged = merge(admin, product)
+    assert merged["errors"] == []
+    assert (merged["level"]["available"], merged["level"]["reserved"], merged["level"]["shards"]) == (30, 0, 0)
+    assert merge(admin, product)["level"] == merged["level"]
+
+
+def test_refusals_are_user_errors(admin: Admin, product: str) -> None:
+    assert [(e["field"], e["code"]) for e in split(admin, product, 1)["errors"]] == [("shards", "INVALID")]
+    assert [e["code"] for e in split(admin, product, 4, warehouse="wh-west")["errors"]] == ["NOT_STOCKED"]
+    assert [e["code"] for e in split(admin, "p-none", 4)["errors"]] == ["PRODUCT_NOT_FOUND"]
+    version = split(admin, product, 4)["level"]["version"]
+    assert [e["code"] for e in split(admin, product, 8)["errors"]] == ["STOCK_SPLIT"]
+
+    given = {"productId": product, "warehouseId": "wh-east", "expectedVersion": version, "delta": 5}
+    adjusted = admin.data(ADJUST, {"input": given})["adjustStock"]
+    assert [(e["field"], e["code"]) for e in adjusted["errors"]] == [("warehouseId", "STOCK_SPLIT")]
+    assert "merge it first" in adjusted["errors"][0]["message"]
+    assert east(admin, product)["available"] == 30
