@@ -9,25 +9,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import boto3
 import pytest
 
-from commerce.admin.analytics import AnalyticsRepository
-from commerce.admin.lockout import LoginFailureRepository
-from commerce.admin.stock import StockLedger
-from commerce.ports import (
-    IdempotencyRepository,
-    InventoryRepository,
-    OrderEventRepository,
-    OrderRepository,
-    ProductRepository,
-    WarehouseRepository,
-)
-from commerce.reservations import ReservationRepository
+from commerce.wiring import Repositories
+from tests.unit.shop_bus import InMemory
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -50,56 +40,16 @@ class MovableClock:
 
 
 @dataclass(frozen=True)
-class Stores:
+class Stores(Repositories):
     """One implementation's repositories, sharing data as the running system's do (one inventory, one timeline)."""
 
     name: str
     clock: MovableClock
-    products: ProductRepository
-    warehouses: WarehouseRepository
-    inventory: InventoryRepository
-    orders: OrderRepository
-    events: OrderEventRepository
-    idempotency: IdempotencyRepository
-    reservations: ReservationRepository
-    stock_ledger: StockLedger
-    analytics: AnalyticsRepository
-    login_failures: LoginFailureRepository
 
 
 def memory_stores(clock: MovableClock) -> Stores:
-    from commerce.repositories.memory import (
-        InMemoryIdempotencyRepository,
-        InMemoryInventoryRepository,
-        InMemoryOrderEventRepository,
-        InMemoryOrderRepository,
-        InMemoryProductRepository,
-        InMemoryWarehouseRepository,
-    )
-    from commerce.repositories.memory_admin import (
-        InMemoryAnalyticsRepository,
-        InMemoryLoginFailureRepository,
-        InMemoryStockLedger,
-    )
-    from commerce.repositories.memory_reservations import InMemoryReservationRepository
-
-    inventory = InMemoryInventoryRepository()
-    events = InMemoryOrderEventRepository()
-    idempotency = InMemoryIdempotencyRepository(clock)
-    return Stores(
-        name="memory",
-        clock=clock,
-        products=InMemoryProductRepository(),
-        warehouses=InMemoryWarehouseRepository(),
-        inventory=inventory,
-        orders=InMemoryOrderRepository(events, idempotency),
-        events=events,
-        idempotency=idempotency,
-        reservations=InMemoryReservationRepository(inventory),
-        stock_ledger=InMemoryStockLedger(inventory),
-        analytics=InMemoryAnalyticsRepository(),
-        login_failures=InMemoryLoginFailureRepository(),
-    )
+    ports = InMemory(clock).ports()
+    return Stores(name="memory", clock=clock, **{f.name: getattr(ports, f.name) for f in fields(Repositories)})
 
 
 def dynamodb_stores(client: DynamoDBClient, table: Callable[[str], str], clock: MovableClock) -> Stores:
