@@ -14,6 +14,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import httpx2
+
 from commerce import wiring
 from commerce.catalog import StockLevel
 from commerce.order_status import OrderStatus
@@ -42,6 +44,19 @@ class ContentionResult:
     @property
     def passed(self) -> bool:
         return not self.violations
+
+
+def shopper(cloud: LocalCloud, number: int) -> Shop:
+    """A shop client for shopper `number`, calling from a loopback address of its own (127.x.y.z): the local API
+    takes the peer as the caller's address, so a crowd is many addresses, as it is behind the edge."""
+    client = Shop(cloud)
+    assert cloud.http is not None
+    high, low = divmod(number, 250)
+    address = f"127.{1 + high // 250}.{high % 250}.{1 + low}"
+    client.http = httpx2.Client(
+        base_url=cloud.http.base_url, timeout=120, transport=httpx2.HTTPTransport(local_address=address)
+    )
+    return client
 
 
 def stock_product(cloud: LocalCloud, units_per_warehouse: tuple[int, int, int], price: int = 1500) -> str:
@@ -84,17 +99,18 @@ def run_contention(
     shop = Shop(cloud)
     started = time.monotonic()
 
-    def buy(basket: list[tuple[str, int]]) -> tuple[PlacedOrder, list[str]] | None:
-        client = Shop(cloud)
+    def buy(numbered: tuple[int, list[tuple[str, int]]]) -> tuple[PlacedOrder, list[str]] | None:
+        number, basket = numbered
+        client = shopper(cloud, number)
         try:
-            order = client.place(basket)
+            order = client.place(basket, email=f"shopper-{number}@example.com")
         except AssertionError:
             return None  # refused at placement (availability already gone): nothing was written or charged
         paid = client.pay(order, AUTHORIZES)
         return order, [error["code"] for error in paid["errors"]]
 
     with ThreadPoolExecutor(max_workers=min(shoppers, 32)) as pool:
-        answered = [outcome for outcome in pool.map(buy, baskets) if outcome is not None]
+        answered = [outcome for outcome in pool.map(buy, enumerate(baskets)) if outcome is not None]
     result.outcomes["refused at placement"] = shoppers - len(answered)
     placed = [order for order, errors in answered if "OUT_OF_STOCK" not in errors]
     for order, errors in answered:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from infra.local.cloud import LocalCloud
 from tests.proof.contention import run_contention
+from tests.proof.flash_sale import run_flash_sale
 
 
 def test_many_shoppers_for_one_scarce_sku_buy_exactly_the_stock(local_cloud: LocalCloud) -> None:
@@ -20,3 +21,11 @@ def test_random_baskets_over_several_skus_never_oversell(local_cloud: LocalCloud
     assert result.violations == []
     assert 0 < result.units_sold <= 21
     assert result.authorized_then_failed_for_stock == 0
+
+
+def test_a_flash_sale_on_shards_with_slow_3d_secure_and_a_hoarder_sells_exactly_the_stock(
+    local_cloud: LocalCloud,
+) -> None:
+    result = run_flash_sale(local_cloud, shoppers=30, units=10, shards=4, quantity=1, slow_3ds=3, hoarder_orders=4)
+    print(result)
+    assert result.violations == []
