@@ -47,7 +47,7 @@ from tests.integration.shop import PlacedOrder, Shop, intent_event
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
 from tests.proof.contention import TERMINAL, WAREHOUSES, shopper, stock_product
 
-SALE_WAREHOUSE = "wh-central"
+SALE_WAREHOUSE = WAREHOUSES[1]  # wh-central
 HOARDER_EMAIL = "hoarder@example.com"
 WEBHOOK_SECRET = str(LOCAL_VALUES["stripe"]["webhook_secret"])
 HOARDER = 9_999  # the hoarder's shopper number: one address for all their orders
@@ -107,7 +107,7 @@ def run_flash_sale(
     rng = random.Random(seed)
     started = time.monotonic()
     result = FlashSaleResult(shoppers=shoppers, units=units, shards=shards, hoarder_orders=hoarder_orders)
-    product = stock_product(cloud, tuple(units if w == SALE_WAREHOUSE else 0 for w in WAREHOUSES))  # type: ignore[arg-type]
+    product = stock_product(cloud, (0, units, 0))  # all in SALE_WAREHOUSE
     if shards:
         level = cloud.bus.handle(SplitStock(product, SALE_WAREHOUSE, "proof-admin", shards=shards))
         if level.shards != shards or level.available != units:
@@ -118,10 +118,13 @@ def run_flash_sale(
     numbers = list(range(shoppers))
     rng.shuffle(numbers)
     slow_numbers, crowd = numbers[:slow_3ds], numbers[slow_3ds:]
-    # The first wave takes what the slow shoppers leave, less a remainder the second wave finds with the reclaimed.
-    first = (
-        crowd[: max(0, (units - slow_3ds * quantity - len(hoarder) * quantity) // quantity // 2)] if slow_3ds else crowd
-    )
+    # Holds lapse mid-run: the first wave meets them, the second buys what the sweep puts back on sale. With slow
+    # shoppers among it, the first wave leaves them stock to hold (a slow shopper refused outright holds nothing).
+    first = crowd
+    if slow_3ds:
+        first = crowd[: max(0, (units - (slow_3ds + len(hoarder)) * quantity) // quantity // 2)]
+    elif hoarder:
+        first = crowd[: len(crowd) // 2]
     second = crowd[len(first) :]
     wave = sale.buy([*((n, AUTHORIZES) for n in first), *((n, NEEDS_3D_SECURE) for n in slow_numbers)])
     crowd_buyers = [buyer for buyer in wave if buyer.number not in slow_numbers]
