@@ -43,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cost-orders", type=int, default=10, help="orders placed one at a time for the cost model")
     parser.add_argument("--request-samples", type=int, default=10, help="polls and page views metered for the cost")
     parser.add_argument("--profile", action="store_true", help="one more loaded run with a stack sampler")
-    parser.add_argument("--hot-sku-reservations", type=int, default=150, help="reservations per hot SKU run")
-    parser.add_argument("--hot-sku-threads", type=int, default=8)
-    parser.add_argument("--hot-sku-repeats", type=int, default=3)
+    parser.add_argument("--hot-sku-stock", type=int, default=120, help="units of the hot product")
+    parser.add_argument("--hot-sku-holders", type=int, default=150, help="shoppers holding one unit each")
+    parser.add_argument("--hot-sku-threads", type=int, default=8, help="shoppers holding at once")
     args = parser.parse_args(argv)
     chosen = set(args.only.split(",")) if args.only else set(SECTIONS)
     if unknown := chosen - set(SECTIONS):
@@ -101,9 +101,9 @@ def run(chosen: set[str], args: argparse.Namespace) -> dict[str, Any]:
             if "hot-sku" in chosen:
                 report["hot_sku"] = show_hot_sku(
                     cloud,
-                    reservations=args.hot_sku_reservations,
+                    stock=args.hot_sku_stock,
+                    holders=args.hot_sku_holders,
                     threads=args.hot_sku_threads,
-                    repeats=args.hot_sku_repeats,
                     item_bytes=stock_item_bytes,
                 )
                 lap("hot-sku")

@@ -1,21 +1,18 @@
-"""One SKU everybody wants: how fast the reservation design can sell it, measured locally and worked out for AWS.
+"""One product everybody wants, sold out through the product's own hold path: unsplit, and split over 12 shards.
 
-A reservation is one TransactWriteItems: the reservation record (its own partition, keyed by order) and the stock
-item (product x warehouse), `available >= :q`. Every reservation of a SKU in a warehouse writes that one item, so the
-item's partition bounds the SKU there: DynamoDB serves at most 1,000 write units a second per partition, and a
-transaction costs twice the item's units. The design already spreads a SKU over its warehouses' items; for a flash
-sale the stock of one warehouse can be split further into shard items ("wh-east#0" … "#k-1"), each with its own
-partition, the reservation taking a random shard that still has stock.
+Each holder is a shopper's order of one unit, held by the product's InventoryService (`hold_for`, what payOrder runs
+before it touches the card) on the DynamoDB repositories of the local cloud; the 12-shard run splits the stock with
+the SplitStock command through the bus first, as an admin would. More holders than units: the sale sells out, and
+the end state is checked (units held = units taken from stock, no item below zero, every unit either held or left).
 
-Locally every DynamoDB request goes through one lock (infra/local/aws.py), so spreading the writes over more items
-changes nothing here: the local figure measures moto, the scenarios show that it does not move, and the AWS figures
-are the arithmetic below.
+Locally every DynamoDB request goes through one lock (infra/local/aws.py: moto's conditional writes are not atomic
+under concurrency), so shards cannot add throughput here: the local figures are the code path's cost (a split level
+is read with a Query of its shards, a hold may span shards) and its conflicts (holds that read a shard's stock and
+lost it to another holder before writing), not AWS partition throughput, which is bench/flash_sale.py's arithmetic.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import secrets
 import threading
 import time
@@ -25,104 +22,152 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from bench.dynamodb_units import TRANSACTION_FACTOR, write_units
-from commerce.allocation import AllocationLine
-from commerce.catalog import StockLevel
-from commerce.clock import system_clock, to_iso
+from bench.report import percentile
+from commerce.catalog import Product, StockLevel
+from commerce.clock import system_clock
+from commerce.commands import SplitStock
+from commerce.errors import OutOfStockError
+from commerce.metrics import Metric, RecordedMetrics
+from commerce.money import Money
+from commerce.order_status import OrderStatus
+from commerce.orders import Address, Order, OrderLine
 from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable
-from commerce.repositories.reservations import DynamoReservationRepository
-from commerce.reservations import Reservation, ReservationState
+from commerce.repositories.reservations import HOLDS_INDEX, DynamoReservationRepository
+from commerce.services.inventory import InventoryService
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from infra.local.cloud import LocalCloud
 
-PARTITION_WRITE_UNITS_PER_S = (
-    1000  # docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html
-)
-# An order writes its stock item in two transactions: ReserveInventory takes the units, AllocateShipment ships them.
-STOCK_TRANSACTIONS_PER_ORDER = 2
-
-
-@dataclass(frozen=True)
-class Ceiling:
-    """What one stock item allows on AWS."""
-
-    item_bytes: int
-    units_per_transaction: int
-    reservations_per_s: float
-    orders_per_s: float
-
-
-def item_ceiling(item_bytes: int) -> Ceiling:
-    units = write_units(item_bytes) * TRANSACTION_FACTOR
-    reservations = PARTITION_WRITE_UNITS_PER_S / units
-    return Ceiling(item_bytes, units, reservations, reservations / STOCK_TRANSACTIONS_PER_ORDER)
-
-
-def items_needed(orders_per_s: float, item_bytes: int) -> int:
-    """Stock items (warehouses x shards) a SKU needs to sell `orders_per_s` without throttling."""
-    return math.ceil(orders_per_s / item_ceiling(item_bytes).orders_per_s)
+WAREHOUSE = "wh-east"
+PRICE = Money(2500, "USD")
+ADDRESS = Address(name="Bench Shopper", line1="1 Main St", city="Newark", postal_code="07102", country="US")
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    items: int  # stock items the SKU's reservations are spread over
+    shards: int  # 0: the level is one item
 
 
-SCENARIOS = (
-    Scenario("one stock item (one warehouse)", 1),
-    Scenario("stock split over 3 warehouses", 3),
-    Scenario("flash sale: 12 shard items", 12),
-)
+SCENARIOS = (Scenario("one stock item (unsplit)", 0), Scenario("split over 12 shards (SplitStock)", 12))
 
 
 @dataclass(frozen=True)
 class Measurement:
     scenario: str
-    items: int
-    reservations: int
+    shards: int
+    stock: int
+    holders: int
+    held: int
+    refused: int  # OutOfStockError: sold out, or lost the stock to others `max_attempts` times in a row
+    conflicts: int  # StockConflictError rounds the service retried
     seconds: float
+    latencies_ms: tuple[float, ...]  # of every hold_for, held or refused
 
     @property
-    def per_second(self) -> float:
-        return self.reservations / self.seconds
+    def holds_per_s(self) -> float:
+        return self.held / self.seconds
+
+    @property
+    def p50_ms(self) -> float:
+        return percentile(self.latencies_ms, 0.5)
+
+    @property
+    def p99_ms(self) -> float:
+        return percentile(self.latencies_ms, 0.99)
 
 
-def measure(cloud: LocalCloud, scenario: Scenario, *, reservations: int, threads: int) -> Measurement:
-    """`threads` at once reserve one unit each, `reservations` in all, spread evenly over the scenario's items."""
+def measure(cloud: LocalCloud, scenario: Scenario, *, stock: int, holders: int, threads: int) -> Measurement:
+    """`threads` shoppers at once hold one unit each, `holders` in all, of a product with `stock` units in one
+    warehouse; raises AssertionError when the end state does not add up."""
     repositories = cloud.repositories
     product_id = f"hot-{secrets.token_hex(4)}"
-    items = [f"wh-east#{shard}" for shard in range(scenario.items)]
-    for warehouse_id in items:
-        repositories.inventory.put(StockLevel(product_id, warehouse_id, available=reservations * 2))
+    repositories.products.add(
+        Product(product_id, f"SKU-{product_id}", "Hot product", "", "bench", PRICE, "/images/hot.svg")
+    )
+    repositories.inventory.put(StockLevel(product_id, WAREHOUSE, available=stock))
+    if scenario.shards:
+        cloud.bus.handle(SplitStock(product_id, WAREHOUSE, by="bench", shards=scenario.shards))
     client: DynamoDBClient = boto3.client("dynamodb")
     reservations_table = _fresh_reservations_table(client)
     inventory = repositories.inventory
     assert isinstance(inventory, DynamoInventoryRepository)
-    repository = DynamoReservationRepository(inventory.table, DynamoTable(client, reservations_table))
-    targets = itertools.cycle(items)
+    metrics = RecordedMetrics()
+    service = InventoryService(
+        inventory,
+        repositories.warehouses,
+        DynamoReservationRepository(inventory.table, DynamoTable(client, reservations_table)),
+        system_clock,
+        metrics=metrics,
+    )
+    latencies: list[float] = []
+    refused = 0
     lock = threading.Lock()
 
-    def reserve(_: int) -> None:
+    def hold(number: int) -> None:
+        nonlocal refused
+        order = _order(f"ord_hot_{number:05d}_{secrets.token_hex(4)}", product_id)
+        started = time.perf_counter()
+        try:
+            service.hold_for(order)
+        except OutOfStockError:
+            with lock:
+                refused += 1
         with lock:
-            warehouse_id = next(targets)
-        line = AllocationLine(product_id, warehouse_id, 1)
-        order_id = f"ord_hot_{secrets.token_hex(8)}"
-        repository.reserve(Reservation(order_id, (line,), ReservationState.RESERVED, to_iso(system_clock())))
+            latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="hot-sku") as pool:
-        list(pool.map(reserve, range(reservations)))
+        list(pool.map(hold, range(holders)))
     seconds = time.perf_counter() - started
-    sold = sum(level.reserved for level in repositories.inventory.levels(product_id))
-    if sold != reservations:
-        raise AssertionError(f"{scenario.name}: {sold} units reserved for {reservations} reservations")
+    held = holders - refused
+    _check_end_state(inventory, product_id, stock=stock, held=held, shards=scenario.shards)
     client.delete_table(TableName=reservations_table)
-    return Measurement(scenario.name, scenario.items, reservations, seconds)
+    conflicts = round(metrics.total(Metric.STOCK_CONFLICTS))
+    return Measurement(
+        scenario.name, scenario.shards, stock, holders, held, refused, conflicts, seconds, tuple(latencies)
+    )
+
+
+def _check_end_state(
+    inventory: DynamoInventoryRepository, product_id: str, *, stock: int, held: int, shards: int
+) -> None:
+    (level,) = inventory.levels(product_id)
+    items = level.items or ()
+    problems = []
+    if level.reserved != held:
+        problems.append(f"{level.reserved} units reserved for {held} holds")
+    if level.available + level.reserved != stock:
+        problems.append(f"{level.available} available + {level.reserved} reserved of {stock} stocked")
+    if negative := [item.shard for item in items if item.available < 0 or item.reserved < 0]:
+        problems.append(f"items below zero: {negative}")
+    if level.available < 0:
+        problems.append(f"{level.available} available")
+    if level.shards != shards:
+        problems.append(f"split over {level.shards} shards, not {shards}")
+    if problems:
+        raise AssertionError(f"{product_id}: " + "; ".join(problems))
+
+
+def _order(order_id: str, product_id: str) -> Order:
+    line = OrderLine(product_id, f"SKU-{product_id}", "Hot product", PRICE, 1)
+    return Order(
+        id=order_id,
+        email="bench@example.com",
+        lines=(line,),
+        shipping_address=ADDRESS,
+        subtotal=line.total,
+        shipping=Money(0, "USD"),
+        total=line.total,
+        status=OrderStatus.PENDING_PAYMENT,
+        access_token_hash="0" * 64,
+        idempotency_key=f"bench-{order_id}",
+        created_at="2026-01-01T00:00:00.000Z",
+        updated_at="2026-01-01T00:00:00.000Z",
+    )
 
 
 def _fresh_reservations_table(client: DynamoDBClient) -> str:
@@ -132,7 +177,19 @@ def _fresh_reservations_table(client: DynamoDBClient) -> str:
     client.create_table(
         TableName=name,
         BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": "S"} for name in ("order_id", "held", "expires_at")
+        ],
         KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": HOLDS_INDEX,  # a sold-out hold reclaims lapsed holds from it first
+                "KeySchema": [
+                    {"AttributeName": "held", "KeyType": "HASH"},
+                    {"AttributeName": "expires_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
     )
     return name

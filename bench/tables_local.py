@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from bench import coldstart, hot_sku, warm_api
+from bench import coldstart, flash_sale, hot_sku, warm_api
 from bench.report import Spread, print_table
 from infra.local.cloud import LocalCloud
 
@@ -100,43 +100,99 @@ def show_warm_api(cloud: LocalCloud, repeat: int) -> dict[str, Any]:
     }
 
 
-def show_hot_sku(
-    cloud: LocalCloud, *, reservations: int, threads: int, repeats: int, item_bytes: int
-) -> dict[str, Any]:
-    measured = {
-        scenario.name: [
-            hot_sku.measure(cloud, scenario, reservations=reservations, threads=threads) for _ in range(repeats)
-        ]
+def show_hot_sku(cloud: LocalCloud, *, stock: int, holders: int, threads: int, item_bytes: int) -> dict[str, Any]:
+    measured = [
+        hot_sku.measure(cloud, scenario, stock=stock, holders=holders, threads=threads)
         for scenario in hot_sku.SCENARIOS
-    }
-    ceiling = hot_sku.item_ceiling(item_bytes)
-    rows = []
-    for scenario in hot_sku.SCENARIOS:
-        spread = Spread.of([m.per_second for m in measured[scenario.name]])
-        rows.append(
-            [
-                scenario.name,
-                scenario.items,
-                spread.text(0),
-                f"{ceiling.reservations_per_s * scenario.items:,.0f}",
-                f"{ceiling.orders_per_s * scenario.items:,.0f}",
-            ]
-        )
+    ]
     print_table(
-        f"Hot SKU: reservations of one SKU per second ({threads} threads, {reservations} per run, median of {repeats})",
-        ["", "stock items", "local (min-max)", "AWS reservations/s", "AWS orders/s"],
-        rows,
-        note=f"AWS: 1,000 write units/s per partition; a {item_bytes} B stock item costs"
-        f" {ceiling.units_per_transaction} units per transaction; an order writes it twice (reserve, ship)."
-        " Locally one lock serialises all of DynamoDB.",
+        f"Hot product, the product's hold path (InventoryService.hold_for on DynamoDB/moto): {holders} shoppers, "
+        f"{threads} at a time, for {stock} units",
+        ["", "shards", "holds/s", "held", "refused", "conflicts", "p50 ms", "p99 ms", "end state"],
+        [
+            [
+                m.scenario,
+                m.shards or 1,
+                f"{m.holds_per_s:.0f}",
+                m.held,
+                m.refused,
+                m.conflicts,
+                f"{m.p50_ms:.0f}",
+                f"{m.p99_ms:.0f}",
+                "checked",
+            ]
+            for m in measured
+        ],
+        note="conflicts: holds that lost the stock they read to another holder and re-read (StockConflictError); "
+        "end state: units held = units taken, nothing below zero. Locally one lock serialises all of DynamoDB: "
+        "the code path's cost and conflicts, not AWS partition throughput (next table).",
     )
+    sale_plan = flash_sale.plan(flash_sale.FlashSale(), item_bytes)
+    show_flash_sale(sale_plan)
     return {
-        "item_bytes": item_bytes,
-        "units_per_transaction": ceiling.units_per_transaction,
-        "aws_reservations_per_s_per_item": ceiling.reservations_per_s,
-        "aws_orders_per_s_per_item": ceiling.orders_per_s,
-        "local": {
-            name: {"items": runs[0].items, "reservations_per_s": Spread.of([m.per_second for m in runs]).as_json(1)}
-            for name, runs in measured.items()
+        "local": [
+            {
+                "scenario": m.scenario,
+                "shards": m.shards,
+                "stock": m.stock,
+                "holders": m.holders,
+                "threads": threads,
+                "held": m.held,
+                "refused": m.refused,
+                "conflicts": m.conflicts,
+                "holds_per_s": round(m.holds_per_s, 1),
+                "p50_ms": round(m.p50_ms, 1),
+                "p99_ms": round(m.p99_ms, 1),
+            }
+            for m in measured
+        ],
+        "aws": {
+            "item_bytes": item_bytes,
+            "orders_per_s_by_shards": {k: flash_sale.orders_per_s(k, item_bytes) for k in (1, 4, 12, 32)},
+            "flash_sale": {
+                "units": sale_plan.sale.units,
+                "seconds": sale_plan.sale.seconds,
+                "sustained_orders_per_s": round(sale_plan.sale.sustained_orders_per_s, 1),
+                "peak_orders_per_s": round(sale_plan.sale.peak_orders_per_s, 1),
+                "shards": sale_plan.shards,
+                "holds_index_orders_per_s": flash_sale.HOLDS_INDEX_HOLDS_PER_S,
+                "table_write_units_per_s": round(sale_plan.table_write_units_per_s),
+                "lambda_concurrency": sale_plan.lambda_concurrency,
+                "stripe_writes_per_s_needed": round(sale_plan.stripe_writes_per_s_needed),
+                "stripe_orders_per_s": round(sale_plan.stripe_orders_per_s, 1),
+                "stripe_orders_per_s_strict": round(sale_plan.stripe_orders_per_s_strict, 1),
+                "budget_orders_per_s": round(sale_plan.budget_orders_per_s, 1),
+                "seconds_to_pay_all": round(sale_plan.seconds_to_pay_all),
+            },
         },
     }
+
+
+def show_flash_sale(plan: flash_sale.SalePlan) -> None:
+    sale, item = plan.sale, plan.item_bytes
+    print_table(
+        f"AWS arithmetic: one product, one warehouse, a {item} B stock item (bench/flash_sale.py)",
+        ["shard items", "orders/s (DynamoDB)"],
+        [[k, f"{flash_sale.orders_per_s(k, item):,.0f}"] for k in (1, 4, 12, 32)],
+        note="1,000 WCU/s per partition; a hold and its end (ship, release or reclaim) each write the item in a "
+        f"transaction ({flash_sale.item_units_per_write(item)} WCU). The holds index (one partition key value) "
+        f"takes ~{flash_sale.HOLDS_INDEX_HOLDS_PER_S} holds/s shop-wide, whatever the shards.",
+    )
+    print_table(
+        f"Flash sale: {sale.units:,} units in {sale.seconds} s, one unit an order, peak {sale.peak_factor:g}x",
+        ["", "figure"],
+        [
+            ["orders/s sustained / at the peak", f"{sale.sustained_orders_per_s:.0f} / {sale.peak_orders_per_s:.0f}"],
+            ["shard items (each planned at half its ceiling)", plan.shards],
+            ["table write units/s at the peak (stock + records)", f"{plan.table_write_units_per_s:,.0f}"],
+            ["Lambda concurrency: api + saga", f"{plan.api_concurrency} + {plan.saga_concurrency}"],
+            ["Stripe writes/s needed (3 an order, sustained)", f"{plan.stripe_writes_per_s_needed:.0f}"],
+            ["orders/s one Stripe account takes (100 writes/s)", f"{plan.stripe_orders_per_s:.1f}"],
+            ["... reading reads as counted too (100 req/s, 25/s/endpoint)", f"{plan.stripe_orders_per_s_strict:.1f}"],
+            ["orders/s at the product's write budget (80/s)", f"{plan.budget_orders_per_s:.1f}"],
+            ["seconds to pay every order at the budget", f"{plan.seconds_to_pay_all:.0f}"],
+        ],
+        note=f"Lambda: arrivals x duration, payOrder {flash_sale.PAY_ORDER_SECONDS:g} s + placeOrder "
+        f"{flash_sale.PLACE_ORDER_SECONDS:g} s, saga {flash_sale.SAGA_SECONDS:g} s (assumed AWS durations). "
+        "Holds come first and last 10 minutes: the payments queue behind the budget and drain within the holds.",
+    )

@@ -11,6 +11,8 @@ from commerce.clock import Clock, system_clock
 from commerce.reservations import HOLD_LIMIT
 from commerce.secrets import MAX_AGE, MAX_AGE_VARIABLE, Secrets
 
+MIN_STRIPE_WRITES_PER_SECOND = 10  # commerce/payment_budget.py: WINDOWS_PER_SECOND
+
 
 @dataclass(frozen=True, slots=True)
 class TableNames:
@@ -60,6 +62,8 @@ class Settings:
     hold_minutes: int = 10  # how long payOrder holds an order's stock (renewed per attempt, HOLD_LIMIT at most)
     stuck_order_minutes: int = 15
     max_page_size: int = 50
+    # Stripe writes a second the whole stack may send (commerce/payment_budget.py); Stripe's live limit is ~100.
+    stripe_writes_per_second: int = 80
 
     @property
     def is_development(self) -> bool:
@@ -92,6 +96,7 @@ class Settings:
             unpaid_order_minutes=int(env.get("UNPAID_ORDER_MINUTES", "30")),
             hold_minutes=_hold_minutes(env.get("HOLD_MINUTES", "10")),
             stuck_order_minutes=int(env.get("STUCK_ORDER_MINUTES", "15")),
+            stripe_writes_per_second=_stripe_writes_per_second(env.get("STRIPE_WRITES_PER_SECOND", "80")),
         )
 
 
@@ -101,3 +106,11 @@ def _hold_minutes(value: str) -> int:
         # Past HOLD_LIMIT a renewal could not extend it, and the hold must lapse before the unpaid order expires.
         raise RuntimeError(f"HOLD_MINUTES must be between 1 and {HOLD_LIMIT}; it is {value}")
     return minutes
+
+
+def _stripe_writes_per_second(value: str) -> int:
+    writes = int(value)
+    if writes < MIN_STRIPE_WRITES_PER_SECOND:
+        # The budget gives each tenth of a second a tenth of it: fewer than ten would allow none.
+        raise RuntimeError(f"STRIPE_WRITES_PER_SECOND must be at least {MIN_STRIPE_WRITES_PER_SECOND}; it is {value}")
+    return writes

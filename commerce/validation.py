@@ -28,6 +28,7 @@ class IssueCode(StrEnum):
     INVALID_PAYMENT_METHOD = "INVALID_PAYMENT_METHOD"
     PAYMENT_DECLINED = "PAYMENT_DECLINED"
     PAYMENT_PROVIDER_UNAVAILABLE = "PAYMENT_PROVIDER_UNAVAILABLE"
+    PAYMENTS_BUSY = "PAYMENTS_BUSY"  # payOrder: the stack's Stripe write budget is spent; the hold is kept, retry
     OUT_OF_STOCK = "OUT_OF_STOCK"  # payOrder: the order's stock could not be held, and the card was not touched
     # Admin mutations
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"

@@ -65,15 +65,23 @@ def dynamodb() -> DynamoDBClient:
     return boto3.client("dynamodb")
 
 
-def gateway(settings: Settings) -> PaymentGateway:
+def gateway(settings: Settings, dynamodb: DynamoDBClient, clock: Clock) -> PaymentGateway:
     from commerce.adapters.stripe_gateway import StripeGateway  # the Stripe SDK: only on payment paths
+    from commerce.payment_budget import BudgetedGateway
+    from commerce.repositories.payment_budget import DynamoStripeWriteBudget
 
     def secret_key() -> str:  # read at every call: a rotated key reaches warm functions with the secrets' cache
         return settings.secrets.stripe_secret_key
 
     if settings.stripe.api_base:
-        return StripeGateway.connect(secret_key, api_base=settings.stripe.api_base)
-    return StripeGateway.connect(secret_key)
+        stripe = StripeGateway.connect(secret_key, api_base=settings.stripe.api_base)
+    else:
+        stripe = StripeGateway.connect(secret_key)
+    # One budget for the whole stack, in the idempotency table: every function's writes count against Stripe's limit.
+    budget = DynamoStripeWriteBudget(
+        _table(dynamodb, settings.tables.idempotency), settings.stripe_writes_per_second, clock
+    )
+    return BudgetedGateway(stripe, budget)
 
 
 def publisher(settings: Settings) -> EventPublisher:

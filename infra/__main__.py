@@ -81,6 +81,7 @@ functions = Functions(
             stripe_publishable_key=stripe.publishable_key,
             unpaid_order_minutes=config.unpaid_order_minutes,
             hold_minutes=config.hold_minutes,
+            stripe_writes_per_second=config.stripe_writes_per_second,
         ),
         table_names=data.names,
         table_arns=data.arns,

@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 
 from commerce.reservations import HOLD_LIMIT
+from commerce.settings import MIN_STRIPE_WRITES_PER_SECOND
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,6 +52,7 @@ class StackConfig:
     secret_recovery_days: int = 7
     unpaid_order_minutes: int = 30
     hold_minutes: int = 10
+    stripe_writes_per_second: int = 80  # the stack's Stripe write budget (commerce/payment_budget.py)
     cors_origins: tuple[str, ...] = ()
     api: ApiLimits = field(default_factory=ApiLimits)
     web_dist: Path = ROOT / "frontend" / "dist"
@@ -69,6 +71,10 @@ class StackConfig:
                 f"holdMinutes must be between 1 and {HOLD_LIMIT.total_seconds() // 60:.0f}, "
                 "and unpaidOrderMinutes longer than that"
             )
+        if self.stripe_writes_per_second < MIN_STRIPE_WRITES_PER_SECOND:
+            # Each tenth of a second gets a tenth of the budget; Stripe's own live limit is ~100 (docs.stripe.com/
+            # rate-limits): a higher budget makes sense only once Stripe has raised the account's limit.
+            raise ValueError(f"stripeWritesPerSecond must be at least {MIN_STRIPE_WRITES_PER_SECOND}")
         for recipient in self.ses_sandbox_recipients:
             if not isinstance(recipient, str) or _EMAIL.match(recipient) is None:
                 raise ValueError(f"sesSandboxRecipients: {recipient!r} is not an email address")
@@ -97,6 +103,7 @@ class StackConfig:
             secret_recovery_days=_get_int(config, "secretRecoveryDays", default=7),
             unpaid_order_minutes=config.get_int("unpaidOrderMinutes") or 30,
             hold_minutes=_get_int(config, "holdMinutes", default=10),
+            stripe_writes_per_second=_get_int(config, "stripeWritesPerSecond", default=80),
             cors_origins=tuple(config.get_object("corsOrigins") or ()),
             api=ApiLimits(
                 rate=config.get_float("apiThrottleRate") or ApiLimits.rate,

@@ -252,6 +252,9 @@ _RECLAIM_LAPSED: TableUses = merged({"reservations": uses(indexes=("holds_by_exp
 # stock is short. convert_for (the saga, once authorized) is one UpdateItem, or the same path when the hold lapsed.
 _HOLD: TableUses = merged(_RESERVE, {"reservations": uses("UpdateItem")}, _RECLAIM_LAPSED)
 _CONVERT_HOLD: TableUses = _HOLD
+# BudgetedGateway (commerce/payment_budget.py): each Stripe create, confirm and capture first adds one to the stack's
+# write counter of the current tenth of a second, an item of the idempotency table ("stripe-writes#<window>").
+_STRIPE_WRITES: TableUses = {"idempotency": uses("UpdateItem")}
 
 
 def _saga_step(name: str, handler: str, description: str, tables: TableUses, **extra: Any) -> Function:
@@ -279,6 +282,7 @@ FUNCTIONS = (
         tables=merged(
             _COMPENSATION,
             _HOLD,  # payOrder holds the order's stock before the card is touched
+            _STRIPE_WRITES,  # payOrder opens and confirms the payment
             {
                 "products": uses("GetItem", "BatchGetItem", "PutItem", indexes=("catalog",)),
                 "warehouses": uses("Query", "PutItem"),
@@ -324,7 +328,7 @@ FUNCTIONS = (
         "capture_payment",
         "Saga: capture the authorized payment",
         # Capture requires the reservation: read before the Stripe call.
-        merged(_ORDER_CHANGES, {"reservations": uses("GetItem")}),
+        merged(_ORDER_CHANGES, {"reservations": uses("GetItem")}, _STRIPE_WRITES),
         uses_stripe=True,
     ),
     _saga_step(

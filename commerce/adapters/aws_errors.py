@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError, ConnectionError, EndpointConnectionError, ReadTimeoutError
 
+from commerce.payment_budget import PaymentsBusyError
+
 # DynamoDB, EventBridge and SES throttling and service-side errors.
 _TRANSIENT_AWS_CODES = frozenset(
     {
@@ -21,6 +23,8 @@ _TRANSIENT_AWS_CODES = frozenset(
 
 
 def is_transient(error: BaseException) -> bool:
+    if isinstance(error, PaymentsBusyError):
+        return True  # our own throttle in front of Stripe's (commerce/payment_budget.py): the next window admits it
     if isinstance(error, EndpointConnectionError | ConnectionError | ReadTimeoutError):
         return True
     if isinstance(error, ClientError):

@@ -4,6 +4,7 @@ import strawberry
 
 from commerce.commands import PayOrder
 from commerce.errors import OrderNotFoundError, OutOfStockError
+from commerce.payment_budget import PaymentsBusyError
 from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
 from commerce.validation import IssueCode
@@ -31,6 +32,9 @@ class PayOrderPayload:
     decline_reason: str | None = None
     shortage: StockShortage | None = strawberry.field(
         default=None, description="With OUT_OF_STOCK: the line that cannot be held and what is left of it."
+    )
+    retry_after_ms: int | None = strawberry.field(
+        default=None, description="With PAYMENTS_BUSY: try again after this many milliseconds (the hold is kept)."
     )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
@@ -64,9 +68,18 @@ def _refusal(exc: Exception) -> PayOrderPayload:
             shortage=StockShortage(sku=exc.sku, requested=exc.requested, available=exc.available),
         )
     if isinstance(exc, PaymentProviderUnavailableError):
-        message = "the payment provider is unavailable; your card was not charged, try again shortly"
-        return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
+        return _unavailable(exc)
     raise exc
+
+
+def _unavailable(exc: PaymentProviderUnavailableError) -> PayOrderPayload:
+    if isinstance(exc, PaymentsBusyError):
+        # Refused before the Stripe call it would have made: a flash sale is paying faster than Stripe takes.
+        message = "payments are busy; your items are held and your card was not charged: try again shortly"
+        busy = UserError(field=None, message=message, code=IssueCode.PAYMENTS_BUSY)
+        return PayOrderPayload(errors=[busy], retry_after_ms=exc.retry_after_ms)
+    message = "the payment provider is unavailable; your card was not charged, try again shortly"
+    return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
 
 
 @strawberry.type

@@ -33,6 +33,7 @@ class RuntimeSettings:
     stripe_publishable_key: str
     unpaid_order_minutes: int = 30
     hold_minutes: int = 10  # how long payOrder holds an order's stock (commerce/settings.py checks 1-25)
+    stripe_writes_per_second: int = 80  # the stack's budget of Stripe writes (commerce/payment_budget.py)
     app_env: str = "production"  # GraphiQL and GraphQL over GET are off outside development
 
 
@@ -187,6 +188,7 @@ def function_environment(function: Function, args: FunctionsArgs) -> dict[str, p
         environment["FULFILLMENT_STATE_MACHINE_ARN"] = args.state_machine_arn
     if function.uses_stripe:
         environment["STRIPE_PUBLISHABLE_KEY"] = settings.stripe_publishable_key
+        environment["STRIPE_WRITES_PER_SECOND"] = str(settings.stripe_writes_per_second)
     if function.sends_email:
         environment["EMAIL_FROM"] = settings.email_from
     return environment

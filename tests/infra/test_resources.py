@@ -194,6 +194,8 @@ def test_a_function_is_told_every_table_and_only_the_secrets_it_may_read(program
     assert (environment["HOLD_MINUTES"], environment["UNPAID_ORDER_MINUTES"]) == ("10", "30")
     assert ("EMAIL_FROM" in environment) == function.sends_email
     assert ("STRIPE_PUBLISHABLE_KEY" in environment) == function.uses_stripe
+    # Every function that may write to Stripe draws from the one budget the stack sets (commerce/payment_budget.py).
+    assert environment.get("STRIPE_WRITES_PER_SECOND") == ("80" if function.uses_stripe else None)
 
 
 def test_only_functions_that_start_sagas_know_the_deployed_state_machine(program: Program) -> None:

@@ -8,7 +8,6 @@ import pytest
 
 from bench.coldstart import package_import_times
 from bench.executions import transitions_from_history
-from bench.hot_sku import item_ceiling, items_needed
 from bench.http_meter import operation_name
 from bench.spa import PollSchedule, polls_until_terminal, read_schedule
 from bench.stripe_calls import call_name
@@ -45,20 +44,6 @@ def test_a_state_transition_is_counted_per_state_entered_and_per_retry() -> None
 
     assert transitions_from_history(happy) == (5, 0)
     assert transitions_from_history(retried) == (2, 1)
-
-
-def test_one_stock_item_sells_500_reservations_and_250_orders_a_second_on_aws() -> None:
-    ceiling = item_ceiling(item_bytes=92)
-
-    assert ceiling.units_per_transaction == 2
-    assert ceiling.reservations_per_s == 500
-    assert ceiling.orders_per_s == 250
-
-
-def test_a_flash_sale_needs_one_stock_item_per_250_orders_a_second() -> None:
-    assert items_needed(10_000, item_bytes=92) == 40
-    assert items_needed(251, item_bytes=92) == 2
-    assert item_ceiling(item_bytes=1500).orders_per_s == 125
 
 
 def test_import_times_are_summed_per_top_level_package() -> None:

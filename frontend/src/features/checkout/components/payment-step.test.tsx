@@ -119,4 +119,15 @@ describe('PaymentStep and the hold on the order’s items', () => {
     expect(screen.queryByTestId('hold-notice')).toBeNull();
     expect(api.calls('PayOrder')).toHaveLength(1);
   });
+
+  it('an order already paid leaves for its page the way a payment made here does, once', async () => {
+    // The payOrder answer makes urql re-read the order; seen paid, the page must still say "just paid".
+    mockGraphql({ CheckoutOrder: () => ({ order: order('AUTHORIZED', null) }) });
+    const onPaid = vi.fn();
+    useOrderAccess.getState().remember({ orderId: 'ord_1', accessToken: 'tok', email: 'ada@example.com', total: money(3799), placedAt: '2026-12-05T14:20:00Z' });
+    const view = renderWithProviders(<PaymentStep orderId="ord_1" onPaid={onPaid} />, { clock });
+    await vi.waitFor(() => expect(onPaid).toHaveBeenCalledWith('ord_1'));
+    view.rerender(<PaymentStep orderId="ord_1" onPaid={onPaid} />);
+    expect(onPaid).toHaveBeenCalledTimes(1);
+  });
 });

@@ -1,5 +1,5 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { Link, Navigate, useNavigate } from 'react-router';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { useClient, useQuery } from 'urql';
 
@@ -77,13 +77,26 @@ export function PaymentStep({ orderId, onPaid }: { orderId: string; onPaid: OnPa
       </EmptyState>
     );
   }
-  if (PAID.has(order.status)) return <Navigate to={`/orders/${order.id}`} replace />;
+  // A paid order on the payment page was paid from it: the payOrder answer makes urql re-read this order, and that
+  // re-read can land before the form's own onPaid navigation, so this redirect says "just paid" too.
+  if (PAID.has(order.status)) return <PaidAlready orderId={order.id} onPaid={onPaid} />;
   if (order.status !== 'PENDING_PAYMENT' && order.status !== 'PAYMENT_FAILED') {
     return <NotPayable order={order} />;
   }
   return (
     <PaymentForm order={order} accessToken={accessToken} onPaid={onPaid} onAttempted={() => refetch({ requestPolicy: 'network-only' })} />
   );
+}
+
+/** Leaves for the order page the way a payment made here does (onPaid), whichever of the two comes first. */
+function PaidAlready({ orderId, onPaid }: { orderId: string; onPaid: OnPaid }) {
+  const left = useRef(false);
+  useEffect(() => {
+    if (left.current) return;
+    left.current = true;
+    onPaid(orderId);
+  }, [orderId, onPaid]);
+  return null;
 }
 
 function NotPayable({ order }: { order: CheckoutOrder }) {
