@@ -40,7 +40,7 @@ from infra.local.cloud import LocalCloud
 from infra.local.secrets import LOCAL_VALUES
 from tests.integration.shop import PlacedOrder, Shop, intent_event
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES, NEEDS_3D_SECURE
-from tests.proof.contention import TERMINAL, shopper, stock_product
+from tests.proof.contention import TERMINAL, pay_patiently, shopper, stock_product
 from tests.proof.flash_sale_books import (
     HOARDER,
     SALE_WAREHOUSE,
@@ -112,7 +112,7 @@ def run_flash_sale(
         secret = str(buyer.answer.get("clientSecret") or "")
         intent_id = secret.partition("_secret_")[0]
         sale.shop.authenticate_3ds(intent_id, secret)
-        again = shopper(cloud, buyer.number).pay(buyer.order, None)
+        again = pay_patiently(shopper(cloud, buyer.number), buyer.order, None, result.outcomes)
         result.outcomes[f"slow, payOrder after 3-D Secure: {_answer(again)}"] += 1
         # Stripe tells the webhook of the authorization (localstripe sends no amount_capturable_updated: signed here).
         status = sale.shop.post_webhook(
@@ -149,7 +149,7 @@ class Sale:
             except AssertionError:
                 self.result.outcomes["refused at placement"] += 1
                 return buyer  # availability already gone: nothing written, nothing charged
-            buyer.answer = client.pay(buyer.order, card)
+            buyer.answer = pay_patiently(client, buyer.order, card, self.result.outcomes)
             self.result.outcomes[f"payOrder: {_answer(buyer.answer)}"] += 1
             return buyer
 
@@ -166,7 +166,9 @@ class Sale:
         placed = [client.place([(self.product, self.quantity)], email=HOARDER_EMAIL) for _ in range(orders)]
 
         def pay(order: PlacedOrder) -> Buyer:
-            return Buyer(HOARDER, order, shopper(self.cloud, HOARDER).pay(order, DECLINES))
+            return Buyer(
+                HOARDER, order, pay_patiently(shopper(self.cloud, HOARDER), order, DECLINES, self.result.outcomes)
+            )
 
         with ThreadPoolExecutor(max_workers=min(orders, 16)) as pool:
             hoarded = list(pool.map(pay, placed))
