@@ -211,7 +211,8 @@ class Sale:
 
 
 def hoarder_allowed(orders: int) -> int:
-    """How many live holds the code lets one customer on one address keep: no cap yet, so every order's."""
+    """How many live holds the code lets one customer on one address keep at once: no cap on main yet, so every
+    order's. With the hold caps (issue 20 item 2) it is min(orders, settings.holds_per_customer, holds_per_source)."""
     return orders
 
 
