@@ -21,6 +21,7 @@ from tests.interleaving.run import run_interleavings
 from tests.proof.authorization import run_authorization
 from tests.proof.contention import run_contention
 from tests.proof.faults import run_fault_matrix
+from tests.proof.flash_sale import run_flash_sale
 from tests.proof.graphql_abuse import run_graphql_abuse
 from tests.proof.graphql_fuzz import run_graphql_fuzz
 from tests.proof.restart import run_restart
@@ -49,6 +50,26 @@ def scenarios() -> list[tuple[str, Callable[[LocalCloud], Any]]]:
         (
             "no oversell: random baskets over 4 SKUs",
             lambda c: run_contention(c, shoppers=120, units=(5, 5, 5), basket_skus=4),
+        ),
+        (
+            "flash sale: one SKU, 60 units in one warehouse, unsplit",
+            lambda c: run_flash_sale(c, shoppers=200, units=60),
+        ),
+        (
+            "flash sale: 60 units split over 12 shards before the rush, 2 per order",
+            lambda c: run_flash_sale(c, shoppers=200, units=60, shards=12, quantity=2),
+        ),
+        (
+            "flash sale: holds lapse mid-run (slow 3-D Secure), unsplit",
+            lambda c: run_flash_sale(c, shoppers=200, units=60, slow_3ds=12),
+        ),
+        (
+            "flash sale: holds lapse mid-run (slow 3-D Secure) on 12 shards",
+            lambda c: run_flash_sale(c, shoppers=200, units=60, shards=12, slow_3ds=12),
+        ),
+        (
+            "flash sale: a hoarder with declining cards in the crowd",
+            lambda c: run_flash_sale(c, shoppers=200, units=60, hoarder_orders=20),
         ),
         ("webhooks 1-5x shuffled with forged ones", lambda c: run_webhook_chaos(c, orders=20)),
         ("faults at every step and at the compensation", run_fault_matrix),
