@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from commerce.adapters.edge import OriginCheck
     from commerce.admin.analytics import AnalyticsRepository
     from commerce.admin.lockout import LoginFailureRepository
+    from commerce.hold_limits import HoldSlotRepository
     from commerce.admin.stock import StockLedger
     from commerce.admin.tokens import AdminTokens
     from commerce.clock import Clock
@@ -133,6 +134,7 @@ class Repositories:
     stock_ledger: StockLedger
     analytics: AnalyticsRepository
     login_failures: LoginFailureRepository
+    hold_slots: HoldSlotRepository
 
 
 # --- repositories (DynamoDB) -------------------------------------------------------------------------------------
@@ -205,3 +207,9 @@ def login_failures(dynamodb: DynamoDBClient, settings: Settings) -> LoginFailure
     from commerce.repositories.login_failures import DynamoLoginFailureRepository  # only where admins log in
 
     return DynamoLoginFailureRepository(_table(dynamodb, settings.tables.idempotency))
+
+
+def hold_slots(dynamodb: DynamoDBClient, settings: Settings) -> HoldSlotRepository:
+    from commerce.repositories.hold_slots import DynamoHoldSlotRepository
+
+    return DynamoHoldSlotRepository(_table(dynamodb, settings.tables.idempotency))

@@ -4,6 +4,7 @@ import strawberry
 
 from commerce.commands import PayOrder
 from commerce.errors import OrderNotFoundError, OutOfStockError
+from commerce.hold_limits import HoldKind, HoldLimitReachedError
 from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
 from commerce.validation import IssueCode
@@ -47,6 +48,14 @@ def _payment_method_message(error: InvalidPaymentMethodError) -> str:
     return "this payment method cannot be used (unknown or already used): enter the card again"
 
 
+def _hold_limit_message(error: HoldLimitReachedError) -> str:
+    who = "you already have" if error.kind is HoldKind.CUSTOMER else "this network already has"
+    return (
+        f"{who} {error.cap} orders holding stock; pay or cancel one, or wait until {error.free_at[11:16]} UTC "
+        "(your card was not charged)"
+    )
+
+
 def _refusal(exc: Exception) -> PayOrderPayload:
     if isinstance(exc, OrderNotFoundError):
         return _error("orderId", IssueCode.NOT_FOUND, "no order with this id and access token")
@@ -63,6 +72,8 @@ def _refusal(exc: Exception) -> PayOrderPayload:
             errors=[UserError(field="lines", message=message, code=IssueCode.OUT_OF_STOCK)],
             shortage=StockShortage(sku=exc.sku, requested=exc.requested, available=exc.available),
         )
+    if isinstance(exc, HoldLimitReachedError):
+        return _error(None, IssueCode.HOLD_LIMIT_REACHED, _hold_limit_message(exc))
     if isinstance(exc, PaymentProviderUnavailableError):
         message = "the payment provider is unavailable; your card was not charged, try again shortly"
         return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
@@ -75,7 +86,9 @@ class PaymentMutation:
         description="Confirm the order's payment with a PaymentMethod from Stripe.js (createPaymentMethod, pm_…). "
         "After 3-D Secure (handleNextAction), call again without paymentMethodId: the payment is re-read, not "
         "confirmed again. After a decline, call again with a new PaymentMethod. The order's items are held first "
-        "(Order.heldUntil; each call renews the hold): when they cannot be, OUT_OF_STOCK and the card is not touched."
+        "(Order.heldUntil; each call renews the hold): when they cannot be, OUT_OF_STOCK and the card is not touched. "
+        "A new hold beyond the caps (live holds per customer email and per source address; docs/api.md) is "
+        "HOLD_LIMIT_REACHED, also before the card; renewing the order's own hold is always allowed."
     )
     async def pay_order(
         self,
@@ -85,13 +98,15 @@ class PaymentMutation:
         payment_method_id: str | None = None,
     ) -> PayOrderPayload:
         try:
-            result = await info.context.send(PayOrder(str(order_id), access_token, payment_method_id))
+            source = info.context.caller_address()
+            result = await info.context.send(PayOrder(str(order_id), access_token, payment_method_id, source))
         except (
             OrderNotFoundError,
             PaymentNotAllowedError,
             InvalidPaymentMethodError,
             PaymentDeclinedError,
             OutOfStockError,
+            HoldLimitReachedError,
             PaymentProviderUnavailableError,
         ) as exc:
             return _refusal(exc)
