@@ -19,6 +19,7 @@ import pytest
 from commerce.admin.analytics import AnalyticsRepository
 from commerce.admin.lockout import LoginFailureRepository
 from commerce.admin.stock import StockLedger
+from commerce.hold_limits import HoldSlotRepository
 from commerce.ports import (
     IdempotencyRepository,
     InventoryRepository,
@@ -65,6 +66,7 @@ class Stores:
     stock_ledger: StockLedger
     analytics: AnalyticsRepository
     login_failures: LoginFailureRepository
+    hold_slots: HoldSlotRepository
 
 
 def memory_stores(clock: MovableClock) -> Stores:
@@ -81,6 +83,7 @@ def memory_stores(clock: MovableClock) -> Stores:
         InMemoryLoginFailureRepository,
         InMemoryStockLedger,
     )
+    from commerce.repositories.memory_hold_slots import InMemoryHoldSlotRepository
     from commerce.repositories.memory_reservations import InMemoryReservationRepository
 
     inventory = InMemoryInventoryRepository()
@@ -99,6 +102,7 @@ def memory_stores(clock: MovableClock) -> Stores:
         stock_ledger=InMemoryStockLedger(inventory),
         analytics=InMemoryAnalyticsRepository(),
         login_failures=InMemoryLoginFailureRepository(),
+        hold_slots=InMemoryHoldSlotRepository(),
     )
 
 
@@ -110,6 +114,7 @@ def dynamodb_stores(client: DynamoDBClient, table: Callable[[str], str], clock: 
         DynamoWarehouseRepository,
     )
     from commerce.repositories.dynamo import DynamoTable
+    from commerce.repositories.hold_slots import DynamoHoldSlotRepository
     from commerce.repositories.idempotency import DynamoIdempotencyRepository
     from commerce.repositories.login_failures import DynamoLoginFailureRepository
     from commerce.repositories.orders import DynamoOrderEventRepository, DynamoOrderRepository
@@ -134,6 +139,7 @@ def dynamodb_stores(client: DynamoDBClient, table: Callable[[str], str], clock: 
         stock_ledger=DynamoStockLedger(dynamo("inventory"), dynamo("stock_adjustments")),
         analytics=DynamoAnalyticsRepository(dynamo("analytics")),
         login_failures=DynamoLoginFailureRepository(dynamo("idempotency")),
+        hold_slots=DynamoHoldSlotRepository(dynamo("idempotency")),
     )
 
 
