@@ -123,7 +123,9 @@ def check_line_shape(lines: list[tuple[str, int]]) -> list[ValidationIssue]:
     seen: set[str] = set()
     for index, (product_id, quantity) in enumerate(lines):
         if not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
-            message = f"must be between {MIN_QUANTITY} and {MAX_QUANTITY}: at most {MAX_QUANTITY} of a product per order"
+            message = (
+                f"must be between {MIN_QUANTITY} and {MAX_QUANTITY}: at most {MAX_QUANTITY} of a product per order"
+            )
             issues.append(ValidationIssue(f"lines.{index}.quantity", IssueCode.INVALID_QUANTITY, message))
         if product_id in seen:
             message = "the same product appears twice; change the quantity instead"

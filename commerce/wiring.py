@@ -25,11 +25,11 @@ if TYPE_CHECKING:
     from commerce.adapters.edge import OriginCheck
     from commerce.admin.analytics import AnalyticsRepository
     from commerce.admin.lockout import LoginFailureRepository
-    from commerce.hold_limits import HoldSlotRepository
     from commerce.admin.stock import StockLedger
     from commerce.admin.tokens import AdminTokens
     from commerce.clock import Clock
     from commerce.events import EventPublisher
+    from commerce.hold_limits import HoldSlotRepository
     from commerce.metrics import Metrics
     from commerce.notifications import EmailSender
     from commerce.payments import PaymentGateway

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from commerce.clock import Clock
-from commerce.clock import from_iso
+from commerce.clock import Clock, from_iso
 from commerce.errors import DomainError, OrderNotFoundError, OutOfStockError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
 from commerce.hold_limits import HoldLimitReachedError, HoldLimits, HoldSlotRepository

@@ -57,14 +57,6 @@ def _hold_limit_message(error: HoldLimitReachedError) -> str:
 
 
 def _refusal(exc: Exception) -> PayOrderPayload:
-    if isinstance(exc, OrderNotFoundError):
-        return _error("orderId", IssueCode.NOT_FOUND, "no order with this id and access token")
-    if isinstance(exc, PaymentNotAllowedError):
-        return _error("orderId", IssueCode.PAYMENT_NOT_ALLOWED, f"the order is {exc.status} and takes no payment")
-    if isinstance(exc, InvalidPaymentMethodError):
-        return _error("paymentMethodId", IssueCode.INVALID_PAYMENT_METHOD, _payment_method_message(exc))
-    if isinstance(exc, PaymentDeclinedError):
-        return _error("paymentMethodId", IssueCode.PAYMENT_DECLINED, exc.reason)
     if isinstance(exc, OutOfStockError):
         # Raised before any Stripe call: the hold comes first, so the card was never touched.
         message = f"only {exc.available} of {exc.sku} left, {exc.requested} wanted; your card was not charged"
@@ -72,11 +64,25 @@ def _refusal(exc: Exception) -> PayOrderPayload:
             errors=[UserError(field="lines", message=message, code=IssueCode.OUT_OF_STOCK)],
             shortage=StockShortage(sku=exc.sku, requested=exc.requested, available=exc.available),
         )
+    field, code, message = _refusal_words(exc)
+    return _error(field, code, message)
+
+
+def _refusal_words(exc: Exception) -> tuple[str | None, IssueCode, str]:
+    if isinstance(exc, OrderNotFoundError):
+        return "orderId", IssueCode.NOT_FOUND, "no order with this id and access token"
+    if isinstance(exc, PaymentNotAllowedError):
+        return "orderId", IssueCode.PAYMENT_NOT_ALLOWED, f"the order is {exc.status} and takes no payment"
+    if isinstance(exc, InvalidPaymentMethodError):
+        return "paymentMethodId", IssueCode.INVALID_PAYMENT_METHOD, _payment_method_message(exc)
+    if isinstance(exc, PaymentDeclinedError):
+        return "paymentMethodId", IssueCode.PAYMENT_DECLINED, exc.reason
     if isinstance(exc, HoldLimitReachedError):
-        return _error(None, IssueCode.HOLD_LIMIT_REACHED, _hold_limit_message(exc))
+        # Raised before any stock is taken and before Stripe: the caller's other holds are what stands in the way.
+        return None, IssueCode.HOLD_LIMIT_REACHED, _hold_limit_message(exc)
     if isinstance(exc, PaymentProviderUnavailableError):
         message = "the payment provider is unavailable; your card was not charged, try again shortly"
-        return _error(None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message)
+        return None, IssueCode.PAYMENT_PROVIDER_UNAVAILABLE, message
     raise exc
 
 

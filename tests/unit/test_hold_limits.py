@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from commerce.catalog import StockLevel
+from commerce.clock import to_iso
 from commerce.hold_limits import (
     HOLDS_PER_CUSTOMER,
     HOLDS_PER_SOURCE,
@@ -21,7 +22,6 @@ from commerce.hold_limits import (
     normalised_email,
     normalised_source,
 )
-from commerce.clock import to_iso
 from commerce.order_status import OrderStatus
 from commerce.reservations import HOLD_TTL, ReservationState
 from commerce.services.payments import PaymentOutcome
@@ -81,7 +81,9 @@ def test_a_hoarder_with_declining_cards_is_refused_while_others_still_buy() -> N
 def test_one_address_is_capped_whatever_emails_it_uses() -> None:
     world = _world(units=20)
     for index in range(HOLDS_PER_SOURCE):
-        world.payments.pay(f"ord_{index}", _placed(world, f"ord_{index}", f"bot{index}@example.com"), DECLINES, BOT_ADDRESS)
+        world.payments.pay(
+            f"ord_{index}", _placed(world, f"ord_{index}", f"bot{index}@example.com"), DECLINES, BOT_ADDRESS
+        )
     token = _placed(world, "ord_next", "bot-next@example.com")
 
     with pytest.raises(HoldLimitReachedError) as refused:
