@@ -363,7 +363,12 @@ FUNCTIONS = (
         # given back by the compensation (commerce/services/authorizations.py): it runs no saga step, so it never
         # finds the order COMPENSATING nor its stock reserved, and needs only its note, the Stripe call and the
         # email.
-        tables=merged(_ORDER_CHANGES, {"idempotency": uses("PutItem", "DeleteItem"), "reservations": uses("GetItem")}),
+        # Its release finds no stock to give back, but looks for the order's hold slots (_FREE_HOLD_SLOTS).
+        tables=merged(
+            _ORDER_CHANGES,
+            {"idempotency": uses("PutItem", "DeleteItem"), "reservations": uses("GetItem")},
+            _FREE_HOLD_SLOTS,
+        ),
         publishes_events=True,
         starts_workflows=True,
         uses_stripe=True,
