@@ -26,6 +26,7 @@ from commerce.errors import DomainError
 # one address, stays under them; a script holding a sale's stock does not.
 HOLDS_PER_CUSTOMER = 3
 HOLDS_PER_SOURCE = 5
+MAX_CAP = 50  # each slot is an item a claim may try (and a refusal reads): the cost of a claim grows with the cap
 
 
 class HoldKind(StrEnum):
@@ -36,16 +37,17 @@ class HoldKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class HoldLimits:
     per_customer: int = HOLDS_PER_CUSTOMER
-    per_source: int = HOLDS_PER_SOURCE
+    per_source: int = HOLDS_PER_SOURCE  # 0: no cap per address (locally, where every caller is 127.0.0.1)
 
     def __post_init__(self) -> None:
-        if self.per_customer < 1 or self.per_source < 1:
-            raise ValueError("hold limits must be at least 1")
+        # A claim tries up to `cap` slot items: a cap is a handful, never a way of saying "unlimited".
+        if not 1 <= self.per_customer <= MAX_CAP or not 0 <= self.per_source <= MAX_CAP:
+            raise ValueError(f"hold limits must be between 1 (0 for the source: off) and {MAX_CAP}")
 
     def keys(self, email: str, source: str | None) -> list[HoldKey]:
         """The keys a hold counts against; without a source (no request, e.g. a test's direct call) the email's."""
         keys = [HoldKey(HoldKind.CUSTOMER, normalised_email(email), self.per_customer)]
-        if source:
+        if source and self.per_source:
             keys.append(HoldKey(HoldKind.SOURCE, normalised_source(source), self.per_source))
         return keys
 

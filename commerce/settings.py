@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from commerce.clock import Clock, system_clock
-from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE
+from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE, MAX_CAP
 from commerce.reservations import HOLD_LIMIT
 from commerce.secrets import MAX_AGE, MAX_AGE_VARIABLE, Secrets
 
@@ -62,7 +62,7 @@ class Settings:
     stuck_order_minutes: int = 15
     max_page_size: int = 50
     holds_per_customer: int = HOLDS_PER_CUSTOMER  # live holds one email may have (commerce/hold_limits.py)
-    holds_per_source: int = HOLDS_PER_SOURCE  # ... and one source address
+    holds_per_source: int = HOLDS_PER_SOURCE  # ... and one source address (0: no cap per address)
 
     @property
     def is_development(self) -> bool:
@@ -95,8 +95,8 @@ class Settings:
             unpaid_order_minutes=int(env.get("UNPAID_ORDER_MINUTES", "30")),
             hold_minutes=_hold_minutes(env.get("HOLD_MINUTES", "10")),
             stuck_order_minutes=int(env.get("STUCK_ORDER_MINUTES", "15")),
-            holds_per_customer=_at_least_one("HOLDS_PER_CUSTOMER", env.get("HOLDS_PER_CUSTOMER", HOLDS_PER_CUSTOMER)),
-            holds_per_source=_at_least_one("HOLDS_PER_SOURCE", env.get("HOLDS_PER_SOURCE", HOLDS_PER_SOURCE)),
+            holds_per_customer=_cap("HOLDS_PER_CUSTOMER", env.get("HOLDS_PER_CUSTOMER", HOLDS_PER_CUSTOMER), 1),
+            holds_per_source=_cap("HOLDS_PER_SOURCE", env.get("HOLDS_PER_SOURCE", HOLDS_PER_SOURCE), 0),
         )
 
 
@@ -108,8 +108,8 @@ def _hold_minutes(value: str) -> int:
     return minutes
 
 
-def _at_least_one(name: str, value: str | int) -> int:
+def _cap(name: str, value: str | int, minimum: int) -> int:
     number = int(value)
-    if number < 1:
-        raise RuntimeError(f"{name} must be at least 1; it is {value}")
+    if not minimum <= number <= MAX_CAP:
+        raise RuntimeError(f"{name} must be between {minimum} and {MAX_CAP}; it is {value}")
     return number

@@ -208,7 +208,8 @@ TABLES = (
         # second before the index throttles the table's writes.
         indexes=(Index("holds_by_expiry", hash_key=_S("held"), range_key=_S("expires_at"), projection="KEYS_ONLY"),),
     ),
-    # Also holds failed admin logins per username ("admin-login#…" keys), cleared by the same TTL.
+    # Also holds failed admin logins per username ("admin-login#…" keys) and the slots of live stock holds per
+    # customer and address ("hold-slot#…", "hold-slots#order#…": commerce/hold_limits.py), cleared by the same TTL.
     Table("idempotency", hash_key=_S("key"), ttl_attribute="expires_at"),
     # Admins' stock changes (who, when, before, after), newest first per product.
     Table("stock_adjustments", hash_key=_S("product_id"), range_key=_S("id")),
