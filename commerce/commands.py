@@ -38,6 +38,7 @@ class PayOrder(Command["PaymentResult"]):
     order_id: str
     access_token: str
     payment_method_id: str | None = None
+    source: str | None = None  # the caller's address as the edge saw it: holds are capped per address
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ def place_order(command: PlaceOrder, placement: OrderPlacement) -> PlacedOrder:
 
 
 def pay_order(command: PayOrder, payments: PaymentService) -> PaymentResult:
-    return payments.pay(command.order_id, command.access_token, command.payment_method_id)
+    return payments.pay(command.order_id, command.access_token, command.payment_method_id, command.source)
 
 
 # --- the saga's steps, each attempt in the timeline --------------------------------------------------------------

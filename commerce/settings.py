@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from commerce.clock import Clock, system_clock
+from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE, MAX_CAP
 from commerce.reservations import HOLD_LIMIT
 from commerce.secrets import MAX_AGE, MAX_AGE_VARIABLE, Secrets
 
@@ -64,6 +65,8 @@ class Settings:
     max_page_size: int = 50
     # Stripe writes a second the whole stack may send (commerce/payment_budget.py); Stripe's live limit is ~100.
     stripe_writes_per_second: int = 80
+    holds_per_customer: int = HOLDS_PER_CUSTOMER  # live holds one email may have (commerce/hold_limits.py)
+    holds_per_source: int = HOLDS_PER_SOURCE  # ... and one source address (0: no cap per address)
 
     @property
     def is_development(self) -> bool:
@@ -97,6 +100,8 @@ class Settings:
             hold_minutes=_hold_minutes(env.get("HOLD_MINUTES", "10")),
             stuck_order_minutes=int(env.get("STUCK_ORDER_MINUTES", "15")),
             stripe_writes_per_second=_stripe_writes_per_second(env.get("STRIPE_WRITES_PER_SECOND", "80")),
+            holds_per_customer=_cap("HOLDS_PER_CUSTOMER", env.get("HOLDS_PER_CUSTOMER", HOLDS_PER_CUSTOMER), 1),
+            holds_per_source=_cap("HOLDS_PER_SOURCE", env.get("HOLDS_PER_SOURCE", HOLDS_PER_SOURCE), 0),
         )
 
 
@@ -114,3 +119,10 @@ def _stripe_writes_per_second(value: str) -> int:
         # The budget gives each tenth of a second a tenth of it: fewer than ten would allow none.
         raise RuntimeError(f"STRIPE_WRITES_PER_SECOND must be at least {MIN_STRIPE_WRITES_PER_SECOND}; it is {value}")
     return writes
+
+
+def _cap(name: str, value: str | int, minimum: int) -> int:
+    number = int(value)
+    if not minimum <= number <= MAX_CAP:
+        raise RuntimeError(f"{name} must be between {minimum} and {MAX_CAP}; it is {value}")
+    return number

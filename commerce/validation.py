@@ -30,6 +30,7 @@ class IssueCode(StrEnum):
     PAYMENT_PROVIDER_UNAVAILABLE = "PAYMENT_PROVIDER_UNAVAILABLE"
     PAYMENTS_BUSY = "PAYMENTS_BUSY"  # payOrder: the stack's Stripe write budget is spent; the hold is kept, retry
     OUT_OF_STOCK = "OUT_OF_STOCK"  # payOrder: the order's stock could not be held, and the card was not touched
+    HOLD_LIMIT_REACHED = "HOLD_LIMIT_REACHED"  # payOrder: too many live holds for the email or address; card untouched
     # Admin mutations
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     LOGIN_LOCKED = "LOGIN_LOCKED"
@@ -57,7 +58,9 @@ class OrderRejectedError(Exception):
 
 
 MIN_QUANTITY = 1
-MAX_QUANTITY = 99
+# Units of one product per order: with HOLDS_PER_CUSTOMER live holds, one customer holds at most 30 units of a
+# product before paying (docs/api.md, placeOrder), however many lines or orders they make.
+MAX_QUANTITY = 10
 MAX_LINES = 50
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -123,7 +126,9 @@ def check_line_shape(lines: list[tuple[str, int]]) -> list[ValidationIssue]:
     seen: set[str] = set()
     for index, (product_id, quantity) in enumerate(lines):
         if not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
-            message = f"must be between {MIN_QUANTITY} and {MAX_QUANTITY}"
+            message = (
+                f"must be between {MIN_QUANTITY} and {MAX_QUANTITY}: at most {MAX_QUANTITY} of a product per order"
+            )
             issues.append(ValidationIssue(f"lines.{index}.quantity", IssueCode.INVALID_QUANTITY, message))
         if product_id in seen:
             message = "the same product appears twice; change the quantity instead"

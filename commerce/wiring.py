@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from commerce.admin.tokens import AdminTokens
     from commerce.clock import Clock
     from commerce.events import EventPublisher
+    from commerce.hold_limits import HoldSlotRepository
     from commerce.metrics import Metrics
     from commerce.notifications import EmailSender
     from commerce.payments import PaymentGateway
@@ -141,6 +142,7 @@ class Repositories:
     stock_ledger: StockLedger
     analytics: AnalyticsRepository
     login_failures: LoginFailureRepository
+    hold_slots: HoldSlotRepository
 
 
 # --- repositories (DynamoDB) -------------------------------------------------------------------------------------
@@ -213,3 +215,9 @@ def login_failures(dynamodb: DynamoDBClient, settings: Settings) -> LoginFailure
     from commerce.repositories.login_failures import DynamoLoginFailureRepository  # only where admins log in
 
     return DynamoLoginFailureRepository(_table(dynamodb, settings.tables.idempotency))
+
+
+def hold_slots(dynamodb: DynamoDBClient, settings: Settings) -> HoldSlotRepository:
+    from commerce.repositories.hold_slots import DynamoHoldSlotRepository
+
+    return DynamoHoldSlotRepository(_table(dynamodb, settings.tables.idempotency))

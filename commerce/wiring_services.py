@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from commerce.admin.warehouses import WarehouseAdmin
     from commerce.clock import Clock
     from commerce.events import EventPublisher
+    from commerce.hold_limits import HoldLimits, HoldSlotRepository
     from commerce.metrics import Metrics
     from commerce.notifications import EmailSender, NotificationService
     from commerce.payments import PaymentGateway
@@ -124,6 +125,8 @@ def payments(
     make_gateway: Callable[[], PaymentGateway],
     publisher: EventPublisher,
     clock: Clock,
+    hold_slots: HoldSlotRepository,
+    hold_limits: HoldLimits,
 ) -> PaymentService:
     from commerce.services.payments import PaymentService
 
@@ -135,7 +138,15 @@ def payments(
         gateway=make_gateway,
         publisher=publisher,
         clock=clock,
+        hold_slots=hold_slots,
+        hold_limits=hold_limits,
     )
+
+
+def hold_limits(settings: Settings) -> HoldLimits:
+    from commerce.hold_limits import HoldLimits
+
+    return HoldLimits(per_customer=settings.holds_per_customer, per_source=settings.holds_per_source)
 
 
 def reversals(changes: OrderChanges, clock: Clock) -> PaymentReversals:
@@ -152,11 +163,14 @@ def inventory_service(
     clock: Clock,
     metrics: Metrics,
     settings: Settings,
+    hold_slots: HoldSlotRepository,
 ) -> InventoryService:
     from commerce.services.inventory import InventoryService
 
     hold_ttl = timedelta(minutes=settings.hold_minutes)
-    return InventoryService(inventory, warehouses, reservations, clock, metrics=metrics, hold_ttl=hold_ttl)
+    return InventoryService(
+        inventory, warehouses, reservations, clock, metrics=metrics, hold_ttl=hold_ttl, hold_slots=hold_slots
+    )
 
 
 def emails(idempotency: IdempotencyRepository, clock: Clock) -> CustomerEmails:

@@ -208,7 +208,8 @@ TABLES = (
         # second before the index throttles the table's writes.
         indexes=(Index("holds_by_expiry", hash_key=_S("held"), range_key=_S("expires_at"), projection="KEYS_ONLY"),),
     ),
-    # Also holds failed admin logins per username ("admin-login#…" keys), cleared by the same TTL.
+    # Also holds failed admin logins per username ("admin-login#…" keys) and the slots of live stock holds per
+    # customer and address ("hold-slot#…", "hold-slots#order#…": commerce/hold_limits.py), cleared by the same TTL.
     Table("idempotency", hash_key=_S("key"), ttl_attribute="expires_at"),
     # Admins' stock changes (who, when, before, after), newest first per product.
     Table("stock_adjustments", hash_key=_S("product_id"), range_key=_S("id")),
@@ -228,11 +229,16 @@ _ORDER_CHANGES: TableUses = {
 _EMAIL_ONCE: TableUses = {"idempotency": uses("PutItem")}
 # Reservations.release/ship: read the reservation, then move it and its stock in one transaction.
 _STOCK_SETTLES: TableUses = {"reservations": uses("GetItem", "UpdateItem"), "inventory": uses("UpdateItem")}
+# InventoryService.free_hold_slots (with every conversion and release of a hold): the order's list of hold slots in
+# the idempotency table, then a conditional delete of each slot and of the list (commerce/repositories/hold_slots.py).
+_FREE_HOLD_SLOTS: TableUses = {"idempotency": uses("GetItem", "DeleteItem")}
 # OrderRepository.each_by_status: the keys-only status index, then the orders by BatchGetItem.
 _ORDERS_BY_STATUS: TableUses = {"orders": uses("BatchGetItem", indexes=("by_status",))}
 # CompensationService.compensate: besides order changes and notes, the timeline read that tells how a stalled
 # compensation was started, the stock released and the "cancelled"/"failed" email.
-_COMPENSATION: TableUses = merged(_ORDER_CHANGES, {"order_events": uses("Query")}, _STOCK_SETTLES, _EMAIL_ONCE)
+_COMPENSATION: TableUses = merged(
+    _ORDER_CHANGES, {"order_events": uses("Query")}, _STOCK_SETTLES, _FREE_HOLD_SLOTS, _EMAIL_ONCE
+)
 # FulfillmentSteps.notify_customer and mark_fulfilled, which the recovery sweep also runs.
 _NOTIFY_CUSTOMER: TableUses = merged({"orders": uses("GetItem"), "order_events": uses("PutItem")}, _EMAIL_ONCE)
 _MARK_FULFILLED: TableUses = merged(_ORDER_CHANGES, _STOCK_SETTLES)
@@ -250,8 +256,15 @@ _RECLAIM_LAPSED: TableUses = merged({"reservations": uses(indexes=("holds_by_exp
 # InventoryService.hold_for (payOrder, before the card): the reservation read and its renewal (UpdateItem), or the
 # stock read and one transaction that records the hold and takes the stock, reclaiming lapsed holds first when the
 # stock is short. convert_for (the saga, once authorized) is one UpdateItem, or the same path when the hold lapsed.
-_HOLD: TableUses = merged(_RESERVE, {"reservations": uses("UpdateItem")}, _RECLAIM_LAPSED)
-_CONVERT_HOLD: TableUses = _HOLD
+# The hold's slots (commerce/hold_limits.py): read (BatchGetItem), claimed (PutItem), settled (UpdateItem), listed
+# for the order (UpdateItem ADD), and freed when the hold is refused or converted.
+_HOLD: TableUses = merged(
+    _RESERVE,
+    {"reservations": uses("UpdateItem"), "idempotency": uses("BatchGetItem", "PutItem", "UpdateItem")},
+    _RECLAIM_LAPSED,
+    _FREE_HOLD_SLOTS,
+)
+_CONVERT_HOLD: TableUses = merged(_RESERVE, {"reservations": uses("UpdateItem")}, _RECLAIM_LAPSED, _FREE_HOLD_SLOTS)
 # BudgetedGateway (commerce/payment_budget.py): each Stripe create, confirm and capture first adds one to the stack's
 # write counter of the current tenth of a second, an item of the idempotency table ("stripe-writes#<window>").
 _STRIPE_WRITES: TableUses = {"idempotency": uses("UpdateItem")}
@@ -356,7 +369,12 @@ FUNCTIONS = (
         # given back by the compensation (commerce/services/authorizations.py): it runs no saga step, so it never
         # finds the order COMPENSATING nor its stock reserved, and needs only its note, the Stripe call and the
         # email.
-        tables=merged(_ORDER_CHANGES, {"idempotency": uses("PutItem", "DeleteItem"), "reservations": uses("GetItem")}),
+        # Its release finds no stock to give back, but looks for the order's hold slots (_FREE_HOLD_SLOTS).
+        tables=merged(
+            _ORDER_CHANGES,
+            {"idempotency": uses("PutItem", "DeleteItem"), "reservations": uses("GetItem")},
+            _FREE_HOLD_SLOTS,
+        ),
         publishes_events=True,
         starts_workflows=True,
         uses_stripe=True,
@@ -399,7 +417,7 @@ FUNCTIONS = (
         "expire-unpaid-orders",
         handler="handlers.expiry.handler",
         description="Put lapsed stock holds back on sale; expire orders left unpaid and release their holds",
-        tables=merged(_ORDERS_BY_STATUS, _ORDER_CHANGES, _RECLAIM_LAPSED, _STOCK_SETTLES),
+        tables=merged(_ORDERS_BY_STATUS, _ORDER_CHANGES, _RECLAIM_LAPSED, _STOCK_SETTLES, _FREE_HOLD_SLOTS),
         publishes_events=True,  # EXPIRED is announced on the bus (commerce/services/order_changes.py)
         uses_stripe=True,
         timeout_s=120,

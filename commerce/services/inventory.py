@@ -18,6 +18,7 @@ from commerce.allocation import allocate
 from commerce.clock import Clock, from_iso, to_iso
 from commerce.errors import ConcurrentUpdateError, OutOfStockError
 from commerce.geo import locate
+from commerce.hold_limits import HoldSlotRepository
 from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.orders import Order
 from commerce.ports import InventoryRepository, WarehouseRepository
@@ -54,6 +55,7 @@ class InventoryService:
         hold_ttl: timedelta = HOLD_TTL,
         hold_limit: timedelta = HOLD_LIMIT,
         choose: random.Random | None = None,
+        hold_slots: HoldSlotRepository | None = None,
     ) -> None:
         self.inventory = inventory
         self.warehouses = warehouses
@@ -67,6 +69,8 @@ class InventoryService:
         self.hold_limit = hold_limit
         # Which shards of a split level a hold takes from (commerce/stock_shards.py); tests hand in a seeded one.
         self.choose = choose or random.Random()  # noqa: S311 - spreading load, not cryptography
+        # The slots payOrder claimed for the order's hold (commerce/hold_limits.py): freed once it converts or goes.
+        self.hold_slots = hold_slots
 
     def reserve_for(self, order: Order) -> Reservation:
         """The order's reservation: the one already made (in whatever state it is now), or a new one.
@@ -115,13 +119,15 @@ class InventoryService:
         when the order has no hold to convert (released, or never held).
         """
         try:
-            return self.reservations.convert(order.id, self.clock())
+            converted = self.reservations.convert(order.id, self.clock())
         except HoldNotLiveError as exc:
             if exc.state not in (ReservationState.HELD, ReservationState.LAPSED):
                 raise
             logger.info("order %s was authorized after its hold lapsed; holding its stock again", order.id)
-        self.hold_for(order)
-        return self.reservations.convert(order.id, self.clock())
+            self.hold_for(order)
+            converted = self.reservations.convert(order.id, self.clock())
+        self.free_hold_slots(order.id)
+        return converted
 
     def reclaim_lapsed(self, limit: int = 100) -> int:
         """Put the units of up to `limit` lapsed holds back on sale (the sweep); how many holds were reclaimed."""
@@ -133,7 +139,18 @@ class InventoryService:
 
     def release_for(self, order_id: str) -> bool:
         """Give the order's held or reserved units back; False when there was nothing (any longer) to give back."""
-        return self.reservations.release(order_id)
+        released = self.reservations.release(order_id)
+        self.free_hold_slots(order_id)
+        return released
+
+    def has_live_hold(self, order_id: str) -> bool:
+        reservation = self.reservations.get(order_id)
+        return reservation is not None and reservation.is_live_hold(self.clock())
+
+    def free_hold_slots(self, order_id: str) -> None:
+        """The order holds no stock any longer (or holds it paid for): its hold no longer counts against its keys."""
+        if self.hold_slots is not None:
+            self.hold_slots.release(order_id)
 
     def ship_for(self, order_id: str) -> bool:
         """Count the order's reserved units as shipped; False when they were not (any longer) reserved."""

@@ -2,7 +2,9 @@
 answer becomes domain facts.
 
 The hold comes before the card is touched: no stock, no Stripe call (OutOfStockError). Each attempt renews the hold
-(commerce/services/inventory.py has the rule for time); a decline leaves it in place for the next card.
+(commerce/services/inventory.py has the rule for time); a decline leaves it in place for the next card. A new hold
+counts against its customer's and its source address's caps first (commerce/hold_limits.py): beyond them,
+HoldLimitReachedError, before any stock is taken; renewing the order's own live hold is always allowed.
 
 The shopper's `payOrder` and Stripe's webhook both end in `apply_intent`, which is idempotent per order:
 whichever reports an authorization first moves the order to AUTHORIZED, and both publish PaymentAuthorized,
@@ -16,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from commerce.clock import Clock
-from commerce.errors import DomainError, OrderNotFoundError
+from commerce.clock import Clock, from_iso
+from commerce.errors import DomainError, OrderNotFoundError, OutOfStockError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
+from commerce.hold_limits import HoldLimitReachedError, HoldLimits, HoldSlotRepository
 from commerce.order_status import AWAITING_PAYMENT, GONE, TERMINAL, OrderStatus
 from commerce.orders import Order
 from commerce.payments import (
@@ -73,6 +76,8 @@ class PaymentService:
         gateway: Callable[[], PaymentGateway],
         publisher: EventPublisher,
         clock: Clock,
+        hold_slots: HoldSlotRepository,
+        hold_limits: HoldLimits,
     ) -> None:
         self.orders = orders
         self.changes = changes
@@ -82,6 +87,8 @@ class PaymentService:
         self._gateway: PaymentGateway | None = None
         self.publisher = publisher
         self.clock = clock
+        self.hold_slots = hold_slots
+        self.hold_limits = hold_limits
 
     @property
     def gateway(self) -> PaymentGateway:
@@ -106,11 +113,14 @@ class PaymentService:
             self.gateway.cancel(intent.id, idempotency_key=f"{order.id}:intent:{intent.id}:cancel")
         return saved
 
-    def pay(self, order_id: str, access_token: str, payment_method_id: str | None) -> PaymentResult:
+    def pay(
+        self, order_id: str, access_token: str, payment_method_id: str | None, source: str | None = None
+    ) -> PaymentResult:
         """Confirm the order's intent with a Stripe.js PaymentMethod; without one, re-read it (after 3-D Secure).
 
         The re-read never confirms: Stripe.js's next-action handling finished the confirmation in the browser.
-        Either way the order's stock is held (or its hold renewed) first: OutOfStockError before any Stripe call.
+        Either way the order's stock is held (or its hold renewed) first: OutOfStockError, or HoldLimitReachedError
+        for a new hold beyond its email's or its `source` address's cap, before any Stripe call.
         """
         if payment_method_id is not None:
             require_payment_method_id(payment_method_id)
@@ -122,7 +132,7 @@ class PaymentService:
             return PaymentResult(order, PaymentOutcome.AUTHORIZED)
         if payment_method_id is None and order.payment.intent_id is None:
             raise InvalidPaymentMethodError("", "the first payment needs a PaymentMethod; there is nothing to re-read")
-        order = self.hold(order)
+        order = self.hold(order, source)
         order = self.ensure_intent(order)
         intent_id = order.payment.intent_id
         assert intent_id is not None  # ensure_intent guarantees it
@@ -144,22 +154,42 @@ class PaymentService:
         _refuse_if_ended(result.order)
         return result
 
-    def hold(self, order: Order) -> Order:
+    def hold(self, order: Order, source: str | None = None) -> Order:
         """Hold the order's stock (or renew its hold) and record until when on the order.
 
-        Raises OutOfStockError when the stock cannot cover it, and PaymentNotAllowedError when the order ended
-        (expired, cancelled) while we held: then the hold is given back here, as the sweep or the cancellation that
-        ended it gave back what it found.
+        Raises HoldLimitReachedError when a new hold would exceed its keys' caps (nothing taken), OutOfStockError
+        when the stock cannot cover it, and PaymentNotAllowedError when the order ended (expired, cancelled) while
+        we held: then the hold is given back here, as the sweep or the cancellation that ended it gave back what it
+        found.
         """
-        reservation = self.inventory.hold_for(order)
+        slots = self._claim_slots(order, source)
+        try:
+            reservation = self.inventory.hold_for(order)
+        except OutOfStockError:
+            self.hold_slots.release(order.id)  # refused: it holds nothing, so it counts against nobody
+            raise
         if reservation.state is not ReservationState.HELD or reservation.expires_at is None:
+            self.hold_slots.release(order.id)
             return order  # converted already: the order was authorized meanwhile
         held_until = reservation.expires_at
+        self.hold_slots.settle(order.id, slots, from_iso(held_until))
         saved = self.changes.apply(order.id, lambda current: current.hold(held_until, self.clock()))
         if saved.status in GONE:
             self.inventory.release_for(order.id)
             raise PaymentNotAllowedError(order.id, saved.status.value)
         return saved
+
+    def _claim_slots(self, order: Order, source: str | None) -> list[str]:
+        now = self.clock()
+        keys = self.hold_limits.keys(order.email, source)
+        try:
+            # Until when is known once the hold is taken or renewed (`settle`); until then, as long as a new hold.
+            return self.hold_slots.claim(order.id, keys, now + self.inventory.hold_ttl, now)
+        except HoldLimitReachedError:
+            if self.inventory.has_live_hold(order.id):
+                # Renewing its own hold takes nothing more from the sale (a hold taken before the caps existed).
+                return []
+            raise
 
     def apply_intent(self, intent: PaymentIntentSnapshot) -> PaymentResult:
         """Turn what Stripe reports about an order's intent into the order's state and the bus's events."""

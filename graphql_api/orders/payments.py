@@ -4,6 +4,7 @@ import strawberry
 
 from commerce.commands import PayOrder
 from commerce.errors import OrderNotFoundError, OutOfStockError
+from commerce.hold_limits import HoldKind, HoldLimitReachedError
 from commerce.payment_budget import PaymentsBusyError
 from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
@@ -51,15 +52,15 @@ def _payment_method_message(error: InvalidPaymentMethodError) -> str:
     return "this payment method cannot be used (unknown or already used): enter the card again"
 
 
+def _hold_limit_message(error: HoldLimitReachedError) -> str:
+    who = "you already have" if error.kind is HoldKind.CUSTOMER else "this network already has"
+    return (
+        f"{who} {error.cap} orders holding stock; pay or cancel one, or wait until {error.free_at[11:16]} UTC "
+        "(your card was not charged)"
+    )
+
+
 def _refusal(exc: Exception) -> PayOrderPayload:
-    if isinstance(exc, OrderNotFoundError):
-        return _error("orderId", IssueCode.NOT_FOUND, "no order with this id and access token")
-    if isinstance(exc, PaymentNotAllowedError):
-        return _error("orderId", IssueCode.PAYMENT_NOT_ALLOWED, f"the order is {exc.status} and takes no payment")
-    if isinstance(exc, InvalidPaymentMethodError):
-        return _error("paymentMethodId", IssueCode.INVALID_PAYMENT_METHOD, _payment_method_message(exc))
-    if isinstance(exc, PaymentDeclinedError):
-        return _error("paymentMethodId", IssueCode.PAYMENT_DECLINED, exc.reason)
     if isinstance(exc, OutOfStockError):
         # Raised before any Stripe call: the hold comes first, so the card was never touched.
         message = f"only {exc.available} of {exc.sku} left, {exc.requested} wanted; your card was not charged"
@@ -69,6 +70,22 @@ def _refusal(exc: Exception) -> PayOrderPayload:
         )
     if isinstance(exc, PaymentProviderUnavailableError):
         return _unavailable(exc)
+    field, code, message = _refusal_words(exc)
+    return _error(field, code, message)
+
+
+def _refusal_words(exc: Exception) -> tuple[str | None, IssueCode, str]:
+    if isinstance(exc, OrderNotFoundError):
+        return "orderId", IssueCode.NOT_FOUND, "no order with this id and access token"
+    if isinstance(exc, PaymentNotAllowedError):
+        return "orderId", IssueCode.PAYMENT_NOT_ALLOWED, f"the order is {exc.status} and takes no payment"
+    if isinstance(exc, InvalidPaymentMethodError):
+        return "paymentMethodId", IssueCode.INVALID_PAYMENT_METHOD, _payment_method_message(exc)
+    if isinstance(exc, PaymentDeclinedError):
+        return "paymentMethodId", IssueCode.PAYMENT_DECLINED, exc.reason
+    if isinstance(exc, HoldLimitReachedError):
+        # Raised before any stock is taken and before Stripe: the caller's other holds are what stands in the way.
+        return None, IssueCode.HOLD_LIMIT_REACHED, _hold_limit_message(exc)
     raise exc
 
 
@@ -88,7 +105,9 @@ class PaymentMutation:
         description="Confirm the order's payment with a PaymentMethod from Stripe.js (createPaymentMethod, pm_…). "
         "After 3-D Secure (handleNextAction), call again without paymentMethodId: the payment is re-read, not "
         "confirmed again. After a decline, call again with a new PaymentMethod. The order's items are held first "
-        "(Order.heldUntil; each call renews the hold): when they cannot be, OUT_OF_STOCK and the card is not touched."
+        "(Order.heldUntil; each call renews the hold): when they cannot be, OUT_OF_STOCK and the card is not touched. "
+        "A new hold beyond the caps (live holds per customer email and per source address; docs/api.md) is "
+        "HOLD_LIMIT_REACHED, also before the card; renewing the order's own hold is always allowed."
     )
     async def pay_order(
         self,
@@ -98,13 +117,15 @@ class PaymentMutation:
         payment_method_id: str | None = None,
     ) -> PayOrderPayload:
         try:
-            result = await info.context.send(PayOrder(str(order_id), access_token, payment_method_id))
+            source = info.context.caller_address()
+            result = await info.context.send(PayOrder(str(order_id), access_token, payment_method_id, source))
         except (
             OrderNotFoundError,
             PaymentNotAllowedError,
             InvalidPaymentMethodError,
             PaymentDeclinedError,
             OutOfStockError,
+            HoldLimitReachedError,
             PaymentProviderUnavailableError,
         ) as exc:
             return _refusal(exc)

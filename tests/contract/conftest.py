@@ -60,6 +60,7 @@ def dynamodb_stores(client: DynamoDBClient, table: Callable[[str], str], clock: 
         DynamoWarehouseRepository,
     )
     from commerce.repositories.dynamo import DynamoTable
+    from commerce.repositories.hold_slots import DynamoHoldSlotRepository
     from commerce.repositories.idempotency import DynamoIdempotencyRepository
     from commerce.repositories.login_failures import DynamoLoginFailureRepository
     from commerce.repositories.orders import DynamoOrderEventRepository, DynamoOrderRepository
@@ -84,6 +85,7 @@ def dynamodb_stores(client: DynamoDBClient, table: Callable[[str], str], clock: 
         stock_ledger=DynamoStockLedger(dynamo("inventory"), dynamo("stock_adjustments")),
         analytics=DynamoAnalyticsRepository(dynamo("analytics")),
         login_failures=DynamoLoginFailureRepository(dynamo("idempotency")),
+        hold_slots=DynamoHoldSlotRepository(dynamo("idempotency")),
     )
 
 

@@ -65,7 +65,10 @@ class Shop:
         data: dict[str, Any] = body["data"]
         return data
 
-    def place(self, lines: Iterable[tuple[str, int]], email: str = "saga@example.com") -> PlacedOrder:
+    def place(self, lines: Iterable[tuple[str, int]], email: str | None = None) -> PlacedOrder:
+        """A new order; by default each from a customer of its own, as a crowd of shoppers is (live holds are capped
+        per customer: commerce/hold_limits.py)."""
+        email = email or f"saga-{secrets.token_hex(4)}@example.com"
         payload = self.graphql(
             PLACE,
             {

@@ -137,7 +137,7 @@ def failed_order_at(shop: Shop, product: str, function: str) -> tuple[PlacedOrde
 
 def test_a_paid_order_is_reserved_captured_shipped_announced_and_fulfilled(shop: Shop, product: str) -> None:
     before = stock(shop.cloud, product)
-    order = shop.place([(product, 3)])
+    order = shop.place([(product, 3)], email="saga@example.com")
     paid = shop.pay(order, AUTHORIZES)
     assert paid["errors"] == [] and paid["outcome"] == "AUTHORIZED"
     assert paid["order"]["status"] == "AUTHORIZED"

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from commerce.catalog import StockLevel
+from commerce.hold_limits import normalised_email
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentStatus
 from commerce.reservations import ReservationState
@@ -47,6 +48,7 @@ class Invariants:
             self.terminal_statuses_are_final,
             self.one_saga_per_order,
             self.login_limit_holds,
+            self.holds_within_caps,
         ]
         return next((found for check in checks if (found := check()) is not None), None)
 
@@ -144,6 +146,17 @@ class Invariants:
                 f"{allowed.free_attempts} free attempts"
             )
         return None
+
+    def holds_within_caps(self) -> str | None:
+        """No customer (the order's normalised email) has more live holds than the cap (commerce/hold_limits.py)."""
+        world = self.world
+        cap = world.payments.hold_limits.per_customer
+        live: Counter[str] = Counter()
+        for order_id, reservation in world.reservations.reservations.items():  # the raw state: no scheduling point
+            if reservation.is_live_hold(world.now):
+                live[normalised_email(world.orders.orders[order_id].email)] += 1
+        over = [(email, count) for email, count in live.items() if count > cap]
+        return f"hold cap: {over[0][1]} live holds for one customer, cap {cap}" if over else None
 
     def ended_orders_keep_nothing(self) -> str | None:
         """Once the bus is quiet: an order that ended without a sale holds no stock and no money."""

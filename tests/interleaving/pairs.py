@@ -14,7 +14,8 @@ from commerce import wiring_services
 from commerce.commands import AdjustStock, CancelOrder, ExpireUnpaidOrders, MergeStock, RedriveStuckOrders, SplitStock
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
-from tests.interleaving.world import ADMIN, PRODUCT, SET_UP_AT, SOURCE, WAREHOUSE, World
+from tests.interleaving.world import ADMIN, HELD_AT, PRODUCT, SET_UP_AT, SOURCE, WAREHOUSE, World
+from tests.unit.fake_stripe import DECLINES
 
 _S = OrderStatus
 
@@ -74,6 +75,13 @@ def _hold_lapsed(world: World) -> None:
     world.order_in(_S.PENDING_PAYMENT, held_at=SET_UP_AT)
 
 
+def _hoarder_at_the_cap(world: World) -> None:
+    # One email (every order's): HOLDS_PER_CUSTOMER - 1 orders holding stock, two more unpaid and not yet held.
+    held = world.payments.hold_limits.per_customer - 1
+    for index in range(1, held + 3):
+        world.order_in(_S.PENDING_PAYMENT, f"ord_{index}", held_at=HELD_AT if index <= held else None)
+
+
 UNPAID = _in(_S.PENDING_PAYMENT, held=False)
 UNPAID_HELD = _in(_S.PENDING_PAYMENT)
 HOLD_LAPSED = Scene("an unpaid order whose hold lapsed, not yet reclaimed", _hold_lapsed)
@@ -82,6 +90,7 @@ LAST_UNITS = Scene("two authorized orders of 2 units (before holds), 3 in stock"
 LAST_UNITS_UNPAID = Scene("two unpaid orders of 2 units, 3 in stock", _two_unpaid, units=3)
 FEW_UNITS = _in(_S.AUTHORIZED, units=3, held=False)
 FEW_UNITS_UNPAID = _in(_S.PENDING_PAYMENT, units=3, held=False)
+HOARDER_AT_THE_CAP = Scene("one customer's orders holding stock, one short of the cap", _hoarder_at_the_cap, units=10)
 
 
 def _split(world: World, *, held: bool = False) -> None:
@@ -124,6 +133,14 @@ RECLAIM_LAPSED = Operation(
 
 def pay(order_id: str) -> Operation:
     return Operation(f"payOrder {order_id}", lambda world: world.pay(order_id))
+
+
+def hoarder_pays(order_id: str) -> Operation:
+    """A new hold for the hoarder's order, with a card that declines (the hold stays); from the hoarder's address."""
+    return Operation(
+        f"hoarder's payOrder {order_id}",
+        lambda world: world.payments.pay(order_id, world.tokens[order_id], DECLINES, "203.0.113.9"),
+    )
 
 
 WEBHOOK = Operation(
@@ -185,6 +202,8 @@ PAIRS: tuple[Pair, ...] = (
     Pair(UNPAID, SPLIT, PAY_ORDER),
     Pair(SPLIT_STOCK, MERGE, PAY_ORDER),
     Pair(HELD_ON_SHARDS, MERGE, RELEASE),
+    # Two payOrders of one hoarder at the cap: one new hold is taken, the other refused (HOLD_LIMIT_REACHED).
+    Pair(HOARDER_AT_THE_CAP, hoarder_pays("ord_3"), hoarder_pays("ord_4")),
 )
 
 

@@ -95,6 +95,7 @@ class World:
         self.warehouses, self.products, self.orders = memory.warehouses, memory.products, memory.orders
         self.reservations, self.stock_ledger = memory.reservations, memory.stock_ledger
         self.login_failures = memory.login_failures
+        self.hold_slots = memory.hold_slots
         self.repositories = memory.ports()
         # The shop as the functions wire it: the real bootstrap, given the fakes.
         self.bus = a_bus(

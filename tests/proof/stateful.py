@@ -47,6 +47,7 @@ from commerce.admin.stock import NegativeStockError
 from commerce.catalog import StockLevel
 from commerce.commands import AdjustStock, PlaceOrder
 from commerce.errors import OutOfStockError
+from commerce.hold_limits import HoldLimitReachedError
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentError, PaymentStatus
 from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
@@ -160,7 +161,7 @@ class FulfillmentMachine(RuleBasedStateMachine):
         token = payment_method(self.s.settings.stripe.api_base or "", number) if number else None
         try:
             paid = self.s.payments.pay(order_id, order.access_token, token)
-        except (PaymentNotAllowedError, PaymentError, OutOfStockError) as refused:
+        except (PaymentNotAllowedError, PaymentError, OutOfStockError, HoldLimitReachedError) as refused:
             return self._ran(f"pay: refused ({type(refused).__name__})")
         if paid.outcome is PaymentOutcome.REQUIRES_ACTION:
             order.client_secret = paid.client_secret

@@ -26,6 +26,7 @@ from commerce.repositories.memory_admin import (
     InMemoryLoginFailureRepository,
     InMemoryStockLedger,
 )
+from commerce.repositories.memory_hold_slots import InMemoryHoldSlotRepository
 from commerce.repositories.memory_reservations import InMemoryReservationRepository
 from commerce.secrets import Secrets
 from commerce.settings import Settings, StripeSettings, TableNames
@@ -53,6 +54,7 @@ class InMemory:
     events: InMemoryOrderEventRepository = field(default_factory=InMemoryOrderEventRepository)
     analytics: InMemoryAnalyticsRepository = field(default_factory=InMemoryAnalyticsRepository)
     login_failures: InMemoryLoginFailureRepository = field(default_factory=InMemoryLoginFailureRepository)
+    hold_slots: InMemoryHoldSlotRepository = field(default_factory=InMemoryHoldSlotRepository)
 
     def __post_init__(self) -> None:
         self.idempotency = InMemoryIdempotencyRepository(self.clock)

@@ -4,7 +4,7 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import type { Money } from '@/lib/money';
 
 /** The API's limits per order line (commerce/validation.py). */
-export const MAX_QUANTITY = 99;
+export const MAX_QUANTITY = 10; // placeOrder refuses more of one product (commerce/validation.py)
 export const MAX_LINES = 50;
 
 export type CartItem = {

@@ -190,6 +190,11 @@ function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormPro
           setSoldOut(shortageMessage(result.shortage, order.lines, result.message));
           onAttempted();
           return;
+        case 'hold-limit':
+          // Refused before the card: the shopper's other unpaid orders hold stock; the message says until when.
+          setProblem({ title: 'Too many orders waiting for payment', detail: result.message });
+          onAttempted();
+          return;
         case 'retry':
           setProblem({ title: 'The payment did not go through.', detail: `${result.message} You can try again.` });
           onAttempted();

@@ -79,5 +79,6 @@ describe('payWithCard', () => {
     expect((await payWithCard(card(), error('PAYMENT_NOT_ALLOWED'))).kind).toBe('not-payable');
     expect((await payWithCard(card(), error('INVALID_PAYMENT_METHOD'))).kind).toBe('card-error');
     expect((await payWithCard(card(), error('PAYMENT_PROVIDER_UNAVAILABLE'))).kind).toBe('retry');
+    expect(await payWithCard(card(), error('HOLD_LIMIT_REACHED'))).toEqual({ kind: 'hold-limit', message: 'm' });
   });
 });

@@ -22,6 +22,8 @@ export type PaymentResult =
   | { kind: 'card-error'; message: string }
   /** The items could not be held (sold out meanwhile): the card was not touched. */
   | { kind: 'out-of-stock'; message: string; shortage: Shortage | null }
+  /** Too many of this shopper's orders hold stock unpaid: pay or cancel one, or wait (the message says until when). */
+  | { kind: 'hold-limit'; message: string }
   /** The order takes no payment (expired, cancelled, unknown). */
   | { kind: 'not-payable'; message: string }
   /** Nothing was decided (network, Stripe unavailable): the same card may be tried again. */
@@ -37,6 +39,8 @@ function fromErrors({ errors, shortage }: Payload): PaymentResult | null {
       return { kind: 'out-of-stock', message: error.message, shortage: shortage ?? null };
     case 'PAYMENT_DECLINED':
       return { kind: 'declined', reason: error.message };
+    case 'HOLD_LIMIT_REACHED':
+      return { kind: 'hold-limit', message: error.message };
     case 'INVALID_PAYMENT_METHOD':
       return { kind: 'card-error', message: 'This card could not be used. Check the details and try again.' };
     case 'PAYMENT_NOT_ALLOWED':
