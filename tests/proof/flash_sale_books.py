@@ -32,8 +32,8 @@ class FlashSaleResult:
     orders_spanning_shards: int = 0
     hoarder_orders: int = 0
     hoarder_held_at_once: int = 0
-    hoarder_allowed: int = 0  # what the code allows one customer on one address to hold at once
-    hoarder_refused: int = 0
+    hoarder_allowed: int = 0  # what the hold caps allow one customer on one address to hold at once
+    hoarder_refused: int = 0  # the hoarder's orders refused HOLD_LIMIT_REACHED
     violations: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
