@@ -3,15 +3,24 @@ a new one (HOLD_LIMIT_REACHED) before any stock is taken or Stripe is asked, whi
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 import pytest
+from mangum import Mangum
 
-from commerce.hold_limits import HOLDS_PER_CUSTOMER
+from commerce.catalog import StockLevel
+from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE
+from graphql_api.app import create_app
+from graphql_api.context import VIEWER_ADDRESS_HEADER
 from infra.local.cloud import LocalCloud
 from tests.integration.conftest import StockedProduct
+from tests.integration.graphql_transport import MangumTransport
 from tests.integration.shop import Shop
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES
+from tests.proof.isolated import IsolatedServices, isolated_services
+from tests.unit.builders import a_product
 
 pytestmark = pytest.mark.integration
 
@@ -41,3 +50,53 @@ def test_a_hoarder_at_the_cap_is_refused_before_the_card_while_another_shopper_b
     assert stored is not None and stored.payment.intent_id is None  # Stripe was never asked
     other = shop.place([(product, 2)], f"shopper-{uuid.uuid4().hex[:8]}@example.com")
     assert shop.pay(other, AUTHORIZES)["outcome"] == "AUTHORIZED"
+
+
+class EdgeShop(Shop):
+    """The shop's GraphQL calls made to the API Lambda behind CloudFront (API Gateway events through Mangum), each
+    from the viewer address CloudFront reports, on tables of their own with the production caps per address."""
+
+    def __init__(self, cloud: LocalCloud, world: IsolatedServices) -> None:
+        super().__init__(cloud)
+        self.transport = MangumTransport(Mangum(create_app(world.bus), lifespan="off"))
+        self.viewer = "198.51.100.7"
+        self.forwarded_for: str | None = None
+        self.product = ""
+
+    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        headers = {"content-type": "application/json", VIEWER_ADDRESS_HEADER: f"{self.viewer}:46532"}
+        if self.forwarded_for:
+            headers["x-forwarded-for"] = self.forwarded_for
+        status, raw = self.transport.post(json.dumps({"query": query, "variables": variables}).encode(), headers)
+        body: dict[str, Any] = json.loads(raw)
+        assert status == 200 and "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture(scope="module")
+def edge_shop(local_cloud: LocalCloud) -> EdgeShop:
+    world = isolated_services(local_cloud, settings_changes={"holds_per_source": HOLDS_PER_SOURCE})
+    product = a_product(f"p-edge-{uuid.uuid4().hex[:8]}", price=2500, category="edge")
+    world.parts.repositories.products.add(product)
+    world.parts.repositories.inventory.put(StockLevel(product.id, "wh-east", available=40))
+    shop = EdgeShop(local_cloud, world)
+    shop.product = product.id
+    return shop
+
+
+def test_one_address_with_many_emails_is_refused_past_the_cap_behind_the_edge_while_another_address_buys(
+    edge_shop: EdgeShop,
+) -> None:
+    for _ in range(HOLDS_PER_SOURCE):  # a script: a fresh mailbox per order, one address
+        assert edge_shop.pay(edge_shop.place([(edge_shop.product, 1)]), DECLINES)["outcome"] == "DECLINED"
+    # A header the caller writes (X-Forwarded-For) does not make it someone else: only CloudFront's does.
+    edge_shop.forwarded_for = "203.0.113.99"
+    refused_order = edge_shop.place([(edge_shop.product, 1)])
+
+    refused = edge_shop.pay(refused_order, DECLINES)
+
+    assert [error["code"] for error in refused["errors"]] == ["HOLD_LIMIT_REACHED"]
+    assert f"this network already has {HOLDS_PER_SOURCE} orders holding stock" in refused["errors"][0]["message"]
+    edge_shop.viewer, edge_shop.forwarded_for = "2001:db8:7::1", None
+    assert edge_shop.pay(edge_shop.place([(edge_shop.product, 1)]), AUTHORIZES)["outcome"] == "AUTHORIZED"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 
@@ -101,9 +103,15 @@ class IsolatedServices:
 
 
 def isolated_services(
-    cloud: LocalCloud, *, environment: str = "test", seeded: bool = False, sagas: SagaStarter | None = None
+    cloud: LocalCloud,
+    *,
+    environment: str = "test",
+    seeded: bool = False,
+    sagas: SagaStarter | None = None,
+    settings_changes: Mapping[str, Any] | None = None,
 ) -> IsolatedServices:
-    """`environment` "production" gives the production API configuration (errors masked, no GraphiQL)."""
+    """`environment` "production" gives the production API configuration (errors masked, no GraphiQL);
+    `settings_changes` sets what the local cloud's environment sets otherwise (e.g. the hold caps)."""
     prefix = f"proof-{secrets.token_hex(3)}"
     client = boto3.client("dynamodb")
     create_tables(client, cloud.deployment, prefix)
@@ -111,6 +119,7 @@ def isolated_services(
         Settings.from_env(),
         tables=TableNames.from_env(table_environment(cloud.deployment, prefix)),
         environment=environment,
+        **(settings_changes or {}),
     )
     publisher, starter, clock = RecordingPublisher(), sagas or RecordingSagaStarter(), ProofClock()
     repositories = dynamodb_repositories(client, settings, clock)
