@@ -3,6 +3,7 @@ new payments none past their share of the window, captures none past the whole w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -25,24 +26,18 @@ def a_budget(stores: Stores, writes_per_second: int) -> StripeWriteBudget:
 
 def admitted(budget: StripeWriteBudget, attempts: int, threads: int = 1) -> int:
     """How many of `attempts` new payments (confirms) the budget lets through."""
-
-    def attempt(_: int) -> bool:
-        try:
-            budget.take_for_new_payment("confirm")
-        except PaymentsBusyError:
-            return False
-        return True
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return sum(pool.map(attempt, range(attempts)))
+    return _through(lambda index: budget.take_for_new_payment("confirm", f"pi_{index}"), attempts, threads)
 
 
 def captured(budget: StripeWriteBudget, attempts: int, threads: int = 1) -> int:
     """How many of `attempts` captures the budget lets through."""
+    return _through(lambda index: budget.take_for_capture(f"pi_{index}"), attempts, threads)
 
+
+def _through(take: Callable[[int], None], attempts: int, threads: int) -> int:
     def attempt(index: int) -> bool:
         try:
-            budget.take_for_capture(f"pi_{index}")
+            take(index)
         except PaymentsBusyError:
             return False
         return True
