@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from commerce.clock import Clock, system_clock
 from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE, MAX_CAP
+from commerce.payment_budget import MIN_WRITES_PER_SECOND
 from commerce.reservations import HOLD_LIMIT
 from commerce.secrets import MAX_AGE, MAX_AGE_VARIABLE, Secrets
 
-MIN_STRIPE_WRITES_PER_SECOND = 10  # commerce/payment_budget.py: WINDOWS_PER_SECOND
+MIN_STRIPE_WRITES_PER_SECOND = MIN_WRITES_PER_SECOND
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,8 @@ def _hold_minutes(value: str) -> int:
 def _stripe_writes_per_second(value: str) -> int:
     writes = int(value)
     if writes < MIN_STRIPE_WRITES_PER_SECOND:
-        # The budget gives each tenth of a second a tenth of it: fewer than ten would allow none.
+        # Each tenth of a second gets a tenth of the budget, of which new payments a share and captures the rest:
+        # fewer than twenty would leave one of them nothing (commerce/payment_budget.py).
         raise RuntimeError(f"STRIPE_WRITES_PER_SECOND must be at least {MIN_STRIPE_WRITES_PER_SECOND}; it is {value}")
     return writes
 

@@ -19,7 +19,9 @@ class DynamoStripeWriteBudget(StripeWriteBudget):
         self.table = table
 
     def _take_one(self, window: int, limit: int, expires_at: int) -> bool:
-        # One conditional ADD: concurrent takers from any number of functions never pass the limit together.
+        # One conditional ADD: concurrent takers from any number of functions never pass the limit together. The
+        # limit is the caller's (a new payment's share of the window, or the whole of it for a capture), so captures
+        # coming first costs no second write.
         try:
             self.table.client.update_item(
                 TableName=self.table.name,

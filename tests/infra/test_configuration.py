@@ -142,7 +142,7 @@ def test_the_example_stack_file_documents_exactly_the_settings_the_program_reads
         ("holdMinutes", "0", "holdMinutes must be between 1 and 25"),
         ("holdMinutes", "26", "holdMinutes must be between 1 and 25"),
         ("unpaidOrderMinutes", "20", "unpaidOrderMinutes longer than that"),
-        ("stripeWritesPerSecond", "5", "stripeWritesPerSecond must be at least 10"),
+        ("stripeWritesPerSecond", "5", "stripeWritesPerSecond must be at least 20"),
     ],
 )
 def test_settings_aws_would_refuse_are_refused_at_preview(
