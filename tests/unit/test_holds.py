@@ -14,9 +14,10 @@ from commerce.catalog import StockLevel
 from commerce.errors import OutOfStockError
 from commerce.money import Money
 from commerce.orders import Order, OrderLine
+from commerce.repositories.holds_index import HOLDS_INDEX
 from commerce.repositories.memory import InMemoryInventoryRepository, InMemoryWarehouseRepository
 from commerce.repositories.memory_reservations import InMemoryReservationRepository
-from commerce.repositories.reservations import HOLDS_INDEX, reservation_to_item
+from commerce.repositories.reservations import reservation_to_item
 from commerce.reservations import HOLD_LIMIT, HOLD_TTL, HoldNotLiveError, Reservation, ReservationState
 from commerce.services.inventory import InventoryService
 from infra.deployment import DEPLOYMENT
