@@ -14,7 +14,7 @@ index is no longer the ceiling. More values cost every reader one Query more (be
 
 Holds written before the key was sharded carry "HELD" (LEGACY_MARK): readers query that value too, so a hold taken
 by the previous version and never settled is still reclaimed. It costs one Query of an empty partition once those
-holds are gone (at most HOLD_LIMIT after the upgrade); it can go in a later release.
+holds are gone (HOLD_LIMIT and one sweep after the upgrade); it can go in a later release.
 """
 
 from __future__ import annotations
