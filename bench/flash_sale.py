@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass
 
 from bench.dynamodb_units import TRANSACTION_FACTOR, write_units
+from commerce.repositories.holds_index import HOLD_PARTITIONS
 
 PARTITION_WRITE_UNITS_PER_S = 1000
 ITEM_WRITES_PER_HOLD = 2  # the hold, then its end: shipped, released or reclaimed
@@ -48,10 +49,12 @@ PLACE_ORDER_SECONDS = 0.1
 SAGA_SECONDS = 1.0
 LAMBDA_DEFAULT_CONCURRENCY = 1000  # per account and region, raisable (Lambda quotas)
 
-# Every hold enters the reservations table's sparse holds index and leaves it when it ends; the index's partition key
-# is one value ("held", infra/deployment.py), and a keys-only entry costs one write unit: one partition's 1,000 WCU/s
-# takes ~500 holds a second shop-wide, however the stock is sharded.
-HOLDS_INDEX_HOLDS_PER_S = PARTITION_WRITE_UNITS_PER_S // 2
+# Every hold enters the reservations table's sparse holds index and leaves it when it ends, and a keys-only entry
+# costs one write unit: one partition's 1,000 WCU/s takes ~500 holds a second. The index's partition key has
+# HOLD_PARTITIONS values, a hold's chosen by its order id (commerce/repositories/holds_index.py): ~8,000 holds a
+# second shop-wide, however the stock is sharded.
+HOLDS_INDEX_PARTITIONS = HOLD_PARTITIONS
+HOLDS_INDEX_HOLDS_PER_S = HOLDS_INDEX_PARTITIONS * PARTITION_WRITE_UNITS_PER_S // 2
 
 # Random shard choice spreads holds unevenly, and shards that sold out push their share onto the others: plan for
 # half of each shard's ceiling.

@@ -33,7 +33,8 @@ from commerce.order_status import OrderStatus
 from commerce.orders import Address, Order, OrderLine
 from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable
-from commerce.repositories.reservations import HOLDS_INDEX, DynamoReservationRepository
+from commerce.repositories.holds_index import HOLDS_INDEX
+from commerce.repositories.reservations import DynamoReservationRepository
 from commerce.services.inventory import InventoryService
 
 if TYPE_CHECKING:

@@ -175,8 +175,9 @@ def show_flash_sale(plan: flash_sale.SalePlan) -> None:
         ["shard items", "orders/s (DynamoDB)"],
         [[k, f"{flash_sale.orders_per_s(k, item):,.0f}"] for k in (1, 4, 12, 32)],
         note="1,000 WCU/s per partition; a hold and its end (ship, release or reclaim) each write the item in a "
-        f"transaction ({flash_sale.item_units_per_write(item)} WCU). The holds index (one partition key value) "
-        f"takes ~{flash_sale.HOLDS_INDEX_HOLDS_PER_S} holds/s shop-wide, whatever the shards.",
+        f"transaction ({flash_sale.item_units_per_write(item)} WCU). The holds index "
+        f"({flash_sale.HOLDS_INDEX_PARTITIONS} partition key values) takes ~{flash_sale.HOLDS_INDEX_HOLDS_PER_S:,} "
+        "holds/s shop-wide, whatever the shards.",
     )
     print_table(
         f"Flash sale: {sale.units:,} units in {sale.seconds} s, one unit an order, peak {sale.peak_factor:g}x",

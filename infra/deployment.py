@@ -202,10 +202,10 @@ TABLES = (
     Table(
         "reservations",
         hash_key=_S("order_id"),
-        # Sparse: only a HELD reservation carries `held` (commerce/repositories/reservations.py), so the sweep's Query
-        # for lapsed holds (`held = HELD AND expires_at <= now`) reads holds alone. Keys only: reclaiming reads the
-        # record anyway. One partition value takes every hold's two index writes (taken, settled): ~500 holds a
-        # second before the index throttles the table's writes.
+        # Sparse: only a HELD reservation carries `held` (commerce/repositories/reservations.py), so the sweep's
+        # Queries for lapsed holds (`held = HELD#<n> AND expires_at <= now`, one per partition) read holds alone. Keys
+        # only: reclaiming reads the record anyway. `held` takes 16 values by order id (commerce/repositories/
+        # holds_index.py), each partition ~500 holds a second (two index writes a hold: taken, settled): ~8,000.
         indexes=(Index("holds_by_expiry", hash_key=_S("held"), range_key=_S("expires_at"), projection="KEYS_ONLY"),),
     ),
     # Also holds failed admin logins per username ("admin-login#…" keys) and the slots of live stock holds per

@@ -1,8 +1,9 @@
 """Reservations in DynamoDB: each change of a reservation and of the stock it holds is one TransactWriteItems.
 
-A HELD reservation carries `held` (always "HELD") and `expires_at`, the keys of the sparse `holds_by_expiry` index:
-every change out of HELD removes `held`, so the index lists exactly the holds not settled yet, by expiry, and the
-sweep's Query for lapsed ones reads nothing else.
+A HELD reservation carries `held` and `expires_at`, the keys of the sparse `holds_by_expiry` index
+(commerce/repositories/holds_index.py: `held` names one of the index's partitions): every change out of HELD removes
+`held`, so the index lists exactly the holds not settled yet, by expiry, and the sweep's Queries for lapsed ones read
+nothing else.
 
 Each record also carries a `generation`, counted up when a new hold replaces a LAPSED record of the same order (the
 lines may differ then). Settling reads the lines first and writes on the condition that the generation read is still
@@ -25,6 +26,7 @@ from commerce.allocation import AllocationLine
 from commerce.clock import to_iso
 from commerce.errors import ConcurrentUpdateError
 from commerce.repositories.dynamo import DynamoTable, Item, cancellation_codes, from_wire, is_condition_failure, to_wire
+from commerce.repositories.holds_index import held_mark, lapsed_holds
 from commerce.reservations import (
     HoldNotLiveError,
     Reservation,
@@ -38,9 +40,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef, UpdateTypeDef
 
 logger = logging.getLogger(__name__)
-
-HOLDS_INDEX = "holds_by_expiry"
-_HELD_MARK = "HELD"  # the index's partition key value: one partition, read by the sweep with one Query
 
 # `headroom` (available minus the product's low-stock threshold, what the admin's low-stock Scan filters on) moves
 # with `available`: same item, same write, no extra unit, and no index write since it keys none. An item written
@@ -176,16 +175,7 @@ class DynamoReservationRepository(ReservationRepository):
         return self._settle(order_id, ReservationState.LAPSED, _RELEASE, (ReservationState.HELD,), lapsed_by=now)
 
     def lapsed(self, now: datetime, limit: int = 100) -> list[str]:
-        # The index is eventually consistent: it may still list a hold converted a moment ago, which reclaim's
-        # condition then refuses; a hold that lapsed a moment ago may be missing until the next sweep.
-        response = self.reservations.client.query(
-            TableName=self.reservations.name,
-            IndexName=HOLDS_INDEX,
-            KeyConditionExpression="held = :held AND expires_at <= :now",
-            ExpressionAttributeValues=to_wire({":held": _HELD_MARK, ":now": to_iso(now)}),
-            Limit=limit,
-        )
-        return [str(from_wire(item)["order_id"]) for item in response.get("Items", [])]
+        return lapsed_holds(self.reservations, now, limit)
 
     def release(self, order_id: str) -> bool:
         return self._settle(
@@ -346,7 +336,7 @@ def reservation_to_item(reservation: Reservation) -> Item:
     if reservation.expires_at is not None:
         item["expires_at"] = reservation.expires_at
     if reservation.state is ReservationState.HELD:
-        item["held"] = _HELD_MARK
+        item["held"] = held_mark(reservation.order_id)
     return item
 
 

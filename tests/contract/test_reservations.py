@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from commerce.allocation import AllocationLine
 from commerce.catalog import StockLevel
+from commerce.clock import to_iso
 from commerce.errors import ConcurrentUpdateError
 from commerce.reservations import Reservation, ReservationState, StockConflictError
-from tests.contract.conftest import Stores
+from tests.contract.conftest import START, Stores
 
 TABLES = {"inventory", "reservations"}
 
@@ -162,6 +165,42 @@ def test_a_released_reservation_is_not_made_again_by_a_late_retry(stores: Stores
 
     assert again.state is ReservationState.RELEASED
     assert units(stores, "mug", "east") == (5, 0, 0)
+
+
+# --- lapsed holds (the sweep's and a short allocation's reclaim) -------------------------------------------------
+
+
+def a_hold(order_id: str, expires_at: datetime) -> Reservation:
+    return Reservation(
+        order_id, (AllocationLine("mug", "east", 1),), ReservationState.HELD, to_iso(START), to_iso(expires_at)
+    )
+
+
+def test_lapsed_lists_the_longest_lapsed_holds_first_up_to_the_limit(stores: Stores) -> None:
+    # 40 holds: on DynamoDB their order ids spread them over the index's partitions (commerce/repositories/
+    # holds_index.py); the answer is the same as one ordered list.
+    stocked(stores, mug__east=40)
+    expiries = {f"ord_{n:02}": START + timedelta(minutes=(n * 7) % 40) for n in range(40)}
+    for order_id, expires_at in expiries.items():
+        stores.reservations.hold(a_hold(order_id, expires_at))
+    by_expiry = sorted(expiries, key=expiries.__getitem__)
+    now = START + timedelta(minutes=29)
+
+    assert stores.reservations.lapsed(now, limit=10) == by_expiry[:10]
+    assert stores.reservations.lapsed(now, limit=100) == by_expiry[:30]
+    assert stores.reservations.lapsed(START - timedelta(minutes=1)) == []
+
+
+def test_a_reclaimed_or_converted_hold_is_no_longer_lapsed(stores: Stores) -> None:
+    stocked(stores, mug__east=3)
+    for order_id in ("ord_1", "ord_2", "ord_3"):
+        stores.reservations.hold(a_hold(order_id, START + timedelta(minutes=10)))
+    stores.reservations.convert("ord_2", START)
+    later = START + timedelta(minutes=10)
+
+    assert stores.reservations.reclaim("ord_1", later)
+    assert stores.reservations.lapsed(later) == ["ord_3"]
+    assert units(stores, "mug", "east") == (1, 2, 0)
 
 
 # --- stock split over shard items (commerce/stock_shards.py) ----------------------------------------------------

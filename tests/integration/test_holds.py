@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -22,6 +23,7 @@ from commerce.errors import ConcurrentUpdateError, OutOfStockError
 from commerce.orders import Order
 from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable, to_wire
+from commerce.repositories.holds_index import HOLD_PARTITIONS, held_mark
 from commerce.repositories.reservations import DynamoReservationRepository
 from commerce.reservations import HOLD_TTL, HoldNotLiveError, Reservation, ReservationState, StockConflictError
 from commerce.services.inventory import InventoryService
@@ -184,6 +186,96 @@ def test_the_sparse_index_lists_lapsed_holds_only(shelf: Shelf) -> None:
     assert shelf.reservations.reclaim(lapsing, due) is True
     assert shelf.reservations.lapsed(due) == []
     assert shelf.reservations.lapsed(due + HOLD_TTL) == [later]
+
+
+def orders_in_partition(partition: int, count: int) -> list[str]:
+    """Order ids whose holds land in the index partition "HELD#<partition>"."""
+    found: list[str] = []
+    while len(found) < count:
+        order_id = unique("ord")
+        if held_mark(order_id) == f"HELD#{partition}":
+            found.append(order_id)
+    return found
+
+
+def a_moment_of_its_own(shelf: Shelf) -> None:
+    """Decades before NOW, so the holds other tests leave (all from NOW on, or NOW - 10 years) are not lapsed yet."""
+    shelf.clock.moment = NOW - timedelta(days=7300, minutes=secrets.randbelow(500_000))
+
+
+def test_holds_are_spread_over_the_index_partitions_by_order_id(shelf: Shelf) -> None:
+    a_moment_of_its_own(shelf)
+    mug = shelf.stock(64, 0, 0)
+    order_ids = [unique("ord") for _ in range(64)]
+    for order_id in order_ids:
+        shelf.reservations.hold(shelf.held(order_id, (mug, "wh-east", 1)))
+    marks = Counter(
+        shelf.client.get_item(TableName=shelf.tables.reservations, Key=to_wire({"order_id": order_id}))["Item"]["held"][
+            "S"
+        ]
+        for order_id in order_ids
+    )
+    assert set(marks) <= {f"HELD#{n}" for n in range(HOLD_PARTITIONS)}
+    assert len(marks) >= HOLD_PARTITIONS // 2  # 64 random ids over 16 partitions: all 64 on 8 or fewer is ~1e-12
+    assert max(marks.values()) <= 16
+    assert all(shelf.reservations.release(order_id) for order_id in order_ids)  # none left for other tests' sweeps
+
+
+def test_the_sweep_reclaims_lapsed_holds_from_every_partition(shelf: Shelf) -> None:
+    a_moment_of_its_own(shelf)
+    mug = shelf.stock(HOLD_PARTITIONS, 0, 0)
+    order_ids = [orders_in_partition(n, 1)[0] for n in range(HOLD_PARTITIONS)]
+    for order_id in order_ids:
+        shelf.reservations.hold(shelf.held(order_id, (mug, "wh-east", 1)))
+    shelf.clock.advance(HOLD_TTL)
+
+    assert shelf.service.reclaim_lapsed() == HOLD_PARTITIONS
+    assert {shelf.state(order_id) for order_id in order_ids} == {ReservationState.LAPSED}
+    assert shelf.levels(mug)["wh-east"] == (HOLD_PARTITIONS, 0)
+
+
+def test_a_partitions_backlog_does_not_keep_an_older_lapse_elsewhere_waiting(shelf: Shelf) -> None:
+    a_moment_of_its_own(shelf)
+    mug = shelf.stock(31, 0, 0)
+    oldest = orders_in_partition(1, 1)[0]
+    shelf.reservations.hold(shelf.held(oldest, (mug, "wh-east", 1)))
+    backlog = orders_in_partition(0, 30)
+    for order_id in backlog:
+        shelf.clock.advance(timedelta(seconds=1))
+        shelf.reservations.hold(shelf.held(order_id, (mug, "wh-east", 1)))
+    due = shelf.clock() + HOLD_TTL
+
+    assert shelf.reservations.lapsed(due, limit=10) == [oldest, *backlog[:9]]
+    assert shelf.service.reclaim_lapsed(limit=5) == 0  # the service's clock: nothing lapsed yet
+    shelf.clock.moment = due
+    assert shelf.service.reclaim_lapsed(limit=5) == 5
+    assert shelf.reservations.lapsed(due, limit=100) == backlog[4:]
+    assert shelf.service.reclaim_lapsed(limit=100) == 26
+
+
+def test_a_hold_stored_before_the_index_was_sharded_is_still_reclaimed_by_the_sweep(shelf: Shelf) -> None:
+    a_moment_of_its_own(shelf)
+    mug = shelf.stock(3, 0, 0)
+    order_id = unique("ord")
+    shelf.inventory.put(StockLevel(mug, "wh-east", available=1, reserved=2))
+    taken = shelf.clock()
+    old = {  # as the code before the sharded key wrote it: one partition key value for every hold
+        "order_id": order_id,
+        "state": "HELD",
+        "created_at": to_iso(taken),
+        "expires_at": to_iso(taken + HOLD_TTL),
+        "held": "HELD",
+        "generation": 1,
+        "lines": [{"product_id": mug, "warehouse_id": "wh-east", "quantity": 2}],
+    }
+    shelf.client.put_item(TableName=shelf.tables.reservations, Item=to_wire(old))
+    shelf.clock.advance(HOLD_TTL)
+
+    assert shelf.reservations.lapsed(shelf.clock()) == [order_id]
+    assert shelf.service.reclaim_lapsed() == 1
+    assert shelf.state(order_id) is ReservationState.LAPSED
+    assert shelf.levels(mug)["wh-east"] == (3, 0)
+    assert shelf.reservations.lapsed(shelf.clock()) == []
 
 
 def test_paying_after_a_lapse_holds_again_and_a_release_then_gives_back_the_new_hold_only(shelf: Shelf) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bench.flash_sale import (
+    HOLDS_INDEX_HOLDS_PER_S,
+    HOLDS_INDEX_PARTITIONS,
     FlashSale,
     holds_per_s_per_item,
     orders_per_s,
@@ -54,3 +56,9 @@ def test_ten_thousand_units_in_a_minute_need_4_shards_and_five_times_stripes_lim
 
 def test_orders_of_two_units_halve_the_orders_of_a_sale() -> None:
     assert FlashSale(units=10_000, seconds=60, units_per_order=2).orders == 5000
+
+
+def test_the_holds_index_takes_500_holds_a_second_per_partition_key_value() -> None:
+    # A hold's entry is written when it is taken and removed when it ends: 2 write units on one partition's 1,000.
+    assert HOLDS_INDEX_HOLDS_PER_S == HOLDS_INDEX_PARTITIONS * 500 == 8000
+    assert 10 * FlashSale().peak_orders_per_s <= HOLDS_INDEX_HOLDS_PER_S

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,9 +15,10 @@ from commerce.catalog import StockLevel
 from commerce.errors import OutOfStockError
 from commerce.money import Money
 from commerce.orders import Order, OrderLine
+from commerce.repositories.holds_index import HOLD_PARTITIONS, HOLDS_INDEX, held_mark
 from commerce.repositories.memory import InMemoryInventoryRepository, InMemoryWarehouseRepository
 from commerce.repositories.memory_reservations import InMemoryReservationRepository
-from commerce.repositories.reservations import HOLDS_INDEX, reservation_to_item
+from commerce.repositories.reservations import reservation_to_item
 from commerce.reservations import HOLD_LIMIT, HOLD_TTL, HoldNotLiveError, Reservation, ReservationState
 from commerce.services.inventory import InventoryService
 from infra.deployment import DEPLOYMENT
@@ -295,3 +297,22 @@ def test_the_holds_index_is_keyed_by_what_only_a_held_reservation_carries() -> N
         settled = reservation_to_item(Reservation("ord_1", line, state, at(NOW), at(NOW + HOLD_TTL)))
         assert not keys <= set(settled), state
     assert index.projection == "KEYS_ONLY"
+
+
+def test_a_holds_index_partition_is_a_stable_function_of_the_order_id() -> None:
+    # Fixed values: every writer and reader, in every process, must put an order's hold in the same partition
+    # (Python's hash() of a str changes per process).
+    assert [held_mark(order_id) for order_id in ("ord_1", "ord_2", "ord_8cbba0668036fc47c646")] == [
+        "HELD#11",
+        "HELD#1",
+        "HELD#5",
+    ]
+    line = (AllocationLine("p-mug", "wh-east", 1),)
+    renewed = Reservation("ord_2", line, ReservationState.HELD, at(NOW), at(NOW + HOLD_LIMIT))
+    assert reservation_to_item(renewed)["held"] == "HELD#1"
+
+
+def test_order_ids_spread_evenly_over_the_holds_index_partitions() -> None:
+    spread = Counter(held_mark(f"ord_{n:020x}") for n in range(0, 16_000 * 7919, 7919))
+    assert set(spread) == {f"HELD#{n}" for n in range(HOLD_PARTITIONS)}
+    assert min(spread.values()) > 900 and max(spread.values()) < 1100  # 1,000 each on average
