@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from bench.dynamodb_units import TRANSACTION_FACTOR, write_units
 from commerce.repositories.holds_index import HOLD_PARTITIONS
+from commerce.payment_budget import new_orders_per_second
 
 PARTITION_WRITE_UNITS_PER_S = 1000
 ITEM_WRITES_PER_HOLD = 2  # the hold, then its end: shipped, released or reclaimed
@@ -141,7 +142,8 @@ def plan(
         (STRIPE_LIVE_WRITES_PER_S) / (STRIPE_WRITES_PER_ORDER + STRIPE_READS_PER_ORDER),
         STRIPE_PER_ENDPOINT_PER_S / STRIPE_RETRIEVES_PER_ORDER,
     )
-    budget_orders = stripe_orders_per_s(budget_writes_per_s)
+    # New payments take 2/3 of each window (captures come first): the rate a flood is admitted at.
+    budget_orders = new_orders_per_second(budget_writes_per_s)
     return SalePlan(
         sale=sale,
         item_bytes=item_bytes,

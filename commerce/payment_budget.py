@@ -43,6 +43,7 @@ WINDOWS_PER_SECOND = 10
 WINDOW_MS = 1000 // WINDOWS_PER_SECOND
 # A new payment writes twice (create, confirm) for the one capture that follows: see the module's docstring.
 NEW_PAYMENT_SHARE = Fraction(2, 3)
+NEW_PAYMENT_WRITES_PER_ORDER = 2
 # Each window must admit at least one new payment and keep at least one write for captures.
 MIN_WRITES_PER_SECOND = 2 * WINDOWS_PER_SECOND
 # A window's counter outlives its window by this much before the table's TTL may delete it (TTL deletes lazily).
@@ -57,6 +58,16 @@ class PaymentsBusyError(PaymentProviderUnavailableError):
         self.retry_after_ms = retry_after_ms
 
 
+def new_payment_writes_per_window(writes_per_second: int) -> int:
+    """How many of a window's writes new payments may take (NEW_PAYMENT_SHARE of it, floored)."""
+    return math.floor(writes_per_second // WINDOWS_PER_SECOND * NEW_PAYMENT_SHARE)
+
+
+def new_orders_per_second(writes_per_second: int) -> float:
+    """Orders a second a flood of new payments is admitted at: two writes each (create, confirm) from their share."""
+    return new_payment_writes_per_window(writes_per_second) * WINDOWS_PER_SECOND / NEW_PAYMENT_WRITES_PER_ORDER
+
+
 class StripeWriteBudget(ABC):
     """The protocol: which window an instant falls in, each kind of write's limit in it, and the wait when it is spent.
     Implementations only count, atomically: `_take_one` adds one to a window's counter if it is below the limit."""
@@ -66,7 +77,7 @@ class StripeWriteBudget(ABC):
             raise ValueError(f"a Stripe write budget needs at least {MIN_WRITES_PER_SECOND} writes a second")
         self.writes_per_second = writes_per_second
         self.per_window = writes_per_second // WINDOWS_PER_SECOND
-        self.new_payments_per_window = math.floor(self.per_window * NEW_PAYMENT_SHARE)
+        self.new_payments_per_window = new_payment_writes_per_window(writes_per_second)
         self.clock = clock
 
     def take_for_new_payment(self, operation: str, intent_id: str | None = None) -> None:
