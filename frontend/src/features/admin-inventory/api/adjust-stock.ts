@@ -9,13 +9,7 @@ export const AdjustStockMutation = graphql(`
         message
       }
       level {
-        productId
-        warehouseId
-        available
-        reserved
-        shipped
-        version
-        lowStock
+        ...StockLevelFields
       }
     }
   }

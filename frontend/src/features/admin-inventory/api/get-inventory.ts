@@ -16,13 +16,7 @@ export const InventoryQuery = graphql(`
         lowStockThreshold
       }
       levels {
-        productId
-        warehouseId
-        available
-        reserved
-        shipped
-        version
-        lowStock
+        ...StockLevelFields
       }
       adjustments(first: 10) {
         edges {

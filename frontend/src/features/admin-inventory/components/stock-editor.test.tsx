@@ -15,6 +15,7 @@ const level = (warehouseId: string, available: number, version: number) => ({
   shipped: 0,
   version,
   lowStock: available <= 5,
+  shards: 0,
 });
 
 describe('StockEditor', () => {

@@ -14,6 +14,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { AdjustStockMutation } from '../api/adjust-stock';
 import { InventoryQuery } from '../api/get-inventory';
+import { StockShards } from './stock-shards';
 
 type Level = NonNullable<InventoryResult['inventory']>['levels'][number];
 
@@ -56,7 +57,7 @@ export function StockEditor({ productId }: { productId: string }) {
         </p>
       </div>
       <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
-        <table className="w-full min-w-[36rem] text-left text-sm">
+        <table className="w-full min-w-[48rem] text-left text-sm">
           <caption className="sr-only">Stock of {inventory.product.name} per warehouse</caption>
           <thead className="border-b border-stone-200 bg-stone-50 text-xs text-stone-600 uppercase">
             <tr>
@@ -64,6 +65,7 @@ export function StockEditor({ productId }: { productId: string }) {
               <th scope="col" className="px-4 py-3 font-medium">Available</th>
               <th scope="col" className="px-4 py-3 text-right font-medium">Reserved</th>
               <th scope="col" className="px-4 py-3 text-right font-medium">Shipped</th>
+              <th scope="col" className="px-4 py-3 font-medium">Sale split</th>
               <th scope="col" className="px-4 py-3 text-right font-medium">Version</th>
             </tr>
           </thead>
@@ -108,6 +110,11 @@ export function StockEditor({ productId }: { productId: string }) {
 
 type RowProblem = { kind: 'conflict' | 'invalid'; message: string };
 
+const SPLIT_MEANWHILE: RowProblem = {
+  kind: 'conflict',
+  message: 'This stock was split for a sale after you opened it, so its units cannot be set: merge the shards first.',
+};
+
 /** One warehouse's stock, edited in place: the version read is sent back, so a stale edit is refused. */
 function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: string; onReload: () => void }) {
   // The version the admin saw when they started editing: sent back, so a change made meanwhile is not overwritten.
@@ -143,14 +150,13 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
     }
     const [error] = payload.errors;
     if (error) {
-      setProblem(
-        error.code === 'VERSION_CONFLICT'
-          ? {
-              kind: 'conflict',
-              message: 'Someone changed this stock after you opened it. Your change was not saved: reload to see the current figure, then edit again.',
-            }
-          : { kind: 'invalid', message: error.message },
-      );
+      if (error.code === 'STOCK_SPLIT') setProblem(SPLIT_MEANWHILE);
+      else if (error.code === 'VERSION_CONFLICT')
+        setProblem({
+          kind: 'conflict',
+          message: 'Someone changed this stock after you opened it. Your change was not saved: reload to see the current figure, then edit again.',
+        });
+      else setProblem({ kind: 'invalid', message: error.message });
       return;
     }
     toast.success(`${warehouse}: ${editing.available} → ${payload.level?.available ?? quantity} units.`);
@@ -171,6 +177,8 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
 
   const inputId = `stock-${level.warehouseId}`;
   const unstocked = isUnstocked(level);
+  // The API refuses adjustments of split stock (STOCK_SPLIT): the units live on the shards until they are merged.
+  const split = level.shards > 0;
   return (
     <tr className="align-top">
       <th scope="row" className="px-4 py-3 font-medium">
@@ -233,16 +241,26 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
               size="sm"
               variant="secondary"
               aria-label={unstocked ? `Add stock in ${warehouse}` : `Edit available units in ${warehouse}`}
+              aria-describedby={split ? `${inputId}-split` : undefined}
+              disabled={split}
               onClick={startEditing}
             >
               {unstocked ? 'Add stock' : 'Edit'}
             </Button>
             {unstocked ? <span className="text-xs text-stone-500">none here yet</span> : null}
+            {split ? (
+              <span id={`${inputId}-split`} className="text-xs text-stone-500">
+                Split for a sale: merge the shards to edit
+              </span>
+            ) : null}
           </div>
         )}
       </td>
       <td className="px-4 py-3 text-right tabular-nums">{level.reserved}</td>
       <td className="px-4 py-3 text-right tabular-nums">{level.shipped}</td>
+      <td className="px-4 py-3">
+        {unstocked ? null : <StockShards level={level} warehouse={warehouse} onReload={onReload} />}
+      </td>
       <td className="px-4 py-3 text-right text-xs text-stone-500 tabular-nums">v{level.version}</td>
     </tr>
   );

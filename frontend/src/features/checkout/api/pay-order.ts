@@ -6,6 +6,7 @@ export const PayOrderMutation = graphql(`
       outcome
       clientSecret
       declineReason
+      retryAfterMs
       shortage {
         sku
         requested

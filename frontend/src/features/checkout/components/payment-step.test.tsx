@@ -1,8 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { OrderStatus } from '@/gql/graphql';
+import { manualClock } from '@/testing/clock';
 import { mockGraphql } from '@/testing/graphql-mock';
 import { renderWithProviders } from '@/testing/render';
 import { useOrderAccess } from '@/stores/order-access';
@@ -39,7 +40,16 @@ const order = (status: OrderStatus, heldUntil: string | null) => ({
   heldUntil,
 });
 
-const payload = (fields: Record<string, unknown>) => ({ outcome: null, clientSecret: null, declineReason: null, shortage: null, errors: [], order: null, ...fields });
+const payload = (fields: Record<string, unknown>) => ({
+  outcome: null,
+  clientSecret: null,
+  declineReason: null,
+  retryAfterMs: null,
+  shortage: null,
+  errors: [],
+  order: null,
+  ...fields,
+});
 
 function renderPayment() {
   useOrderAccess.getState().remember({ orderId: 'ord_1', accessToken: 'tok', email: 'ada@example.com', total: money(3799), placedAt: '2026-12-05T14:20:00Z' });
@@ -131,3 +141,96 @@ describe('PaymentStep and the hold on the order’s items', () => {
     expect(onPaid).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('PaymentStep when payments are busy (PAYMENTS_BUSY: the hold kept, the card not charged)', () => {
+  const busy = (retryAfterMs: number) =>
+    payload({ retryAfterMs, errors: [{ field: null, code: 'PAYMENTS_BUSY', message: 'payments are busy; try again shortly' }] });
+  const paid = payload({ outcome: 'AUTHORIZED', order: { id: 'ord_1', status: 'AUTHORIZED', heldUntil: HELD_UNTIL } });
+
+  beforeEach(() => {
+    stripe.createPaymentMethod.mockReset().mockResolvedValue({ paymentMethod: { id: 'pm_1' } });
+    // Fake time also passes with real time (Testing Library waits on timeouts): waits are checked with a margin.
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  function renderBusyPayment(onPaid = vi.fn()) {
+    const time = manualClock('2026-12-05T14:22:00Z');
+    useOrderAccess.getState().remember({ orderId: 'ord_1', accessToken: 'tok', email: 'ada@example.com', total: money(3799), placedAt: '2026-12-05T14:20:00Z' });
+    renderWithProviders(<PaymentStep orderId="ord_1" onPaid={onPaid} />, { clock: time.clock });
+    return { ...time, user: userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) }) };
+  }
+
+  /** The Pay button once Stripe's card Element is ready (before, it is disabled). */
+  async function readyPayButton() {
+    const button = await payButton();
+    await waitFor(() => expect(button).toBeEnabled());
+    return button;
+  }
+
+  it('sends the same PaymentMethod again once retryAfterMs has passed, counting down meanwhile, and pays', async () => {
+    const answers = [busy(2_500), paid];
+    const api = mockGraphql({ CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }), PayOrder: () => ({ payOrder: answers.shift() }) });
+    const onPaid = vi.fn();
+    const { advance, user } = renderBusyPayment(onPaid);
+
+    await user.click(await readyPayButton());
+    const status = await screen.findByText('Payments are busy — trying again in 3 s.');
+    expect(status).toHaveAttribute('aria-live', 'polite');
+    expect(screen.getByText('Your items are held and your card was not charged.')).toBeVisible();
+
+    await advance(1_000);
+    await waitFor(() => expect(status).toHaveTextContent('Payments are busy — trying again in 2 s.'));
+    await advance(1_000);
+    expect(api.calls('PayOrder')).toHaveLength(1);
+    await advance(500);
+
+    await waitFor(() => expect(onPaid).toHaveBeenCalledWith('ord_1'));
+    expect(api.calls('PayOrder').map((call) => call.paymentMethodId)).toEqual(['pm_1', 'pm_1']);
+    expect(stripe.createPaymentMethod).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops after five automatic tries, says so, and tries again when asked', async () => {
+    const api = mockGraphql({ CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }), PayOrder: () => ({ payOrder: busy(100) }) });
+    const { advance, user } = renderBusyPayment();
+
+    await user.click(await readyPayButton());
+    await screen.findByText('Payments are busy — trying again in 1 s.');
+    for (let tries = 1; tries <= 5; tries += 1) {
+      await advance(100);
+      await waitFor(() => expect(api.calls('PayOrder').length).toBeGreaterThanOrEqual(1 + tries));
+    }
+
+    expect(await screen.findByText('Payments are still busy, so we stopped trying for now.')).toBeVisible();
+    expect(screen.getByText('Your items are held and your card was not charged. Try again in a moment.')).toBeVisible();
+    await advance(60_000);
+    expect(api.calls('PayOrder')).toHaveLength(6);
+
+    await user.click(screen.getByRole('button', { name: 'Try now' }));
+    await waitFor(() => expect(api.calls('PayOrder')).toHaveLength(7));
+    expect(new Set(api.calls('PayOrder').map((call) => call.paymentMethodId))).toEqual(new Set(['pm_1']));
+    expect(stripe.createPaymentMethod).toHaveBeenCalledTimes(1);
+  });
+
+  it('Try now during the countdown sends at once, and the automatic try it replaces does not follow', async () => {
+    const answers = [busy(2_500), busy(2_500), paid];
+    const api = mockGraphql({ CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }), PayOrder: () => ({ payOrder: answers.shift() }) });
+    const onPaid = vi.fn();
+    const { advance, user } = renderBusyPayment(onPaid);
+
+    await user.click(await readyPayButton());
+    await user.click(await screen.findByRole('button', { name: 'Try now' }));
+    await waitFor(() => expect(api.calls('PayOrder')).toHaveLength(2));
+    await screen.findByText('Payments are busy — trying again in 3 s.');
+    await advance(2_000);
+    expect(api.calls('PayOrder')).toHaveLength(2);
+    await advance(500);
+    await waitFor(() => expect(onPaid).toHaveBeenCalledWith('ord_1'));
+    expect(api.calls('PayOrder')).toHaveLength(3);
+  });
+});
+

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { useClient, useQuery } from 'urql';
@@ -10,6 +10,7 @@ import { Button, ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import type { CheckoutOrderQuery as CheckoutOrderResult } from '@/gql/graphql';
+import { useClock } from '@/lib/clock';
 import { laterHold } from '@/lib/hold';
 import { formatMoney } from '@/lib/money';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -18,6 +19,7 @@ import { selectAccessToken, useOrderAccess } from '@/stores/order-access';
 
 import { CheckoutOrderQuery } from '../api/get-checkout-order';
 import { PayOrderMutation } from '../api/pay-order';
+import { AUTOMATIC_RETRIES, busyRetryDelay } from '../lib/busy-retry';
 import { useCheckoutSession } from '../lib/checkout-session';
 import { payWithCard } from '../lib/pay';
 import { shortageMessage } from '../lib/shortage';
@@ -25,6 +27,7 @@ import { cardPayments, clearCard, focusCard, useCardElement } from '../lib/use-c
 import { CardField } from './card-field';
 import { CheckoutSteps } from './checkout-steps';
 import { OutOfStock } from './out-of-stock';
+import { PaymentsBusy } from './payments-busy';
 
 type CheckoutOrder = NonNullable<CheckoutOrderResult['order']>;
 
@@ -115,6 +118,12 @@ function NotPayable({ order }: { order: CheckoutOrder }) {
   );
 }
 
+/**
+ * After PAYMENTS_BUSY: the request to send again (its PaymentMethod, never confirmed: the API refused before Stripe),
+ * the automatic tries made since the shopper's last click, and when the next fires (clock ms; null: none will).
+ */
+type Busy = { paymentMethodId: string | null; retries: number; retryAt: number | null };
+
 type PaymentFormProps = {
   order: CheckoutOrder;
   accessToken: string;
@@ -125,6 +134,7 @@ type PaymentFormProps = {
 
 function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormProps) {
   const client = useClient();
+  const clock = useClock();
   const navigate = useNavigate();
   const container = useRef<HTMLDivElement>(null);
   const element = useCardElement(container);
@@ -139,26 +149,34 @@ function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormPro
   const [heldFromPayment, setHeldFromPayment] = useState<string | null>(null);
   const [declined, setDeclined] = useState(order.status === 'PAYMENT_FAILED');
   const [soldOut, setSoldOut] = useState<string | null>(null);
+  const [busy, setBusy] = useState<Busy | null>(null);
   const heldUntil = laterHold(order.heldUntil, heldFromPayment);
   const clearCart = useCart((state) => state.clear);
   const finish = useCheckoutSession((state) => state.finish);
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
+  /** Pays with the card, or `resend`s the request PAYMENTS_BUSY refused (`retries`: automatic tries made since the click). */
+  const pay = async (resend?: { paymentMethodId: string | null; retries: number }) => {
     if (inFlight.current || element.state.status !== 'ready') return;
     inFlight.current = true;
     setSubmitting(true);
     setProblem(null);
+    // A resend keeps telling the shopper payments are busy, with no automatic try pending while it is under way.
+    setBusy((current) => (resend && current ? { ...current, retryAt: null } : null));
     element.setCardError(null);
     try {
       const { stripe, card } = element.state;
-      const result = await payWithCard(cardPayments(stripe, card), async (paymentMethodId) => {
-        const response = await client.mutation(PayOrderMutation, { orderId: order.id, accessToken, paymentMethodId }).toPromise();
-        if (!response.data) throw response.error ?? new Error('payOrder gave no answer');
-        const heldNow = response.data.payOrder.order?.heldUntil;
-        if (heldNow) setHeldFromPayment((held) => laterHold(held, heldNow));
-        return response.data.payOrder;
-      });
+      const result = await payWithCard(
+        cardPayments(stripe, card),
+        async (paymentMethodId) => {
+          const response = await client.mutation(PayOrderMutation, { orderId: order.id, accessToken, paymentMethodId }).toPromise();
+          if (!response.data) throw response.error ?? new Error('payOrder gave no answer');
+          const heldNow = response.data.payOrder.order?.heldUntil;
+          if (heldNow) setHeldFromPayment((held) => laterHold(held, heldNow));
+          return response.data.payOrder;
+        },
+        resend,
+      );
+      if (result.kind !== 'busy') setBusy(null);
       switch (result.kind) {
         case 'authorized':
         case 'pending':
@@ -195,6 +213,16 @@ function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormPro
           setProblem({ title: 'Too many orders waiting for payment', detail: result.message });
           onAttempted();
           return;
+        case 'busy': {
+          // Stripe's write budget is spent for an instant: the hold is kept and the card untouched, so the same
+          // request goes again by itself a few times, spread out, before the shopper is asked to.
+          const retries = resend?.retries ?? 0;
+          const retryAt = retries < AUTOMATIC_RETRIES ? clock.now() + busyRetryDelay(result.retryAfterMs, retries + 1) : null;
+          setBusy({ paymentMethodId: result.paymentMethodId, retries, retryAt });
+          // The hold was taken or renewed before the refusal: read its end once, not at every automatic try.
+          if (retries === 0) onAttempted();
+          return;
+        }
         case 'retry':
           setProblem({ title: 'The payment did not go through.', detail: `${result.message} You can try again.` });
           onAttempted();
@@ -202,6 +230,7 @@ function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormPro
       }
     } catch (error) {
       console.error(error);
+      setBusy(null);
       setProblem({
         title: 'We could not confirm your payment.',
         detail: 'Check your connection and try again. You will not be charged twice for this order.',
@@ -212,12 +241,24 @@ function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormPro
     }
   };
 
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void pay();
+  };
+
+  const retryBusy = useEffectEvent((pending: Busy) => void pay({ paymentMethodId: pending.paymentMethodId, retries: pending.retries + 1 }));
+  useEffect(() => {
+    if (!busy || busy.retryAt === null) return;
+    const timer = window.setTimeout(() => retryBusy(busy), Math.max(0, busy.retryAt - clock.now()));
+    return () => window.clearTimeout(timer);
+  }, [busy, clock]);
+
   const address = order.shippingAddress;
   return (
     <div className="flex flex-col gap-6">
       <CheckoutSteps current="Payment" />
       <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
-        <form noValidate onSubmit={(event) => void onSubmit(event)} className="flex flex-col gap-6" aria-labelledby="payment-title">
+        <form noValidate onSubmit={onSubmit} className="flex flex-col gap-6" aria-labelledby="payment-title">
           <h1 id="payment-title" className="text-2xl font-bold tracking-tight">
             Payment
           </h1>
@@ -244,6 +285,11 @@ function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormPro
           ) : (
             <>
               {problem ? <Alert title={problem.title}>{problem.detail}</Alert> : null}
+              <PaymentsBusy
+                busy={busy}
+                trying={submitting}
+                onTryNow={() => busy && void pay({ paymentMethodId: busy.paymentMethodId, retries: 0 })}
+              />
               <HoldNotice heldUntil={heldUntil} afterDecline={declined} />
               <CardField container={container} element={element} error={element.cardError} />
               <Button type="submit" size="lg" loading={submitting} loadingText="Processing payment…" disabled={element.state.status !== 'ready'}>

@@ -11,6 +11,7 @@ const payload = (fields: Partial<Payload>): Payload => ({
   outcome: null,
   clientSecret: null,
   declineReason: null,
+  retryAfterMs: null,
   shortage: null,
   errors: [],
   order: null,
@@ -80,5 +81,29 @@ describe('payWithCard', () => {
     expect((await payWithCard(card(), error('INVALID_PAYMENT_METHOD'))).kind).toBe('card-error');
     expect((await payWithCard(card(), error('PAYMENT_PROVIDER_UNAVAILABLE'))).kind).toBe('retry');
     expect(await payWithCard(card(), error('HOLD_LIMIT_REACHED'))).toEqual({ kind: 'hold-limit', message: 'm' });
+  });
+
+  it('PAYMENTS_BUSY asks to send the same PaymentMethod again after the wait, and the resend makes no new one', async () => {
+    const busy = payload({ retryAfterMs: 60, errors: [{ field: null, code: 'PAYMENTS_BUSY', message: 'payments are busy' }] });
+    const pay = vi
+      .fn<(token: string | null) => Promise<Payload>>()
+      .mockResolvedValueOnce(busy)
+      .mockResolvedValueOnce(payload({ outcome: 'AUTHORIZED' }));
+    const stripe = card();
+
+    const first = await payWithCard(stripe, pay);
+    expect(first).toEqual({ kind: 'busy', message: 'payments are busy', retryAfterMs: 60, paymentMethodId: 'pm_1' });
+    expect(await payWithCard(stripe, pay, { paymentMethodId: 'pm_1' })).toEqual({ kind: 'authorized' });
+    expect(stripe.createPaymentMethod).toHaveBeenCalledTimes(1);
+    expect(pay.mock.calls).toEqual([['pm_1'], ['pm_1']]);
+  });
+
+  it('PAYMENTS_BUSY on the re-read after 3-D Secure resends the re-read, not the PaymentMethod', async () => {
+    const pay = vi
+      .fn<(token: string | null) => Promise<Payload>>()
+      .mockResolvedValueOnce(payload({ outcome: 'REQUIRES_ACTION', clientSecret: 's' }))
+      .mockResolvedValueOnce(payload({ errors: [{ field: null, code: 'PAYMENTS_BUSY', message: 'busy' }] }));
+    const result = await payWithCard(card(), pay);
+    expect(result).toEqual({ kind: 'busy', message: 'busy', retryAfterMs: 100, paymentMethodId: null });
   });
 });

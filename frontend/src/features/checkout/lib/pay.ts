@@ -24,6 +24,11 @@ export type PaymentResult =
   | { kind: 'out-of-stock'; message: string; shortage: Shortage | null }
   /** Too many of this shopper's orders hold stock unpaid: pay or cancel one, or wait (the message says until when). */
   | { kind: 'hold-limit'; message: string }
+  /**
+   * The stack's Stripe write budget is spent (PAYMENTS_BUSY): refused before Stripe, the hold kept. Send the same
+   * request again after `retryAfterMs`: `paymentMethodId` is the one sent (null: the re-read after 3-D Secure).
+   */
+  | { kind: 'busy'; message: string; retryAfterMs: number; paymentMethodId: string | null }
   /** The order takes no payment (expired, cancelled, unknown). */
   | { kind: 'not-payable'; message: string }
   /** Nothing was decided (network, Stripe unavailable): the same card may be tried again. */
@@ -31,10 +36,15 @@ export type PaymentResult =
 
 const DECLINED_AUTHENTICATION = 'The card’s 3-D Secure authentication did not succeed.';
 
-function fromErrors({ errors, shortage }: Payload): PaymentResult | null {
+/** PAYMENTS_BUSY without a wait (an older API): the budget's windows are a tenth of a second. */
+const BUSY_FALLBACK_MS = 100;
+
+function fromErrors({ errors, shortage, retryAfterMs }: Payload, paymentMethodId: string | null): PaymentResult | null {
   const error = errors[0];
   if (!error) return null;
   switch (error.code) {
+    case 'PAYMENTS_BUSY':
+      return { kind: 'busy', message: error.message, retryAfterMs: retryAfterMs ?? BUSY_FALLBACK_MS, paymentMethodId };
     case 'OUT_OF_STOCK':
       return { kind: 'out-of-stock', message: error.message, shortage: shortage ?? null };
     case 'PAYMENT_DECLINED':
@@ -56,13 +66,22 @@ function fromErrors({ errors, shortage }: Payload): PaymentResult | null {
  * confirms the order's intent with it. When Stripe asks for 3-D Secure, Stripe.js handleNextAction runs it
  * and finishes the confirmation; payOrder is then asked again, without a PaymentMethod, to record the result.
  * Each try makes a new PaymentMethod: another card after a decline is a new attempt on the same intent.
+ *
+ * `resend` is a request refused PAYMENTS_BUSY, sent again as it was: the API refused it before calling Stripe
+ * (commerce/payment_budget.py), so its PaymentMethod was never confirmed and serves again; null resends the re-read.
  */
-export async function payWithCard(card: CardPayments, payOrder: PayOrder): Promise<PaymentResult> {
-  const created = await card.createPaymentMethod();
-  if ('error' in created) return { kind: 'card-error', message: created.error };
+export async function payWithCard(card: CardPayments, payOrder: PayOrder, resend?: { paymentMethodId: string | null }): Promise<PaymentResult> {
+  let paymentMethodId: string | null;
+  if (resend) {
+    paymentMethodId = resend.paymentMethodId;
+  } else {
+    const created = await card.createPaymentMethod();
+    if ('error' in created) return { kind: 'card-error', message: created.error };
+    paymentMethodId = created.paymentMethodId;
+  }
 
-  let payload = await payOrder(created.paymentMethodId);
-  const refused = fromErrors(payload);
+  let payload = await payOrder(paymentMethodId);
+  const refused = fromErrors(payload, paymentMethodId);
   if (refused) return refused;
 
   if (payload.outcome === 'REQUIRES_ACTION') {
@@ -71,7 +90,7 @@ export async function payWithCard(card: CardPayments, payOrder: PayOrder): Promi
     // Stripe.js's message here is technical ("The provided PaymentMethod has failed authentication.").
     if (confirmation.error) return { kind: 'declined', reason: DECLINED_AUTHENTICATION };
     payload = await payOrder(null);
-    const refusedAfter = fromErrors(payload);
+    const refusedAfter = fromErrors(payload, null);
     if (refusedAfter) return refusedAfter;
     if (payload.outcome === 'REQUIRES_ACTION') return { kind: 'declined', reason: DECLINED_AUTHENTICATION };
   }
