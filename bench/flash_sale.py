@@ -25,8 +25,8 @@ import math
 from dataclasses import dataclass
 
 from bench.dynamodb_units import TRANSACTION_FACTOR, write_units
-from commerce.repositories.holds_index import HOLD_PARTITIONS
 from commerce.payment_budget import new_orders_per_second
+from commerce.repositories.holds_index import HOLD_PARTITIONS
 
 PARTITION_WRITE_UNITS_PER_S = 1000
 ITEM_WRITES_PER_HOLD = 2  # the hold, then its end: shipped, released or reclaimed

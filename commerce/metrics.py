@@ -22,6 +22,7 @@ class Metric(StrEnum):
     SAGA_STEP_FAILED = "SagaStepFailed"
     COMPENSATIONS = "Compensations"
     STOCK_CONFLICTS = "StockConflicts"
+    STOCK_AUTO_SPLITS = "StockAutoSplits"
     WEBHOOK_DUPLICATES = "WebhookDuplicates"
     WEBHOOK_UNKNOWN_OBJECTS = "WebhookUnknownObjects"
     PAYMENT_TO_SHIPMENT = "PaymentToShipmentDuration"

@@ -164,12 +164,25 @@ def inventory_service(
     metrics: Metrics,
     settings: Settings,
     hold_slots: HoldSlotRepository,
+    products: ProductRepository,
+    stock_ledger: StockLedger,
 ) -> InventoryService:
+    from commerce.admin.shards import StockSharding
+    from commerce.hot_stock import AutoSplit
     from commerce.services.inventory import InventoryService
 
+    sharding = StockSharding(products=products, warehouses=warehouses, inventory=inventory, ledger=stock_ledger)
+    auto_split = AutoSplit(settings.auto_split_after_conflicts, settings.auto_split_shards, sharding.split)
     hold_ttl = timedelta(minutes=settings.hold_minutes)
     return InventoryService(
-        inventory, warehouses, reservations, clock, metrics=metrics, hold_ttl=hold_ttl, hold_slots=hold_slots
+        inventory,
+        warehouses,
+        reservations,
+        clock,
+        metrics=metrics,
+        hold_ttl=hold_ttl,
+        hold_slots=hold_slots,
+        auto_split=auto_split,
     )
 
 

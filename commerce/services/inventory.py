@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from commerce.allocation import allocate
+from commerce.catalog import StockLevel
 from commerce.clock import Clock, from_iso, to_iso
 from commerce.errors import ConcurrentUpdateError, OutOfStockError
 from commerce.geo import locate
 from commerce.hold_limits import HoldSlotRepository
+from commerce.hot_stock import HOLD_ATTEMPTS, AutoSplit
 from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.orders import Order
 from commerce.ports import InventoryRepository, WarehouseRepository
@@ -50,12 +54,13 @@ class InventoryService:
         reservations: ReservationRepository,
         clock: Clock,
         *,
-        max_attempts: int = 5,
+        max_attempts: int = HOLD_ATTEMPTS,
         metrics: Metrics | None = None,
         hold_ttl: timedelta = HOLD_TTL,
         hold_limit: timedelta = HOLD_LIMIT,
         choose: random.Random | None = None,
         hold_slots: HoldSlotRepository | None = None,
+        auto_split: AutoSplit | None = None,
     ) -> None:
         self.inventory = inventory
         self.warehouses = warehouses
@@ -71,6 +76,8 @@ class InventoryService:
         self.choose = choose or random.Random()  # noqa: S311 - spreading load, not cryptography
         # The slots payOrder claimed for the order's hold (commerce/hold_limits.py): freed once it converts or goes.
         self.hold_slots = hold_slots
+        # Splitting an unsplit item that a rush keeps taking from under payOrder (commerce/hot_stock.py).
+        self.auto_split = auto_split
 
     def reserve_for(self, order: Order) -> Reservation:
         """The order's reservation: the one already made (in whatever state it is now), or a new one.
@@ -83,19 +90,20 @@ class InventoryService:
             return existing
         return self._take(order, self.clock(), None)
 
-    def hold_for(self, order: Order, ttl: timedelta | None = None) -> Reservation:
+    def hold_for(self, order: Order, ttl: timedelta | None = None, *, split_hot: bool = False) -> Reservation:
         """Hold the order's stock until now + `ttl` (HOLD_TTL by default): a new hold, or the order's hold renewed.
 
         A live hold, or one lapsed but not reclaimed yet, is renewed up to HOLD_LIMIT after it was taken; past that
         it is reclaimed and a new one taken, as after a lapse. A reservation past holding (RESERVED, RELEASED,
-        SHIPPED) is returned as it is. Raises OutOfStockError when the stock cannot cover the order.
+        SHIPPED) is returned as it is. Raises OutOfStockError when the stock cannot cover the order. With `split_hot`
+        (payOrder), an unsplit item the hold keeps losing to others is split over shards (commerce/hot_stock.py).
         """
         ttl = self.hold_ttl if ttl is None else ttl
         for _ in range(self.max_attempts):
             now = self.clock()
             existing = self.reservations.get(order.id)
             if existing is None or existing.state is ReservationState.LAPSED:
-                return self._take(order, now, now + ttl)
+                return self._take(order, now, now + ttl, split_hot=split_hot)
             if existing.state is not ReservationState.HELD:
                 return existing
             until = min(now + ttl, from_iso(existing.created_at) + self.hold_limit)
@@ -156,7 +164,9 @@ class InventoryService:
         """Count the order's reserved units as shipped; False when they were not (any longer) reserved."""
         return self.reservations.ship(order_id)
 
-    def _take(self, order: Order, now: datetime, expires_at: datetime | None) -> Reservation:
+    def _take(
+        self, order: Order, now: datetime, expires_at: datetime | None, *, split_hot: bool = False
+    ) -> Reservation:
         """A new reservation (HELD until `expires_at` when given), retried while other orders take the stock chosen."""
         wanted = [(line.product_id, line.quantity) for line in order.lines]
         skus = {line.product_id: line.sku for line in order.lines}
@@ -165,6 +175,7 @@ class InventoryService:
         state = ReservationState.RESERVED if expires_at is None else ReservationState.HELD
         reclaimed = False
         attempt = 1
+        conflicts: Counter[tuple[str, str]] = Counter()
         while True:
             # Stock read here may be stale by the time we write; the conditional write catches that, and a
             # conflict means another reservation succeeded, so each re-read sees progress.
@@ -189,10 +200,23 @@ class InventoryService:
                 return self.reservations.hold(reservation)
             except StockConflictError as exc:
                 self.metrics.record(Metric.STOCK_CONFLICTS)
+                conflicts[exc.product_id, exc.warehouse_id] += 1
+                if split_hot:
+                    self._split_if_contended(exc, conflicts[exc.product_id, exc.warehouse_id], stock)
                 if attempt >= self.max_attempts:
                     raise self._out_of_stock(order, exc) from exc
                 logger.info("order %s lost %s in %s to another order", order.id, exc.product_id, exc.warehouse_id)
                 attempt += 1
+
+    def _split_if_contended(
+        self, conflict: StockConflictError, conflicts: int, stock: Mapping[str, Sequence[StockLevel]]
+    ) -> None:
+        levels = stock.get(conflict.product_id, ())
+        level = next((lv for lv in levels if lv.warehouse_id == conflict.warehouse_id), None)
+        if self.auto_split is None or level is None or not self.auto_split.due(conflicts, level.shards):
+            return
+        if self.auto_split.split_contended(conflict.product_id, conflict.warehouse_id):
+            self.metrics.record(Metric.STOCK_AUTO_SPLITS)
 
     def _out_of_stock(self, order: Order, conflict: StockConflictError) -> OutOfStockError:
         line = next(line for line in order.lines if line.product_id == conflict.product_id)

@@ -164,7 +164,7 @@ class PaymentService:
         """
         slots = self._claim_slots(order, source)
         try:
-            reservation = self.inventory.hold_for(order)
+            reservation = self.inventory.hold_for(order, split_hot=True)
         except OutOfStockError:
             self.hold_slots.release(order.id)  # refused: it holds nothing, so it counts against nobody
             raise

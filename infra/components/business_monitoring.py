@@ -101,6 +101,7 @@ def business_widgets(widget: Widget, *, y: int) -> list[Any]:
         Metric.PAYMENTS_FAILED,
         Metric.COMPENSATIONS,
         Metric.STOCK_CONFLICTS,
+        Metric.STOCK_AUTO_SPLITS,  # a contended item split itself (commerce/hot_stock.py): merge it after the rush
         Metric.WEBHOOK_DUPLICATES,
         Metric.WEBHOOK_UNKNOWN_OBJECTS,
     )

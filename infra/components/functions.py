@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE
+from commerce.hot_stock import AUTO_SPLIT_AFTER_CONFLICTS, AUTO_SPLIT_SHARDS
 from infra.components.iam import FunctionGrants, function_policy, trust
 from infra.components.packaging import PLATFORM, Bundle
 from infra.deployment import LAMBDA_LOGGING, Deployment, Function
@@ -34,6 +36,10 @@ class RuntimeSettings:
     unpaid_order_minutes: int = 30
     hold_minutes: int = 10  # how long payOrder holds an order's stock (commerce/settings.py checks 1-25)
     stripe_writes_per_second: int = 80  # the stack's budget of Stripe writes (commerce/payment_budget.py)
+    holds_per_customer: int = HOLDS_PER_CUSTOMER  # live holds per customer email and per source address
+    holds_per_source: int = HOLDS_PER_SOURCE  # (commerce/hold_limits.py)
+    auto_split_after_conflicts: int = AUTO_SPLIT_AFTER_CONFLICTS  # payOrder splits a contended item (hot_stock.py)
+    auto_split_shards: int = AUTO_SPLIT_SHARDS
     app_env: str = "production"  # GraphiQL and GraphQL over GET are off outside development
 
 
@@ -178,6 +184,11 @@ def function_environment(function: Function, args: FunctionsArgs) -> dict[str, p
         "EVENT_BUS_NAME": args.bus_name,
         "UNPAID_ORDER_MINUTES": str(settings.unpaid_order_minutes),
         "HOLD_MINUTES": str(settings.hold_minutes),
+        # The rules for holds (payOrder takes them): caps per customer and address, and when a contended item splits.
+        "HOLDS_PER_CUSTOMER": str(settings.holds_per_customer),
+        "HOLDS_PER_SOURCE": str(settings.holds_per_source),
+        "AUTO_SPLIT_AFTER_CONFLICTS": str(settings.auto_split_after_conflicts),
+        "AUTO_SPLIT_SHARDS": str(settings.auto_split_shards),
         "POWERTOOLS_SERVICE_NAME": function.name,
     }
     for table in args.deployment.tables:

@@ -1,4 +1,5 @@
-"""HOLD_MINUTES sets how long payOrder holds an order's stock; it must lapse before renewals stop."""
+"""HOLD_MINUTES sets how long payOrder holds an order's stock (it must lapse before renewals stop); the hold caps
+and the automatic split are set beside it, each refused at start outside its range."""
 
 from __future__ import annotations
 
@@ -19,10 +20,21 @@ def test_holds_last_ten_minutes_unless_configured() -> None:
     assert Settings.from_env(_ENV | {"HOLD_MINUTES": "5"}).hold_minutes == 5
 
 
-@pytest.mark.parametrize("minutes", ["0", "26"])
-def test_a_hold_time_past_the_renewal_limit_is_refused(minutes: str) -> None:
-    with pytest.raises(RuntimeError, match="HOLD_MINUTES"):
-        Settings.from_env(_ENV | {"HOLD_MINUTES": minutes})
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HOLD_MINUTES", "0"),
+        ("HOLD_MINUTES", "26"),  # past the renewal limit
+        ("HOLDS_PER_CUSTOMER", "0"),
+        ("HOLDS_PER_SOURCE", "100000"),  # each slot is an item a claim may try
+        ("AUTO_SPLIT_AFTER_CONFLICTS", "5"),  # a hold gives up after 5: it would never split
+        ("AUTO_SPLIT_SHARDS", "1"),
+        ("AUTO_SPLIT_SHARDS", "33"),
+    ],
+)
+def test_a_hold_setting_outside_its_range_is_refused_at_start(variable: str, value: str) -> None:
+    with pytest.raises(RuntimeError, match=variable):
+        Settings.from_env(_ENV | {variable: value})
 
 
 def test_the_configured_hold_time_reaches_the_inventory_service() -> None:
@@ -30,3 +42,12 @@ def test_the_configured_hold_time_reaches_the_inventory_service() -> None:
     bus = a_bus(settings=settings)
 
     assert bus.dependencies.build(wiring_services.inventory_service).hold_ttl == timedelta(minutes=7)
+
+
+def test_the_automatic_split_is_on_by_default_and_reaches_the_inventory_service() -> None:
+    default = a_bus(settings=Settings.from_env(_ENV)).dependencies.build(wiring_services.inventory_service)
+    configured = Settings.from_env(_ENV | {"AUTO_SPLIT_AFTER_CONFLICTS": "0", "AUTO_SPLIT_SHARDS": "4"})
+    service = a_bus(settings=configured).dependencies.build(wiring_services.inventory_service)
+
+    assert default.auto_split is not None and (default.auto_split.after_conflicts, default.auto_split.shards) == (3, 12)
+    assert service.auto_split is not None and (service.auto_split.after_conflicts, service.auto_split.shards) == (0, 4)
