@@ -1,18 +1,22 @@
 """Splitting a product's stock in a warehouse over shard items for a hot sale, and merging it back afterwards.
 
 Both are one transaction each (commerce/admin/stock.py's StockLedger) that conserves available, reserved and shipped
-units, and both are idempotent: a split asked again with the same number of shards, or a merge of stock not split,
-answers with the level as it is. Admin stock adjustments refuse a split level (StockSplitError: merge first): setting
-"available" would have to be spread over shards that holds are taking from meanwhile, and one merge, adjust and
-split again says exactly what happened in the audit trail. Why shards, and how they are keyed: commerce/stock_shards.
+units and writes the change's record in the stock audit trail (who, when, shards from and to, the units available and
+reserved at the time), and both are idempotent: a split asked again with the same number of shards, or a merge of
+stock not split, answers with the level as it is and records nothing. An attempt whose answer was lost is not written
+twice either: its transaction conditions on the version it read, which its own success moved on. Admin stock
+adjustments refuse a split level (StockSplitError: merge first): setting "available" would have to be spread over
+shards that holds are taking from meanwhile, and one merge, adjust and split again says exactly what happened in the
+audit trail. Why shards, and how they are keyed: commerce/stock_shards.
 """
 
 from __future__ import annotations
 
 import logging
 
-from commerce.admin.stock import StockLedger, WarehouseNotFoundError
+from commerce.admin.stock import StockLedger, WarehouseNotFoundError, resharding
 from commerce.catalog import StockLevel
+from commerce.clock import Clock
 from commerce.commands import MergeStock, SplitStock
 from commerce.errors import ConcurrentUpdateError, ProductNotFoundError
 from commerce.ports import InventoryRepository, ProductRepository, WarehouseRepository
@@ -39,11 +43,13 @@ class StockSharding:
         warehouses: WarehouseRepository,
         inventory: InventoryRepository,
         ledger: StockLedger,
+        clock: Clock,
     ) -> None:
         self.products = products
         self.warehouses = warehouses
         self.inventory = inventory
         self.ledger = ledger
+        self.clock = clock
 
     def split(self, command: SplitStock) -> StockLevel:
         """The level split over `command.shards` shard items. Raises ShardCountError, ProductNotFoundError,
@@ -61,7 +67,9 @@ class StockSharding:
             if level.shards:
                 raise StockSplitError(command.product_id, command.warehouse_id, level.shards)
             try:
-                self.ledger.split(level, command.shards)
+                self.ledger.split(
+                    level, command.shards, resharding(level, command.shards, by=command.by, at=self.clock())
+                )
             except ConcurrentUpdateError:
                 continue
             logger.info(
@@ -81,7 +89,7 @@ class StockSharding:
             if not level.shards:
                 return level
             try:
-                self.ledger.merge(level)
+                self.ledger.merge(level, resharding(level, 0, by=command.by, at=self.clock()))
             except ConcurrentUpdateError:
                 continue
             logger.info(

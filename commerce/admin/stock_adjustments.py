@@ -69,7 +69,9 @@ class StockAdjustments:
         self.inventory = inventory
         self.ledger = ledger
         self.clock = clock
-        self.sharding = StockSharding(products=products, warehouses=warehouses, inventory=inventory, ledger=ledger)
+        self.sharding = StockSharding(
+            products=products, warehouses=warehouses, inventory=inventory, ledger=ledger, clock=clock
+        )
 
     def split(self, command: SplitStock) -> StockLevel:
         """Split the stock over shard items for a hot sale (commerce/admin/shards.py)."""

@@ -79,11 +79,11 @@ class InMemoryStockLedger(StockLedger):
     def apply_threshold(self, product_id: str, threshold: int) -> None:
         self.inventory.thresholds[product_id] = threshold
 
-    def split(self, level: StockLevel, shards: int) -> None:
+    def split(self, level: StockLevel, shards: int, record: StockAdjustment) -> None:
         key = (level.product_id, level.warehouse_id)
         with self._lock:
             stored = self.inventory.stock.get(key)
-            if stored is None or stored.version != level.version or stored.shards:
+            if stored is None or stored.version != level.version or stored.shards or self._recorded(record):
                 raise ConcurrentUpdateError("stock", f"{key[0]}/{key[1]}")
             split = stored.split + 1
             for shard, units in zip(shard_ids(split, shards), split_units(stored.available, shards), strict=True):
@@ -93,8 +93,9 @@ class InMemoryStockLedger(StockLedger):
             self.inventory.stock[key] = replace(
                 stored, available=0, version=stored.version + 1, shards=shards, split=split
             )
+            self.adjustments.append(record)
 
-    def merge(self, level: StockLevel) -> None:
+    def merge(self, level: StockLevel, record: StockAdjustment) -> None:
         key = (level.product_id, level.warehouse_id)
         with self._lock:
             stored = self.inventory.stock.get(key)
@@ -113,7 +114,7 @@ class InMemoryStockLedger(StockLedger):
                 item.shard: self.inventory.stock.get((item_key(level.product_id, item.shard), level.warehouse_id))
                 for item in shards
             }
-            if any(
+            if self._recorded(record) or any(
                 stored_shard is None or stored_shard.version != item.version
                 for item, stored_shard in zip(shards, found.values(), strict=True)
             ):
@@ -129,6 +130,11 @@ class InMemoryStockLedger(StockLedger):
                 version=stored.version + 1,
                 shards=0,
             )
+            self.adjustments.append(record)
+
+    def _recorded(self, record: StockAdjustment) -> bool:
+        """A record of this id is stored already (DynamoDB's `attribute_not_exists(id)` on its put)."""
+        return any((a.product_id, a.id) == (record.product_id, record.id) for a in self.adjustments)
 
 
 class InMemoryLoginFailureRepository(LoginFailureRepository):

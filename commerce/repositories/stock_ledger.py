@@ -1,4 +1,4 @@
-"""Admin stock changes in DynamoDB: the item's conditional write and its audit record in one transaction."""
+"""Admin stock changes in DynamoDB: the items' conditional writes and their audit record in one transaction."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from commerce.admin.stock import StockAdjustment, StockLedger
+from commerce.admin.stock import StockAdjustment, StockChangeKind, StockLedger
 from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import Page
@@ -129,7 +129,7 @@ class DynamoStockLedger(StockLedger):
                 ExpressionAttributeValues=to_wire({":threshold": threshold}),
             )
 
-    def split(self, level: StockLevel, shards: int) -> None:
+    def split(self, level: StockLevel, shards: int, record: StockAdjustment) -> None:
         split = level.split + 1
         base: TransactWriteItemTypeDef = {
             "Update": {
@@ -160,9 +160,9 @@ class DynamoStockLedger(StockLedger):
             }
             for shard, units in zip(shard_ids(split, shards), split_units(level.available, shards), strict=True)
         ]
-        self._transact([base, *puts], level)
+        self._transact([base, *puts, self._put_record(record)], level)
 
-    def merge(self, level: StockLevel) -> None:
+    def merge(self, level: StockLevel, record: StockAdjustment) -> None:
         shards = [item for item in level.items if item.shard]
         base: TransactWriteItemTypeDef = {
             "Update": {
@@ -200,7 +200,19 @@ class DynamoStockLedger(StockLedger):
             }
             for item in shards
         ]
-        self._transact([base, *deletes], level)
+        self._transact([base, *deletes, self._put_record(record)], level)
+
+    def _put_record(self, record: StockAdjustment) -> TransactWriteItemTypeDef:
+        # The version conditions above already refuse a second write of the same split or merge; the record's own
+        # condition makes a reused id fail the whole change rather than overwrite another record. At most 32 shards:
+        # base, shards and record stay far inside a transaction's 100 actions.
+        return {
+            "Put": {
+                "TableName": self.adjustments.name,
+                "Item": to_wire(adjustment_to_item(record)),
+                "ConditionExpression": "attribute_not_exists(id)",
+            }
+        }
 
     def _transact(self, writes: list[TransactWriteItemTypeDef], level: StockLevel) -> None:
         try:
@@ -239,6 +251,10 @@ def adjustment_to_item(adjustment: StockAdjustment) -> Item:
         "version": adjustment.version,
         "note": adjustment.note,
         "request": adjustment.request,
+        "kind": adjustment.kind.value,
+        "shards_before": adjustment.shards_before,
+        "shards_after": adjustment.shards_after,
+        "reserved": adjustment.reserved,
     }
 
 
@@ -254,4 +270,9 @@ def adjustment_from_item(item: dict[str, Any]) -> StockAdjustment:
         version=int(item["version"]),
         note=item.get("note", ""),
         request=item.get("request", ""),
+        # Records written before splits and merges were recorded are all adjustments.
+        kind=StockChangeKind(item.get("kind", StockChangeKind.ADJUSTMENT)),
+        shards_before=int(item.get("shards_before", 0)),
+        shards_after=int(item.get("shards_after", 0)),
+        reserved=int(item.get("reserved", 0)),
     )

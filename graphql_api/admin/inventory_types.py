@@ -25,7 +25,7 @@ class ProductInventory:
             levels=[StockLevel.of(level, product.low_stock_threshold) for level in levels],
         )
 
-    @strawberry.field(description="Admin stock changes, newest first.")
+    @strawberry.field(description="Admin stock changes, newest first: adjustments, splits and merges (`kind`).")
     async def adjustments(
         self, info: strawberry.Info[Context, None], first: int = 20, after: str | None = None
     ) -> Connection[StockAdjustment]:

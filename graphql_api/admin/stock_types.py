@@ -7,6 +7,12 @@ from commerce.admin import stock
 from graphql_api.errors import UserError
 from graphql_api.scalars import DateTime
 
+strawberry.enum(
+    stock.StockChangeKind,
+    description="What an entry of the stock audit trail records: an adjustment of available units (adjustStock), or "
+    "the stock split over shard items (splitStock) or merged back (mergeStock).",
+)
+
 
 @strawberry.type(
     description="One product's stock in one warehouse. Send `version` back as adjustStock's expectedVersion."
@@ -38,7 +44,11 @@ class StockLevel:
         )
 
 
-@strawberry.type(description="One admin change of available units: the audit trail.")
+@strawberry.type(
+    description="One admin change of a product's stock in a warehouse: the audit trail. An ADJUSTMENT changes the "
+    "available units; a SPLIT or MERGE moves units between shard items and changes no total: its `before` and "
+    "`after` are both the units available at the time (delta 0)."
+)
 class StockAdjustment:
     id: strawberry.ID
     product_id: strawberry.ID
@@ -50,9 +60,24 @@ class StockAdjustment:
     delta: int
     version: int = strawberry.field(description="The stock level's version after this change.")
     note: str
+    kind: stock.StockChangeKind = strawberry.field(
+        default=stock.StockChangeKind.ADJUSTMENT, description="An adjustment, a split or a merge."
+    )
+    shards_before: int | None = strawberry.field(
+        default=None, description="SPLIT and MERGE: shard items before the change (0: one item). Null otherwise."
+    )
+    shards_after: int | None = strawberry.field(
+        default=None, description="SPLIT and MERGE: shard items after the change (0: one item). Null otherwise."
+    )
+    reserved: int | None = strawberry.field(
+        default=None,
+        description="SPLIT and MERGE: units reserved at the time, summed over the items (they stay reserved). "
+        "Null otherwise.",
+    )
 
     @classmethod
     def of(cls, adjustment: stock.StockAdjustment) -> StockAdjustment:
+        resharding = adjustment.kind is not stock.StockChangeKind.ADJUSTMENT
         return cls(
             id=strawberry.ID(adjustment.id),
             product_id=strawberry.ID(adjustment.product_id),
@@ -64,6 +89,10 @@ class StockAdjustment:
             delta=adjustment.delta,
             version=adjustment.version,
             note=adjustment.note,
+            kind=adjustment.kind,
+            shards_before=adjustment.shards_before if resharding else None,
+            shards_after=adjustment.shards_after if resharding else None,
+            reserved=adjustment.reserved if resharding else None,
         )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from commerce.admin.stock import StockChangeKind, resharding
 from commerce.allocation import AllocationLine
 from commerce.catalog import StockLevel
 from commerce.clock import to_iso
@@ -13,7 +14,7 @@ from commerce.errors import ConcurrentUpdateError
 from commerce.reservations import Reservation, ReservationState, StockConflictError
 from tests.contract.conftest import START, Stores
 
-TABLES = {"inventory", "reservations"}
+TABLES = {"inventory", "reservations", "stock_adjustments"}
 
 
 def a_reservation(order_id: str, *lines: tuple[str, str, int]) -> Reservation:
@@ -211,12 +212,14 @@ def level_of(stores: Stores, product: str, warehouse: str) -> StockLevel:
 
 
 def split(stores: Stores, product: str, warehouse: str, shards: int) -> StockLevel:
-    stores.stock_ledger.split(level_of(stores, product, warehouse), shards)
+    level = level_of(stores, product, warehouse)
+    stores.stock_ledger.split(level, shards, resharding(level, shards, by="alice", at=stores.clock()))
     return level_of(stores, product, warehouse)
 
 
 def merge(stores: Stores, product: str, warehouse: str) -> StockLevel:
-    stores.stock_ledger.merge(level_of(stores, product, warehouse))
+    level = level_of(stores, product, warehouse)
+    stores.stock_ledger.merge(level, resharding(level, 0, by="alice", at=stores.clock()))
     return level_of(stores, product, warehouse)
 
 
@@ -318,15 +321,16 @@ def test_a_split_or_merge_on_stock_changed_since_it_was_read_writes_nothing(stor
     stores.reservations.reserve(a_reservation("ord_1", ("mug", "east", 1)))
 
     with pytest.raises(ConcurrentUpdateError):
-        stores.stock_ledger.split(stale, 4)
+        stores.stock_ledger.split(stale, 4, resharding(stale, 4, by="alice", at=stores.clock()))
     assert stores.inventory.levels("mug")[0].shards == 0
 
     read = split(stores, "mug", "east", 4)
     stores.reservations.reserve(on_shards("ord_2", ("mug", "east", 1, "g1s02")))
     with pytest.raises(ConcurrentUpdateError):
-        stores.stock_ledger.merge(read)
+        stores.stock_ledger.merge(read, resharding(read, 0, by="alice", at=stores.clock()))
     assert units(stores, "mug", "east") == (10, 2, 0)
     assert stores.inventory.levels("mug")[0].shards == 4
+    assert [r.kind for r in stores.stock_ledger.history("mug", limit=5, cursor=None).items] == [StockChangeKind.SPLIT]
 
 
 def test_the_low_stock_list_judges_split_stock_by_its_sum(stores: Stores) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from infra.local.secrets import LOCAL_ADMIN_USERNAME
 from tests.integration.admin import Admin
 from tests.integration.conftest import StockedProduct
 
@@ -27,6 +28,15 @@ mutation Merge($product: ID!, $warehouse: ID!) {
   mergeStock(productId: $product, warehouseId: $warehouse) {
     errors { field code message }
     level { warehouseId available reserved shipped shards version }
+  }
+}"""
+
+HISTORY = """
+query History($id: ID!) {
+  inventory(productId: $id) {
+    adjustments(first: 10) {
+      edges { node { kind warehouseId by before after delta version note shardsBefore shardsAfter reserved } }
+    }
   }
 }"""
 
@@ -83,3 +93,24 @@ def test_refusals_are_user_errors(admin: Admin, product: str) -> None:
     assert [(e["field"], e["code"]) for e in adjusted["errors"]] == [("warehouseId", "STOCK_SPLIT")]
     assert "merge it first" in adjusted["errors"][0]["message"]
     assert east(admin, product)["available"] == 30
+
+
+def history(admin: Admin, product: str) -> list[tuple[Any, ...]]:
+    edges = admin.data(HISTORY, {"id": product})["inventory"]["adjustments"]["edges"]
+    return [tuple(edge["node"].values()) for edge in edges]  # in the order the query names the fields
+
+
+def test_the_stock_history_shows_each_split_and_merge_once_beside_adjustments(admin: Admin, product: str) -> None:
+    given = {"productId": product, "warehouseId": "wh-east", "expectedVersion": 0, "delta": 2, "note": "delivery"}
+    assert admin.data(ADJUST, {"input": given})["adjustStock"]["errors"] == []
+    version = split(admin, product, 12)["level"]["version"]
+    split(admin, product, 12)  # asked again: nothing more recorded
+    merged = merge(admin, product)["level"]["version"]
+    merge(admin, product)
+
+    me = LOCAL_ADMIN_USERNAME
+    assert history(admin, product) == [
+        ("MERGE", "wh-east", me, 32, 32, 0, merged, "", 12, 0, 0),
+        ("SPLIT", "wh-east", me, 32, 32, 0, version, "", 0, 12, 0),
+        ("ADJUSTMENT", "wh-east", me, 30, 32, 2, 1, "delivery", None, None, None),
+    ]
