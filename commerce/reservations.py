@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from commerce.allocation import AllocationLine
 from commerce.clock import to_iso
-from commerce.errors import DomainError
+from commerce.errors import ConcurrentUpdateError, DomainError
 
 # TransactWriteItems takes at most 100 actions (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/
 # API_TransactWriteItems.html); a reservation writes one per line plus its own record. Splitting it over two
@@ -72,6 +72,16 @@ class StockConflictError(DomainError):
 
     def __init__(self, product_id: str, warehouse_id: str) -> None:
         super().__init__(f"stock of {product_id} in {warehouse_id} changed since it was read")
+        self.product_id = product_id
+        self.warehouse_id = warehouse_id
+
+
+class StockContendedError(ConcurrentUpdateError):
+    """DynamoDB kept cancelling the transaction for contention on one stock item (TransactionConflict, throttling)
+    through all its retries: the item takes more writes than its partition can (commerce/hot_stock.py)."""
+
+    def __init__(self, product_id: str, warehouse_id: str) -> None:
+        super().__init__("stock", f"{product_id}/{warehouse_id}")
         self.product_id = product_id
         self.warehouse_id = warehouse_id
 

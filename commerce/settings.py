@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from commerce.clock import Clock, system_clock
 from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE, MAX_CAP
-from commerce.hot_stock import AUTO_SPLIT_AFTER_CONFLICTS, AUTO_SPLIT_SHARDS, MAX_AFTER_CONFLICTS
+from commerce.hot_stock import AUTO_SPLIT_SHARDS
 from commerce.payment_budget import MIN_WRITES_PER_SECOND
 from commerce.reservations import HOLD_LIMIT
 from commerce.secrets import MAX_AGE, MAX_AGE_VARIABLE, Secrets
@@ -70,9 +70,7 @@ class Settings:
     stripe_writes_per_second: int = 80
     holds_per_customer: int = HOLDS_PER_CUSTOMER  # live holds one email may have (commerce/hold_limits.py)
     holds_per_source: int = HOLDS_PER_SOURCE  # ... and one source address (0: no cap per address)
-    # Conflicts one payOrder meets on one unsplit item before it splits it (0: off), and over how many shards.
-    auto_split_after_conflicts: int = AUTO_SPLIT_AFTER_CONFLICTS
-    auto_split_shards: int = AUTO_SPLIT_SHARDS
+    auto_split_shards: int = AUTO_SPLIT_SHARDS  # shards a contended item splits over (commerce/hot_stock.py); 0: off
 
     @property
     def is_development(self) -> bool:
@@ -108,15 +106,7 @@ class Settings:
             stripe_writes_per_second=_stripe_writes_per_second(env.get("STRIPE_WRITES_PER_SECOND", "80")),
             holds_per_customer=_cap("HOLDS_PER_CUSTOMER", env.get("HOLDS_PER_CUSTOMER", HOLDS_PER_CUSTOMER), 1),
             holds_per_source=_cap("HOLDS_PER_SOURCE", env.get("HOLDS_PER_SOURCE", HOLDS_PER_SOURCE), 0),
-            auto_split_after_conflicts=_between(
-                "AUTO_SPLIT_AFTER_CONFLICTS",
-                env.get("AUTO_SPLIT_AFTER_CONFLICTS", AUTO_SPLIT_AFTER_CONFLICTS),
-                0,
-                MAX_AFTER_CONFLICTS,
-            ),
-            auto_split_shards=_between(
-                "AUTO_SPLIT_SHARDS", env.get("AUTO_SPLIT_SHARDS", AUTO_SPLIT_SHARDS), MIN_SHARDS, MAX_SHARDS
-            ),
+            auto_split_shards=_auto_split_shards(env.get("AUTO_SPLIT_SHARDS", str(AUTO_SPLIT_SHARDS))),
         )
 
 
@@ -139,6 +129,13 @@ def _stripe_writes_per_second(value: str) -> int:
 
 def _cap(name: str, value: str | int, minimum: int) -> int:
     return _between(name, value, minimum, MAX_CAP)
+
+
+def _auto_split_shards(value: str) -> int:
+    shards = int(value)
+    if shards and not MIN_SHARDS <= shards <= MAX_SHARDS:
+        raise RuntimeError(f"AUTO_SPLIT_SHARDS must be 0 (off) or between {MIN_SHARDS} and {MAX_SHARDS}; it is {value}")
+    return shards
 
 
 def _between(name: str, value: str | int, minimum: int, maximum: int) -> int:

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from commerce.admin.stock_adjustments import StockAdjustments
     from commerce.admin.tokens import AdminTokens
     from commerce.admin.warehouses import WarehouseAdmin
+    from commerce.catalog import StockLevel
     from commerce.clock import Clock
+    from commerce.commands import SplitStock
     from commerce.events import EventPublisher
     from commerce.hold_limits import HoldLimits, HoldSlotRepository
     from commerce.metrics import Metrics
@@ -165,14 +167,21 @@ def inventory_service(
     settings: Settings,
     hold_slots: HoldSlotRepository,
     products: ProductRepository,
-    stock_ledger: StockLedger,
+    make_stock_ledger: Callable[[], StockLedger],
 ) -> InventoryService:
-    from commerce.admin.shards import StockSharding
     from commerce.hot_stock import AutoSplit
     from commerce.services.inventory import InventoryService
 
-    sharding = StockSharding(products=products, warehouses=warehouses, inventory=inventory, ledger=stock_ledger)
-    auto_split = AutoSplit(settings.auto_split_after_conflicts, settings.auto_split_shards, sharding.split)
+    def split(command: SplitStock) -> StockLevel:
+        # Built when a contended item first splits: saga steps, which never split, do not import the admin desk.
+        from commerce.admin.shards import StockSharding
+
+        ledger = make_stock_ledger()
+        return StockSharding(
+            products=products, warehouses=warehouses, inventory=inventory, ledger=ledger, clock=clock
+        ).split(command)
+
+    auto_split = AutoSplit(settings.auto_split_shards, split)
     hold_ttl = timedelta(minutes=settings.hold_minutes)
     return InventoryService(
         inventory,

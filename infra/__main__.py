@@ -84,7 +84,6 @@ functions = Functions(
             stripe_writes_per_second=config.stripe_writes_per_second,
             holds_per_customer=config.holds_per_customer,
             holds_per_source=config.holds_per_source,
-            auto_split_after_conflicts=config.auto_split_after_conflicts,
             auto_split_shards=config.auto_split_shards,
         ),
         table_names=data.names,

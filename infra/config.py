@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 
 from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE, MAX_CAP
-from commerce.hot_stock import AUTO_SPLIT_AFTER_CONFLICTS, AUTO_SPLIT_SHARDS, MAX_AFTER_CONFLICTS
+from commerce.hot_stock import AUTO_SPLIT_SHARDS
 from commerce.reservations import HOLD_LIMIT
 from commerce.settings import MIN_STRIPE_WRITES_PER_SECOND
 from commerce.stock_shards import MAX_SHARDS, MIN_SHARDS
@@ -58,8 +58,7 @@ class StackConfig:
     stripe_writes_per_second: int = 80  # the stack's Stripe write budget (commerce/payment_budget.py)
     holds_per_customer: int = HOLDS_PER_CUSTOMER  # live holds per customer email (commerce/hold_limits.py)
     holds_per_source: int = HOLDS_PER_SOURCE  # ... per source address; 0: off
-    auto_split_after_conflicts: int = AUTO_SPLIT_AFTER_CONFLICTS  # commerce/hot_stock.py; 0: off
-    auto_split_shards: int = AUTO_SPLIT_SHARDS
+    auto_split_shards: int = AUTO_SPLIT_SHARDS  # a contended item splits over this many (commerce/hot_stock.py); 0: off
     cors_origins: tuple[str, ...] = ()
     api: ApiLimits = field(default_factory=ApiLimits)
     web_dist: Path = ROOT / "frontend" / "dist"
@@ -87,10 +86,8 @@ class StackConfig:
             raise ValueError(
                 f"holdsPerCustomer must be between 1 and {MAX_CAP}, holdsPerSource between 0 and {MAX_CAP}"
             )
-        if not 0 <= self.auto_split_after_conflicts <= MAX_AFTER_CONFLICTS:
-            raise ValueError(f"autoSplitAfterConflicts must be between 0 and {MAX_AFTER_CONFLICTS}")
-        if not MIN_SHARDS <= self.auto_split_shards <= MAX_SHARDS:
-            raise ValueError(f"autoSplitShards must be between {MIN_SHARDS} and {MAX_SHARDS}")
+        if self.auto_split_shards and not MIN_SHARDS <= self.auto_split_shards <= MAX_SHARDS:
+            raise ValueError(f"autoSplitShards must be 0 (off) or between {MIN_SHARDS} and {MAX_SHARDS}")
         for recipient in self.ses_sandbox_recipients:
             if not isinstance(recipient, str) or _EMAIL.match(recipient) is None:
                 raise ValueError(f"sesSandboxRecipients: {recipient!r} is not an email address")
@@ -122,7 +119,6 @@ class StackConfig:
             stripe_writes_per_second=_get_int(config, "stripeWritesPerSecond", default=80),
             holds_per_customer=_get_int(config, "holdsPerCustomer", default=HOLDS_PER_CUSTOMER),
             holds_per_source=_get_int(config, "holdsPerSource", default=HOLDS_PER_SOURCE),
-            auto_split_after_conflicts=_get_int(config, "autoSplitAfterConflicts", default=AUTO_SPLIT_AFTER_CONFLICTS),
             auto_split_shards=_get_int(config, "autoSplitShards", default=AUTO_SPLIT_SHARDS),
             cors_origins=tuple(config.get_object("corsOrigins") or ()),
             api=ApiLimits(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from commerce.reservations import (
     ReservationRepository,
     ReservationState,
     StockConflictError,
+    StockContendedError,
 )
 from commerce.stock_shards import item_key
 
@@ -126,6 +127,8 @@ class DynamoReservationRepository(ReservationRepository):
         takes = [self._stock_update(line, _TAKE, condition="available >= :quantity") for line in reservation.lines]
         try:
             self._transact([record, *takes], reservation.order_id)
+        except ConcurrentUpdateError as exc:
+            raise _contended(exc, reservation.lines) from exc.__cause__
         except ClientError as exc:
             # CancellationReasons has one entry per action, in request order: [record, *lines].
             reasons = exc.response.get("CancellationReasons", [])
@@ -300,6 +303,15 @@ class DynamoReservationRepository(ReservationRepository):
                 logger.info("order %s: transaction cancelled for %s; retrying", order_id, ", ".join(sorted(codes)))
                 backoff = min(_MAX_BACKOFF_S, _FIRST_BACKOFF_S * 2**attempt)
                 self.pause(random.uniform(0, backoff))  # noqa: S311 - jitter, not cryptography
+
+
+def _contended(exc: ConcurrentUpdateError, lines: Sequence[AllocationLine]) -> ConcurrentUpdateError:
+    """The stock item DynamoDB's last cancellation named for contention, when it named one ([record, *lines])."""
+    codes = cancellation_codes(exc.__cause__) if isinstance(exc.__cause__, Exception) else []
+    for line, code in zip(lines, codes[1:], strict=False):
+        if code in _TRANSIENT_REASONS:
+            return StockContendedError(line.product_id, line.warehouse_id)
+    return exc
 
 
 def _settled_lines(lines: tuple[AllocationLine, ...], merged: set[str]) -> list[AllocationLine]:

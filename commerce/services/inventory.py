@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import random
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from commerce.clock import Clock, from_iso, to_iso
 from commerce.errors import ConcurrentUpdateError, OutOfStockError
 from commerce.geo import locate
 from commerce.hold_limits import HoldSlotRepository
-from commerce.hot_stock import HOLD_ATTEMPTS, AutoSplit
+from commerce.hot_stock import AutoSplit
 from commerce.metrics import Metric, Metrics, NoMetrics
 from commerce.orders import Order
 from commerce.ports import InventoryRepository, WarehouseRepository
@@ -35,6 +34,7 @@ from commerce.reservations import (
     ReservationRepository,
     ReservationState,
     StockConflictError,
+    StockContendedError,
     reservation_actions,
 )
 from commerce.stock_shards import spread
@@ -54,7 +54,7 @@ class InventoryService:
         reservations: ReservationRepository,
         clock: Clock,
         *,
-        max_attempts: int = HOLD_ATTEMPTS,
+        max_attempts: int = 5,
         metrics: Metrics | None = None,
         hold_ttl: timedelta = HOLD_TTL,
         hold_limit: timedelta = HOLD_LIMIT,
@@ -175,7 +175,7 @@ class InventoryService:
         state = ReservationState.RESERVED if expires_at is None else ReservationState.HELD
         reclaimed = False
         attempt = 1
-        conflicts: Counter[tuple[str, str]] = Counter()
+        split = False
         while True:
             # Stock read here may be stale by the time we write; the conditional write catches that, and a
             # conflict means another reservation succeeded, so each re-read sees progress.
@@ -198,25 +198,28 @@ class InventoryService:
                 if expires_at is None:
                     return self.reservations.reserve(reservation)
                 return self.reservations.hold(reservation)
+            except StockContendedError as exc:
+                # DynamoDB kept cancelling the hold for contention on one item: split it, once, and hold again.
+                if split or not split_hot or not self._split_contended(exc, stock):
+                    raise
+                split = True
+                continue
             except StockConflictError as exc:
                 self.metrics.record(Metric.STOCK_CONFLICTS)
-                conflicts[exc.product_id, exc.warehouse_id] += 1
-                if split_hot:
-                    self._split_if_contended(exc, conflicts[exc.product_id, exc.warehouse_id], stock)
                 if attempt >= self.max_attempts:
                     raise self._out_of_stock(order, exc) from exc
                 logger.info("order %s lost %s in %s to another order", order.id, exc.product_id, exc.warehouse_id)
                 attempt += 1
 
-    def _split_if_contended(
-        self, conflict: StockConflictError, conflicts: int, stock: Mapping[str, Sequence[StockLevel]]
-    ) -> None:
-        levels = stock.get(conflict.product_id, ())
-        level = next((lv for lv in levels if lv.warehouse_id == conflict.warehouse_id), None)
-        if self.auto_split is None or level is None or not self.auto_split.due(conflicts, level.shards):
-            return
-        if self.auto_split.split_contended(conflict.product_id, conflict.warehouse_id):
-            self.metrics.record(Metric.STOCK_AUTO_SPLITS)
+    def _split_contended(self, contended: StockContendedError, stock: Mapping[str, Sequence[StockLevel]]) -> bool:
+        levels = stock.get(contended.product_id, ())
+        level = next((lv for lv in levels if lv.warehouse_id == contended.warehouse_id), None)
+        if self.auto_split is None or level is None or level.shards:
+            return False  # already split: contention on a shard is the saga's and the shopper's to retry
+        if not self.auto_split.split_contended(contended.product_id, contended.warehouse_id):
+            return False
+        self.metrics.record(Metric.STOCK_AUTO_SPLITS)
+        return True
 
     def _out_of_stock(self, order: Order, conflict: StockConflictError) -> OutOfStockError:
         line = next(line for line in order.lines if line.product_id == conflict.product_id)

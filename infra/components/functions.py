@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE
-from commerce.hot_stock import AUTO_SPLIT_AFTER_CONFLICTS, AUTO_SPLIT_SHARDS
+from commerce.hot_stock import AUTO_SPLIT_SHARDS
 from infra.components.iam import FunctionGrants, function_policy, trust
 from infra.components.packaging import PLATFORM, Bundle
 from infra.deployment import LAMBDA_LOGGING, Deployment, Function
@@ -38,8 +38,7 @@ class RuntimeSettings:
     stripe_writes_per_second: int = 80  # the stack's budget of Stripe writes (commerce/payment_budget.py)
     holds_per_customer: int = HOLDS_PER_CUSTOMER  # live holds per customer email and per source address
     holds_per_source: int = HOLDS_PER_SOURCE  # (commerce/hold_limits.py)
-    auto_split_after_conflicts: int = AUTO_SPLIT_AFTER_CONFLICTS  # payOrder splits a contended item (hot_stock.py)
-    auto_split_shards: int = AUTO_SPLIT_SHARDS
+    auto_split_shards: int = AUTO_SPLIT_SHARDS  # payOrder splits a contended item over this many (hot_stock.py)
     app_env: str = "production"  # GraphiQL and GraphQL over GET are off outside development
 
 
@@ -187,7 +186,6 @@ def function_environment(function: Function, args: FunctionsArgs) -> dict[str, p
         # The rules for holds (payOrder takes them): caps per customer and address, and when a contended item splits.
         "HOLDS_PER_CUSTOMER": str(settings.holds_per_customer),
         "HOLDS_PER_SOURCE": str(settings.holds_per_source),
-        "AUTO_SPLIT_AFTER_CONFLICTS": str(settings.auto_split_after_conflicts),
         "AUTO_SPLIT_SHARDS": str(settings.auto_split_shards),
         "POWERTOOLS_SERVICE_NAME": function.name,
     }

@@ -145,8 +145,7 @@ def test_the_example_stack_file_documents_exactly_the_settings_the_program_reads
         ("stripeWritesPerSecond", "5", "stripeWritesPerSecond must be at least 20"),
         ("holdsPerCustomer", "0", "holdsPerCustomer must be between 1 and 50"),
         ("holdsPerSource", "51", "holdsPerSource between 0 and 50"),
-        ("autoSplitAfterConflicts", "5", "autoSplitAfterConflicts must be between 0 and 4"),
-        ("autoSplitShards", "40", "autoSplitShards must be between 2 and 32"),
+        ("autoSplitShards", "40", "autoSplitShards must be 0 \\(off\\) or between 2 and 32"),
     ],
 )
 def test_settings_aws_would_refuse_are_refused_at_preview(

@@ -193,8 +193,8 @@ def test_a_function_is_told_every_table_and_only_the_secrets_it_may_read(program
     # The stack's time rule reaches every function as the code reads it (commerce/settings.py).
     assert (environment["HOLD_MINUTES"], environment["UNPAID_ORDER_MINUTES"]) == ("10", "30")
     # ... and its rules for holds: the caps per customer and address, and when a contended item splits.
-    holds = ("HOLDS_PER_CUSTOMER", "HOLDS_PER_SOURCE", "AUTO_SPLIT_AFTER_CONFLICTS", "AUTO_SPLIT_SHARDS")
-    assert [environment[name] for name in holds] == ["3", "5", "3", "12"]
+    holds = ("HOLDS_PER_CUSTOMER", "HOLDS_PER_SOURCE", "AUTO_SPLIT_SHARDS")
+    assert [environment[name] for name in holds] == ["3", "5", "12"]
     assert ("EMAIL_FROM" in environment) == function.sends_email
     assert ("STRIPE_PUBLISHABLE_KEY" in environment) == function.uses_stripe
     # Every function that may write to Stripe draws from the one budget the stack sets (commerce/payment_budget.py).

@@ -15,18 +15,21 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from commerce.admin.shards import StockSharding
 from commerce.allocation import AllocationLine
 from commerce.catalog import StockLevel
 from commerce.errors import ConcurrentUpdateError, OutOfStockError
+from commerce.hot_stock import AUTO_SPLIT_BY, AutoSplit
 from commerce.money import Money
 from commerce.orders import Address, Order, OrderLine
 from commerce.repositories.catalog import DynamoInventoryRepository
 from commerce.repositories.dynamo import DynamoTable
 from commerce.repositories.reservations import DynamoReservationRepository
-from commerce.reservations import MAX_LINES, Reservation, ReservationState, StockConflictError
+from commerce.repositories.stock_ledger import DynamoStockLedger
+from commerce.reservations import MAX_LINES, Reservation, ReservationState, StockConflictError, StockContendedError
 from commerce.services.inventory import InventoryService
 from infra.local.cloud import LocalCloud
-from tests.unit.builders import an_order
+from tests.unit.builders import a_product, an_order
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -269,3 +272,49 @@ def test_a_reservation_too_big_for_one_transaction_is_refused_before_anything_is
     with pytest.raises(ValueError, match="at most 99"):
         shelf.reservations.reserve(reserved(order_id, *lines))
     assert shelf.reservations.get(order_id) is None
+
+
+def test_a_payorder_hold_that_dynamodb_keeps_cancelling_for_contention_splits_the_item_and_holds_from_shards(
+    local_cloud: LocalCloud,
+) -> None:
+    # The hold's transaction meets TransactionConflict on the stock item through all its retries (6 sends), as a hot
+    # item does on AWS; the split then goes through (the ledger's own client) and the hold again, from the shards.
+    real = boto3.client("dynamodb")
+    contended = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(real, conflicts=6)))
+    product = contended.stock(0, 30, 0)
+    local_cloud.repositories.products.add(a_product(product))
+    tables = local_cloud.settings.tables
+    ledger = DynamoStockLedger(DynamoTable(real, tables.inventory), DynamoTable(real, tables.stock_adjustments))
+    sharding = StockSharding(
+        products=local_cloud.repositories.products,
+        warehouses=local_cloud.repositories.warehouses,
+        inventory=contended.inventory,
+        ledger=ledger,
+        clock=lambda: NOW,
+    )
+    contended.service.auto_split = AutoSplit(12, sharding.split)
+    order = an_order_of(product, 2)
+
+    hold = contended.service.hold_for(order, split_hot=True)
+
+    assert hold.state is ReservationState.HELD and all(line.shard for line in hold.lines)
+    level = contended.levels(product)[(product, "wh-central")]
+    assert (level.shards, level.available, level.reserved) == (12, 28, 2)
+    history = [
+        entry for entry in ledger.history(product, limit=10, cursor=None).items if entry.warehouse_id == "wh-central"
+    ]
+    assert [(entry.kind.value, entry.by) for entry in history] == [("SPLIT", AUTO_SPLIT_BY)]
+
+
+def test_without_the_payorder_path_a_contended_hold_fails_as_a_retryable_conflict_and_takes_nothing(
+    local_cloud: LocalCloud,
+) -> None:
+    contended = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(boto3.client("dynamodb"), conflicts=6)))
+    product = contended.stock(0, 30, 0)
+
+    with pytest.raises(StockContendedError) as raised:
+        contended.service.hold_for(an_order_of(product, 2))
+
+    assert isinstance(raised.value, ConcurrentUpdateError)  # what the saga's Retry names, as before
+    assert (raised.value.product_id, raised.value.warehouse_id) == (product, "wh-central")
+    assert contended.levels(product)[(product, "wh-central")] == StockLevel(product, "wh-central", available=30)

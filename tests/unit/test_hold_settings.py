@@ -27,7 +27,6 @@ def test_holds_last_ten_minutes_unless_configured() -> None:
         ("HOLD_MINUTES", "26"),  # past the renewal limit
         ("HOLDS_PER_CUSTOMER", "0"),
         ("HOLDS_PER_SOURCE", "100000"),  # each slot is an item a claim may try
-        ("AUTO_SPLIT_AFTER_CONFLICTS", "5"),  # a hold gives up after 5: it would never split
         ("AUTO_SPLIT_SHARDS", "1"),
         ("AUTO_SPLIT_SHARDS", "33"),
     ],
@@ -46,8 +45,8 @@ def test_the_configured_hold_time_reaches_the_inventory_service() -> None:
 
 def test_the_automatic_split_is_on_by_default_and_reaches_the_inventory_service() -> None:
     default = a_bus(settings=Settings.from_env(_ENV)).dependencies.build(wiring_services.inventory_service)
-    configured = Settings.from_env(_ENV | {"AUTO_SPLIT_AFTER_CONFLICTS": "0", "AUTO_SPLIT_SHARDS": "4"})
+    configured = Settings.from_env(_ENV | {"AUTO_SPLIT_SHARDS": "0"})
     service = a_bus(settings=configured).dependencies.build(wiring_services.inventory_service)
 
-    assert default.auto_split is not None and (default.auto_split.after_conflicts, default.auto_split.shards) == (3, 12)
-    assert service.auto_split is not None and (service.auto_split.after_conflicts, service.auto_split.shards) == (0, 4)
+    assert default.auto_split is not None and default.auto_split.shards == 12
+    assert service.auto_split is not None and service.auto_split.shards == 0

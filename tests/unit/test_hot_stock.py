@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from commerce.admin.shards import StockSharding
 from commerce.catalog import StockLevel
 from commerce.commands import SplitStock
@@ -19,7 +21,7 @@ from commerce.repositories.memory import (
 )
 from commerce.repositories.memory_admin import InMemoryStockLedger
 from commerce.repositories.memory_reservations import InMemoryReservationRepository
-from commerce.reservations import Reservation, ReservationState, StockConflictError
+from commerce.reservations import Reservation, ReservationState, StockConflictError, StockContendedError
 from commerce.services.inventory import InventoryService
 from infra.local.seed import WAREHOUSES
 from tests.unit.builders import AN_ADDRESS, a_product, an_order
@@ -29,7 +31,8 @@ HOT = "p-hot"
 
 
 class RushedReservations(InMemoryReservationRepository):
-    """Holds on the base item lose to a rival that takes one unit first, `rivals` times; then the rush thins."""
+    """Holds on an unsplit item are cancelled for contention (as DynamoDB cancels them after its retries) `rivals`
+    times; holds on shards go through."""
 
     rivals = 0
 
@@ -37,14 +40,12 @@ class RushedReservations(InMemoryReservationRepository):
         line = reservation.lines[0]
         if self.rivals and not line.shard:
             self.rivals -= 1
-            level = next(lv for lv in self.inventory.levels(line.product_id) if lv.warehouse_id == line.warehouse_id)
-            self.inventory.put(replace(level, available=level.available - 1, reserved=level.reserved + 1))
-            raise StockConflictError(line.product_id, line.warehouse_id)
+            raise StockContendedError(line.product_id, line.warehouse_id)
         return super()._hold(reservation)
 
 
 class Shop:
-    def __init__(self, *, after_conflicts: int = 3, rivals: int = 0) -> None:
+    def __init__(self, *, shards: int = 12, rivals: int = 0) -> None:
         self.inventory = InMemoryInventoryRepository()
         self.warehouses = InMemoryWarehouseRepository()
         for warehouse in WAREHOUSES:
@@ -58,6 +59,7 @@ class Shop:
             warehouses=self.warehouses,
             inventory=self.inventory,
             ledger=InMemoryStockLedger(self.inventory),
+            clock=lambda: NOW,
         )
         self.splits: list[SplitStock] = []
         self.service = InventoryService(
@@ -65,7 +67,7 @@ class Shop:
             self.warehouses,
             self.reservations,
             lambda: NOW,
-            auto_split=AutoSplit(after_conflicts, 12, self.split),
+            auto_split=AutoSplit(shards, self.split),
         )
         self.inventory.put(StockLevel(HOT, "wh-central", available=40))
 
@@ -82,8 +84,8 @@ def an_order_of(order_id: str, quantity: int = 1) -> Order:
     return replace(an_order(order_id=order_id), lines=(line,), shipping_address=AN_ADDRESS)
 
 
-def test_a_payorder_hold_that_loses_an_unsplit_item_three_times_splits_it_and_holds_from_the_shards() -> None:
-    shop = Shop(rivals=3)
+def test_a_payorder_hold_on_a_contended_unsplit_item_splits_it_and_holds_from_the_shards() -> None:
+    shop = Shop(rivals=1)
 
     hold = shop.service.hold_for(an_order_of("ord_1", 2), split_hot=True)
 
@@ -91,42 +93,73 @@ def test_a_payorder_hold_that_loses_an_unsplit_item_three_times_splits_it_and_ho
     assert [(split.shards, split.by) for split in shop.splits] == [(12, AUTO_SPLIT_BY)]
     assert all(line.shard for line in hold.lines)  # taken from the shards, not the base item
     level = shop.level()
-    assert level.shards == 12
-    assert (level.available, level.reserved) == (40 - 3 - 2, 3 + 2)  # the rivals' 3 and ours: nothing lost
+    assert (level.shards, level.available, level.reserved) == (12, 38, 2)
 
 
-def test_two_conflicts_are_an_ordinary_race_and_split_nothing() -> None:
-    shop = Shop(rivals=2)
+def test_a_stock_conflict_is_stock_running_out_and_splits_nothing() -> None:
+    shop = Shop()
+    shop.reservations.__class__ = RacedForStock
 
     hold = shop.service.hold_for(an_order_of("ord_1"), split_hot=True)
 
     assert hold.state is ReservationState.HELD and shop.splits == [] and shop.level().shards == 0
 
 
-def test_a_hold_taken_again_by_the_saga_never_splits() -> None:
-    shop = Shop(rivals=3)
+def test_a_hold_taken_again_by_the_saga_never_splits_and_fails_as_before() -> None:
+    shop = Shop(rivals=1)
 
-    shop.service.hold_for(an_order_of("ord_1"))
+    with pytest.raises(StockContendedError):
+        shop.service.hold_for(an_order_of("ord_1"))
+
+    assert shop.splits == [] and shop.level().shards == 0 and shop.level().reserved == 0
+
+
+def test_splitting_a_contended_item_is_off_at_zero_shards() -> None:
+    shop = Shop(shards=0, rivals=1)
+
+    with pytest.raises(ConcurrentUpdateError):
+        shop.service.hold_for(an_order_of("ord_1"), split_hot=True)
 
     assert shop.splits == [] and shop.level().shards == 0
 
 
-def test_splitting_on_conflicts_is_off_at_zero() -> None:
-    shop = Shop(after_conflicts=0, rivals=3)
-
-    shop.service.hold_for(an_order_of("ord_1"), split_hot=True)
-
-    assert shop.splits == [] and shop.level().shards == 0
-
-
-def test_a_split_that_fails_leaves_the_hold_to_go_on_against_the_one_item() -> None:
-    shop = Shop(rivals=3)
+def test_a_split_that_fails_leaves_the_hold_to_fail_as_before_with_nothing_taken() -> None:
+    shop = Shop(rivals=1)
 
     def refused(command: SplitStock) -> StockLevel:
         raise ConcurrentUpdateError("stock", f"{command.product_id}/{command.warehouse_id}")
 
-    shop.service.auto_split = AutoSplit(3, 12, refused)
+    shop.service.auto_split = AutoSplit(12, refused)
 
-    hold = shop.service.hold_for(an_order_of("ord_1"), split_hot=True)
+    with pytest.raises(ConcurrentUpdateError):
+        shop.service.hold_for(an_order_of("ord_1"), split_hot=True)
 
-    assert hold.state is ReservationState.HELD and shop.level().shards == 0
+    assert shop.level().shards == 0 and (shop.level().available, shop.level().reserved) == (40, 0)
+
+
+def test_contention_on_the_shards_is_not_split_again() -> None:
+    shop = Shop()
+    shop.sharding.split(SplitStock(HOT, "wh-central", "admin", shards=4))
+    shop.reservations.__class__ = ContendedShards
+
+    with pytest.raises(StockContendedError):
+        shop.service.hold_for(an_order_of("ord_1"), split_hot=True)
+
+    assert shop.splits == [] and shop.level().shards == 4
+
+
+class RacedForStock(RushedReservations):
+    """The first hold finds its units gone (another order took them): a conflict about stock, not contention."""
+
+    def _hold(self, reservation: Reservation) -> Reservation:
+        if not getattr(self, "raced", False):
+            self.raced = True
+            line = reservation.lines[0]
+            raise StockConflictError(line.product_id, line.warehouse_id)
+        return super()._hold(reservation)
+
+
+class ContendedShards(RushedReservations):
+    def _hold(self, reservation: Reservation) -> Reservation:
+        line = reservation.lines[0]
+        raise StockContendedError(line.product_id, line.warehouse_id)
