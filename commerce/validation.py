@@ -31,6 +31,7 @@ class IssueCode(StrEnum):
     PAYMENTS_BUSY = "PAYMENTS_BUSY"  # payOrder: the stack's Stripe write budget is spent; the hold is kept, retry
     OUT_OF_STOCK = "OUT_OF_STOCK"  # payOrder: the order's stock could not be held, and the card was not touched
     HOLD_LIMIT_REACHED = "HOLD_LIMIT_REACHED"  # payOrder: too many live holds for the email or address; card untouched
+    STOCK_BUSY = "STOCK_BUSY"  # payOrder: the stock was too contended to hold just now; nothing held, card untouched
     # Admin mutations
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     LOGIN_LOCKED = "LOGIN_LOCKED"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from commerce.clock import Clock, from_iso
-from commerce.errors import DomainError, OrderNotFoundError, OutOfStockError
+from commerce.errors import ConcurrentUpdateError, DomainError, OrderNotFoundError, OutOfStockError
 from commerce.events import EventPublisher, PaymentAuthorized, PaymentFailed
 from commerce.hold_limits import HoldLimitReachedError, HoldLimits, HoldSlotRepository
 from commerce.order_status import AWAITING_PAYMENT, GONE, TERMINAL, OrderStatus
@@ -63,6 +63,17 @@ class PaymentNotAllowedError(DomainError):
         super().__init__(f"order {order_id} is {status} and takes no payment")
         self.order_id = order_id
         self.status = status
+
+
+class StockBusyError(DomainError):
+    """The order's stock could not be held just now: its items kept changing under the hold (contended even after
+    an automatic split, commerce/hot_stock.py). Nothing was held and Stripe was not asked: try again shortly."""
+
+    retry_after_ms = 1000
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"the stock of order {order_id} is too busy to hold just now")
+        self.order_id = order_id
 
 
 class PaymentService:
@@ -168,6 +179,9 @@ class PaymentService:
         except OutOfStockError:
             self.hold_slots.release(order.id)  # refused: it holds nothing, so it counts against nobody
             raise
+        except ConcurrentUpdateError as exc:
+            self.hold_slots.release(order.id)
+            raise StockBusyError(order.id) from exc
         if reservation.state is not ReservationState.HELD or reservation.expires_at is None:
             self.hold_slots.release(order.id)
             return order  # converted already: the order was authorized meanwhile

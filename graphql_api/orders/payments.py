@@ -7,7 +7,7 @@ from commerce.errors import OrderNotFoundError, OutOfStockError
 from commerce.hold_limits import HoldKind, HoldLimitReachedError
 from commerce.payment_budget import PaymentsBusyError
 from commerce.payments import InvalidPaymentMethodError, PaymentDeclinedError, PaymentProviderUnavailableError
-from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome
+from commerce.services.payments import PaymentNotAllowedError, PaymentOutcome, StockBusyError
 from commerce.validation import IssueCode
 from graphql_api.context import Context, run_sync
 from graphql_api.errors import UserError
@@ -35,7 +35,9 @@ class PayOrderPayload:
         default=None, description="With OUT_OF_STOCK: the line that cannot be held and what is left of it."
     )
     retry_after_ms: int | None = strawberry.field(
-        default=None, description="With PAYMENTS_BUSY: try again after this many milliseconds (the hold is kept)."
+        default=None,
+        description="With PAYMENTS_BUSY (the hold is kept) or STOCK_BUSY (nothing held): try again after this many "
+        "milliseconds; the card was not charged.",
     )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
@@ -70,6 +72,10 @@ def _refusal(exc: Exception) -> PayOrderPayload:
         )
     if isinstance(exc, PaymentProviderUnavailableError):
         return _unavailable(exc)
+    if isinstance(exc, StockBusyError):
+        message = "many shoppers are buying these items right now and they could not be held; your card was not charged"
+        busy = UserError(field="lines", message=message + ": try again in a moment", code=IssueCode.STOCK_BUSY)
+        return PayOrderPayload(errors=[busy], retry_after_ms=exc.retry_after_ms)
     field, code, message = _refusal_words(exc)
     return _error(field, code, message)
 
@@ -126,6 +132,7 @@ class PaymentMutation:
             PaymentDeclinedError,
             OutOfStockError,
             HoldLimitReachedError,
+            StockBusyError,
             PaymentProviderUnavailableError,
         ) as exc:
             return _refusal(exc)

@@ -13,11 +13,16 @@ from typing import Any
 
 import boto3
 import httpx2
+from mangum import Mangum
 
+from commerce.bootstrap import Bus
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
+from graphql_api.app import create_app
+from graphql_api.context import VIEWER_ADDRESS_HEADER
 from infra.local.cloud import LocalCloud
 from infra.local.stripe_server import PUBLISHABLE_KEY
+from tests.integration.graphql_transport import MangumTransport
 from tests.integration.stripe_cards import payment_method
 
 PLACE = """
@@ -28,7 +33,8 @@ mutation Place($input: PlaceOrderInput!) {
 PAY = """
 mutation Pay($id: ID!, $token: String!, $card: String) {
   payOrder(orderId: $id, accessToken: $token, paymentMethodId: $card) {
-    outcome clientSecret declineReason errors { field code message } shortage { sku requested available }
+    outcome clientSecret declineReason retryAfterMs errors { field code message }
+    shortage { sku requested available }
     order { id status heldUntil payment { status failureReason } }
   }
 }"""
@@ -182,3 +188,24 @@ def intent_event(event_type: str, intent_id: str, event_id: str | None = None) -
         "created": int(time.time()),
         "data": {"object": {"id": intent_id, "object": "payment_intent"}},
     }
+
+
+class LambdaShop(Shop):
+    """The shop's GraphQL calls made to the API Lambda behind CloudFront (API Gateway events through Mangum), each
+    from the viewer address CloudFront reports (`viewer`), served by `bus` (e.g. on tables of their own)."""
+
+    def __init__(self, cloud: LocalCloud, bus: Bus) -> None:
+        super().__init__(cloud)
+        self.transport = MangumTransport(Mangum(create_app(bus), lifespan="off"))
+        self.viewer = "198.51.100.7"
+        self.forwarded_for: str | None = None
+
+    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        headers = {"content-type": "application/json", VIEWER_ADDRESS_HEADER: f"{self.viewer}:46532"}
+        if self.forwarded_for:
+            headers["x-forwarded-for"] = self.forwarded_for
+        status, raw = self.transport.post(json.dumps({"query": query, "variables": variables}).encode(), headers)
+        body: dict[str, Any] = json.loads(raw)
+        assert status == 200 and "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data

@@ -3,23 +3,17 @@ a new one (HOLD_LIMIT_REACHED) before any stock is taken or Stripe is asked, whi
 
 from __future__ import annotations
 
-import json
 import uuid
-from typing import Any
 
 import pytest
-from mangum import Mangum
 
 from commerce.catalog import StockLevel
 from commerce.hold_limits import HOLDS_PER_CUSTOMER, HOLDS_PER_SOURCE
-from graphql_api.app import create_app
-from graphql_api.context import VIEWER_ADDRESS_HEADER
 from infra.local.cloud import LocalCloud
 from tests.integration.conftest import StockedProduct
-from tests.integration.graphql_transport import MangumTransport
-from tests.integration.shop import Shop
+from tests.integration.shop import LambdaShop, Shop
 from tests.integration.stripe_cards import AUTHORIZES, DECLINES
-from tests.proof.isolated import IsolatedServices, isolated_services
+from tests.proof.isolated import isolated_services
 from tests.unit.builders import a_product
 
 pytestmark = pytest.mark.integration
@@ -52,26 +46,10 @@ def test_a_hoarder_at_the_cap_is_refused_before_the_card_while_another_shopper_b
     assert shop.pay(other, AUTHORIZES)["outcome"] == "AUTHORIZED"
 
 
-class EdgeShop(Shop):
-    """The shop's GraphQL calls made to the API Lambda behind CloudFront (API Gateway events through Mangum), each
-    from the viewer address CloudFront reports, on tables of their own with the production caps per address."""
+class EdgeShop(LambdaShop):
+    """On tables of their own with the production caps per address; `product` is stocked there."""
 
-    def __init__(self, cloud: LocalCloud, world: IsolatedServices) -> None:
-        super().__init__(cloud)
-        self.transport = MangumTransport(Mangum(create_app(world.bus), lifespan="off"))
-        self.viewer = "198.51.100.7"
-        self.forwarded_for: str | None = None
-        self.product = ""
-
-    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        headers = {"content-type": "application/json", VIEWER_ADDRESS_HEADER: f"{self.viewer}:46532"}
-        if self.forwarded_for:
-            headers["x-forwarded-for"] = self.forwarded_for
-        status, raw = self.transport.post(json.dumps({"query": query, "variables": variables}).encode(), headers)
-        body: dict[str, Any] = json.loads(raw)
-        assert status == 200 and "errors" not in body, body
-        data: dict[str, Any] = body["data"]
-        return data
+    product = ""
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +58,7 @@ def edge_shop(local_cloud: LocalCloud) -> EdgeShop:
     product = a_product(f"p-edge-{uuid.uuid4().hex[:8]}", price=2500, category="edge")
     world.parts.repositories.products.add(product)
     world.parts.repositories.inventory.put(StockLevel(product.id, "wh-east", available=40))
-    shop = EdgeShop(local_cloud, world)
+    shop = EdgeShop(local_cloud, world.bus)
     shop.product = product.id
     return shop
 

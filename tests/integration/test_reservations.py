@@ -8,12 +8,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from commerce.admin.shards import StockSharding
 from commerce.allocation import AllocationLine
@@ -29,6 +28,7 @@ from commerce.repositories.stock_ledger import DynamoStockLedger
 from commerce.reservations import MAX_LINES, Reservation, ReservationState, StockConflictError, StockContendedError
 from commerce.services.inventory import InventoryService
 from infra.local.cloud import LocalCloud
+from tests.integration.dynamodb_faults import ConflictingClient
 from tests.unit.builders import a_product, an_order
 
 if TYPE_CHECKING:
@@ -224,28 +224,6 @@ def test_thirty_orders_racing_for_ten_units_reserve_exactly_ten(
     held = [racing_shelf.reservations.get(order.id) for order in orders]
     assert sum(line.quantity for r in held if r is not None for line in r.lines) == 10
     assert any("to another order" in record.message for record in caplog.records)  # the conditions did the work
-
-
-class ConflictingClient:
-    """The real client, except that TransactWriteItems first meets `conflicts` TransactionConflicts (AWS only)."""
-
-    def __init__(self, client: DynamoDBClient, conflicts: int) -> None:
-        self.client = client
-        self.conflicts = conflicts
-
-    def transact_write_items(self, **request: Any) -> Any:
-        if self.conflicts:
-            self.conflicts -= 1
-            reasons = [{"Code": "None"}] * (len(request["TransactItems"]) - 1) + [{"Code": "TransactionConflict"}]
-            response: dict[str, Any] = {
-                "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
-                "CancellationReasons": reasons,
-            }
-            raise ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
-        return self.client.transact_write_items(**request)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
 
 
 def test_a_transaction_conflict_is_retried_and_a_lasting_one_writes_nothing(local_cloud: LocalCloud) -> None:

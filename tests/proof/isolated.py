@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
@@ -36,6 +36,9 @@ from commerce.workflows import RecordingSagaStarter, SagaStarter
 from infra.local.cloud import LocalCloud
 from infra.local.seed import seed
 from infra.local.tables import create_tables, table_environment
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class ProofClock:
@@ -109,11 +112,13 @@ def isolated_services(
     seeded: bool = False,
     sagas: SagaStarter | None = None,
     settings_changes: Mapping[str, Any] | None = None,
+    dynamodb: DynamoDBClient | None = None,
 ) -> IsolatedServices:
     """`environment` "production" gives the production API configuration (errors masked, no GraphiQL);
-    `settings_changes` sets what the local cloud's environment sets otherwise (e.g. the hold caps)."""
+    `settings_changes` sets what the local cloud's environment sets otherwise (e.g. the hold caps); `dynamodb` is
+    the client the repositories use (e.g. one that meets AWS's transaction conflicts)."""
     prefix = f"proof-{secrets.token_hex(3)}"
-    client = boto3.client("dynamodb")
+    client = dynamodb or boto3.client("dynamodb")
     create_tables(client, cloud.deployment, prefix)
     settings = replace(
         Settings.from_env(),
