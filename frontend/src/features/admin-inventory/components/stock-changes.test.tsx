@@ -103,7 +103,10 @@ describe('StockEditor: the recent changes in plain words', () => {
   });
 
   it('says nothing of a rush once the automatic split was merged, nor when an admin split the level again', async () => {
-    renderPage([level('wh-west', 0), level('wh-seattle', 12)], [merge(), split('grace@example.com', 'wh-seattle'), merge('wh-seattle'), split(AUTOMATIC), split(AUTOMATIC, 'wh-seattle')]);
+    renderPage(
+      [level('wh-west', 0), level('wh-seattle', 12)],
+      [merge(), split('grace@example.com', 'wh-seattle'), merge('wh-seattle'), split(AUTOMATIC), split(AUTOMATIC, 'wh-seattle')],
+    );
 
     expect(await recentChanges()).toHaveLength(5);
     expect(screen.queryByRole('note')).toBeNull();
