@@ -33,6 +33,12 @@ test('an admin splits a product’s stock for a sale, a shopper buys from the sh
   const edit = row.getByRole('button', { name: `Edit available units in ${RENO}` });
   await expect(edit).toBeDisabled();
   await expect(edit).toHaveAccessibleDescription('Split for a sale: merge the shards to edit');
+  // The audit trail says what happened, newest first, not "6 → 6"
+  const recent = page.getByRole('list', { name: 'Recent changes' }).getByRole('listitem');
+  await expect(recent.first()).toContainText(`${RENO}: Split over 4 shards for a sale`);
+  await expect(recent.first()).toContainText('units unchanged: 6 available');
+  await expect(recent.first()).toContainText('admin');
+  await expect(row.getByRole('note')).toHaveCount(0);
   await snap('split');
 
   // A shopper near Reno buys one: the hold is taken from a shard, and the page shows the sums
@@ -50,5 +56,7 @@ test('an admin splits a product’s stock for a sale, a shopper buys from the sh
   await expect(available).toContainText('5');
   await expect(edit).toBeEnabled();
   await expect(row.getByRole('button', { name: `Split for a sale in ${RENO}` })).toBeVisible();
+  await expect(recent.first()).toContainText(`${RENO}: Merged 4 shards back into one item`);
+  await expect(recent.nth(1)).toContainText(`${RENO}: Split over 4 shards for a sale`);
   await snap('merged');
 });

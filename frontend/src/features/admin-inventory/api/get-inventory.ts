@@ -1,5 +1,7 @@
 import { graphql } from '@/gql';
 
+/** A product's stock per warehouse and its audit trail, newest first (adjustments, splits and merges, by admins or automatic). */
+
 export const InventoryQuery = graphql(`
   query Inventory($productId: ID!) {
     warehouses {
@@ -30,6 +32,10 @@ export const InventoryQuery = graphql(`
             delta
             version
             note
+            kind
+            shardsBefore
+            shardsAfter
+            reserved
           }
         }
       }

@@ -9,11 +9,11 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import type { InventoryQuery as InventoryResult } from '@/gql/graphql';
-import { formatDateTime } from '@/lib/dates';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { AdjustStockMutation } from '../api/adjust-stock';
 import { InventoryQuery } from '../api/get-inventory';
+import { automaticallySplit, StockChanges } from './stock-changes';
 import { StockShards } from './stock-shards';
 
 type Level = NonNullable<InventoryResult['inventory']>['levels'][number];
@@ -47,6 +47,7 @@ export function StockEditor({ productId }: { productId: string }) {
 
   const names = new Map(data.warehouses.map((warehouse) => [warehouse.id, warehouse.name]));
   const adjustments = inventory.adjustments.edges.map((edge) => edge.node);
+  const splitAutomatically = automaticallySplit(adjustments);
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -71,7 +72,13 @@ export function StockEditor({ productId }: { productId: string }) {
           </thead>
           <tbody className="divide-y divide-stone-100">
             {inventory.levels.map((level) => (
-              <StockRow key={level.warehouseId} level={level} warehouse={names.get(level.warehouseId) ?? level.warehouseId} onReload={reload} />
+              <StockRow
+                key={level.warehouseId}
+                level={level}
+                warehouse={names.get(level.warehouseId) ?? level.warehouseId}
+                splitAutomatically={splitAutomatically.has(level.warehouseId)}
+                onReload={reload}
+              />
             ))}
           </tbody>
         </table>
@@ -82,28 +89,7 @@ export function StockEditor({ productId }: { productId: string }) {
           Add a warehouse
         </Link>
       </p>
-      <section aria-labelledby="adjustments-title" className="flex flex-col gap-2">
-        <h3 id="adjustments-title" className="font-semibold">
-          Recent changes
-        </h3>
-        {adjustments.length === 0 ? (
-          <p className="text-sm text-stone-600">No admin has changed this product’s stock yet.</p>
-        ) : (
-          <ul className="divide-y divide-stone-100 rounded-lg border border-stone-200 bg-white text-sm">
-            {adjustments.map((change) => (
-              <li key={change.id} className="flex flex-col gap-0.5 px-4 py-2 sm:flex-row sm:items-center sm:justify-between">
-                <span>
-                  {names.get(change.warehouseId) ?? change.warehouseId}: {change.before} → {change.after}
-                  {change.note ? <span className="text-stone-600"> · {change.note}</span> : null}
-                </span>
-                <span className="text-xs text-stone-500">
-                  {change.by} · {formatDateTime(change.at)} · v{change.version}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <StockChanges changes={adjustments} warehouseName={(id) => names.get(id) ?? id} />
     </div>
   );
 }
@@ -116,7 +102,17 @@ const SPLIT_MEANWHILE: RowProblem = {
 };
 
 /** One warehouse's stock, edited in place: the version read is sent back, so a stale edit is refused. */
-function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: string; onReload: () => void }) {
+function StockRow({
+  level,
+  warehouse,
+  splitAutomatically,
+  onReload,
+}: {
+  level: Level;
+  warehouse: string;
+  splitAutomatically: boolean;
+  onReload: () => void;
+}) {
   // The version the admin saw when they started editing: sent back, so a change made meanwhile is not overwritten.
   const [editing, setEditing] = useState<{ version: number; available: number } | null>(null);
   const [value, setValue] = useState(String(level.available));
@@ -259,7 +255,7 @@ function StockRow({ level, warehouse, onReload }: { level: Level; warehouse: str
       <td className="px-4 py-3 text-right tabular-nums">{level.reserved}</td>
       <td className="px-4 py-3 text-right tabular-nums">{level.shipped}</td>
       <td className="px-4 py-3">
-        {unstocked ? null : <StockShards level={level} warehouse={warehouse} onReload={onReload} />}
+        {unstocked ? null : <StockShards level={level} warehouse={warehouse} splitAutomatically={splitAutomatically} onReload={onReload} />}
       </td>
       <td className="px-4 py-3 text-right text-xs text-stone-500 tabular-nums">v{level.version}</td>
     </tr>

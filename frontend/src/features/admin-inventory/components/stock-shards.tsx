@@ -20,13 +20,25 @@ type Payload = { errors: readonly { message: string }[] } | undefined;
  * Splitting one warehouse's stock over shard items for a sale (more orders a second than one item takes), and
  * merging them back when the rush ends. Adjusting a split level is refused (merge first), so the row says why.
  */
-export function StockShards({ level, warehouse, onReload }: { level: ShardedLevel; warehouse: string; onReload: () => void }) {
+export function StockShards({
+  level,
+  warehouse,
+  splitAutomatically = false,
+  onReload,
+}: {
+  level: ShardedLevel;
+  warehouse: string;
+  /** The level's latest split was the product's own, on contention during a rush (not planned by an admin). */
+  splitAutomatically?: boolean;
+  onReload: () => void;
+}) {
   const [choosing, setChoosing] = useState(false);
   const [shards, setShards] = useState(String(DEFAULT_SHARDS));
   const [problem, setProblem] = useState<string | null>(null);
   const [split, splitStock] = useMutation(SplitStockMutation);
   const [merge, mergeStock] = useMutation(MergeStockMutation);
   const problemId = `shards-${level.warehouseId}-problem`;
+  const noticeId = `shards-${level.warehouseId}-automatic`;
   const where = { productId: level.productId, warehouseId: level.warehouseId };
 
   /** The payload's first user error inline, or the success told and the level read again. */
@@ -72,18 +84,23 @@ export function StockShards({ level, warehouse, onReload }: { level: ShardedLeve
     return (
       <div className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-2">
-          <Badge tone="blue">split over {level.shards} shards</Badge>
+          <Badge tone={splitAutomatically ? 'amber' : 'blue'}>split over {level.shards} shards</Badge>
           <Button
             size="sm"
             variant="secondary"
             aria-label={`Merge shards in ${warehouse}`}
-            aria-describedby={problem ? problemId : undefined}
+            aria-describedby={problem ? problemId : splitAutomatically ? noticeId : undefined}
             loading={merge.fetching}
             onClick={() => void onMerge()}
           >
             Merge shards
           </Button>
         </div>
+        {splitAutomatically ? (
+          <p id={noticeId} role="note" className="rounded-md border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900">
+            Split automatically during a rush: merge it when the rush is over.
+          </p>
+        ) : null}
         {problemNote}
       </div>
     );
