@@ -194,6 +194,27 @@ describe('PaymentStep when payments are busy (PAYMENTS_BUSY: the hold kept, the 
     expect(stripe.createPaymentMethod).toHaveBeenCalledTimes(1);
   });
 
+  it('after STOCK_BUSY says nothing is held yet, and pays on the automatic retry', async () => {
+    const stockBusy = payload({
+      retryAfterMs: 1_000,
+      errors: [{ field: 'lines', code: 'STOCK_BUSY', message: 'many shoppers are buying these items right now' }],
+    });
+    const answers = [stockBusy, paid];
+    const api = mockGraphql({ CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }), PayOrder: () => ({ payOrder: answers.shift() }) });
+    const onPaid = vi.fn();
+    const { advance, user } = renderBusyPayment(onPaid);
+
+    await user.click(await readyPayButton());
+    await screen.findByText('Many shoppers are buying these items — trying again in 1 s.');
+    expect(screen.getByText('Nothing is held yet and your card was not charged.')).toBeVisible();
+    expect(screen.queryByText('Your items are held and your card was not charged.')).toBeNull();
+
+    await advance(1_000);
+
+    await waitFor(() => expect(onPaid).toHaveBeenCalledWith('ord_1'));
+    expect(api.calls('PayOrder').map((call) => call.paymentMethodId)).toEqual(['pm_1', 'pm_1']);
+  });
+
   it('stops after five automatic tries, says so, and tries again when asked', async () => {
     const api = mockGraphql({ CheckoutOrder: () => ({ order: order('PENDING_PAYMENT', null) }), PayOrder: () => ({ payOrder: busy(100) }) });
     const { advance, user } = renderBusyPayment();

@@ -122,7 +122,7 @@ function NotPayable({ order }: { order: CheckoutOrder }) {
  * After PAYMENTS_BUSY: the request to send again (its PaymentMethod, never confirmed: the API refused before Stripe),
  * the automatic tries made since the shopper's last click, and when the next fires (clock ms; null: none will).
  */
-type Busy = { paymentMethodId: string | null; retries: number; retryAt: number | null };
+type Busy = { paymentMethodId: string | null; retries: number; retryAt: number | null; held: boolean };
 
 type PaymentFormProps = {
   order: CheckoutOrder;
@@ -214,11 +214,12 @@ function PaymentForm({ order, accessToken, onPaid, onAttempted }: PaymentFormPro
           onAttempted();
           return;
         case 'busy': {
-          // Stripe's write budget is spent for an instant: the hold is kept and the card untouched, so the same
-          // request goes again by itself a few times, spread out, before the shopper is asked to.
+          // Stripe's write budget is spent for an instant (the hold kept), or the stock was too contended to hold:
+          // the card is untouched, so the same request goes again by itself a few times, spread out, before the
+          // shopper is asked to.
           const retries = resend?.retries ?? 0;
           const retryAt = retries < AUTOMATIC_RETRIES ? clock.now() + busyRetryDelay(result.retryAfterMs, retries + 1) : null;
-          setBusy({ paymentMethodId: result.paymentMethodId, retries, retryAt });
+          setBusy({ paymentMethodId: result.paymentMethodId, retries, retryAt, held: result.held });
           // The hold was taken or renewed before the refusal: read its end once, not at every automatic try.
           if (retries === 0) onAttempted();
           return;

@@ -92,7 +92,7 @@ describe('payWithCard', () => {
     const stripe = card();
 
     const first = await payWithCard(stripe, pay);
-    expect(first).toEqual({ kind: 'busy', message: 'payments are busy', retryAfterMs: 60, paymentMethodId: 'pm_1' });
+    expect(first).toEqual({ kind: 'busy', message: 'payments are busy', retryAfterMs: 60, paymentMethodId: 'pm_1', held: true });
     expect(await payWithCard(stripe, pay, { paymentMethodId: 'pm_1' })).toEqual({ kind: 'authorized' });
     expect(stripe.createPaymentMethod).toHaveBeenCalledTimes(1);
     expect(pay.mock.calls).toEqual([['pm_1'], ['pm_1']]);
@@ -104,6 +104,18 @@ describe('payWithCard', () => {
       .mockResolvedValueOnce(payload({ outcome: 'REQUIRES_ACTION', clientSecret: 's' }))
       .mockResolvedValueOnce(payload({ errors: [{ field: null, code: 'PAYMENTS_BUSY', message: 'busy' }] }));
     const result = await payWithCard(card(), pay);
-    expect(result).toEqual({ kind: 'busy', message: 'busy', retryAfterMs: 100, paymentMethodId: null });
+    expect(result).toEqual({ kind: 'busy', message: 'busy', retryAfterMs: 100, paymentMethodId: null, held: true });
+  });
+
+  it('STOCK_BUSY (the stock too contended to hold) is retried like PAYMENTS_BUSY, but nothing is held', async () => {
+    const busy = payload({ retryAfterMs: 1000, errors: [{ field: 'lines', code: 'STOCK_BUSY', message: 'many shoppers' }] });
+    const pay = vi.fn<(token: string | null) => Promise<Payload>>().mockResolvedValueOnce(busy);
+    expect(await payWithCard(card(), pay)).toEqual({
+      kind: 'busy',
+      message: 'many shoppers',
+      retryAfterMs: 1000,
+      paymentMethodId: 'pm_1',
+      held: false,
+    });
   });
 });

@@ -25,10 +25,11 @@ export type PaymentResult =
   /** Too many of this shopper's orders hold stock unpaid: pay or cancel one, or wait (the message says until when). */
   | { kind: 'hold-limit'; message: string }
   /**
-   * The stack's Stripe write budget is spent (PAYMENTS_BUSY): refused before Stripe, the hold kept. Send the same
-   * request again after `retryAfterMs`: `paymentMethodId` is the one sent (null: the re-read after 3-D Secure).
+   * Refused before Stripe, for an instant: the stack's Stripe write budget is spent (PAYMENTS_BUSY, the hold kept:
+   * `held`), or the stock was too contended to hold (STOCK_BUSY, nothing held). Send the same request again after
+   * `retryAfterMs`: `paymentMethodId` is the one sent (null: the re-read after 3-D Secure).
    */
-  | { kind: 'busy'; message: string; retryAfterMs: number; paymentMethodId: string | null }
+  | { kind: 'busy'; message: string; retryAfterMs: number; paymentMethodId: string | null; held: boolean }
   /** The order takes no payment (expired, cancelled, unknown). */
   | { kind: 'not-payable'; message: string }
   /** Nothing was decided (network, Stripe unavailable): the same card may be tried again. */
@@ -44,7 +45,14 @@ function fromErrors({ errors, shortage, retryAfterMs }: Payload, paymentMethodId
   if (!error) return null;
   switch (error.code) {
     case 'PAYMENTS_BUSY':
-      return { kind: 'busy', message: error.message, retryAfterMs: retryAfterMs ?? BUSY_FALLBACK_MS, paymentMethodId };
+    case 'STOCK_BUSY':
+      return {
+        kind: 'busy',
+        message: error.message,
+        retryAfterMs: retryAfterMs ?? BUSY_FALLBACK_MS,
+        paymentMethodId,
+        held: error.code === 'PAYMENTS_BUSY',
+      };
     case 'OUT_OF_STOCK':
       return { kind: 'out-of-stock', message: error.message, shortage: shortage ?? null };
     case 'PAYMENT_DECLINED':
@@ -67,7 +75,7 @@ function fromErrors({ errors, shortage, retryAfterMs }: Payload, paymentMethodId
  * and finishes the confirmation; payOrder is then asked again, without a PaymentMethod, to record the result.
  * Each try makes a new PaymentMethod: another card after a decline is a new attempt on the same intent.
  *
- * `resend` is a request refused PAYMENTS_BUSY, sent again as it was: the API refused it before calling Stripe
+ * `resend` is a request refused PAYMENTS_BUSY or STOCK_BUSY, sent again as it was: the API refused it before calling Stripe
  * (commerce/payment_budget.py), so its PaymentMethod was never confirmed and serves again; null resends the re-read.
  */
 export async function payWithCard(card: CardPayments, payOrder: PayOrder, resend?: { paymentMethodId: string | null }): Promise<PaymentResult> {
