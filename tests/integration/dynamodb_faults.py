@@ -1,4 +1,4 @@
-"""What AWS's DynamoDB does and moto does not: transactions cancelled for contention on a hot item."""
+"""What AWS's DynamoDB does and moto does not: transactions cancelled for throttling or contention on a hot item."""
 
 from __future__ import annotations
 
@@ -10,17 +10,24 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-class ConflictingClient:
-    """The real client, except that TransactWriteItems first meets `conflicts` TransactionConflicts (AWS only)."""
+class CancellingClient:
+    """The real client, except that TransactWriteItems is first cancelled `times` times with `reason` on the action
+    at index `on` (the last by default), "None" on the others, in request order as AWS does (moto has no partitions
+    to throttle and serialises transactions). `times` may be set again between calls; `attempts` counts them."""
 
-    def __init__(self, client: DynamoDBClient, conflicts: int) -> None:
+    def __init__(self, client: DynamoDBClient, times: int, reason: str = "ThrottlingError", *, on: int = -1) -> None:
         self.client = client
-        self.conflicts = conflicts
+        self.times = times
+        self.reason = reason
+        self.on = on
+        self.attempts = 0
 
     def transact_write_items(self, **request: Any) -> Any:
-        if self.conflicts:
-            self.conflicts -= 1
-            reasons = [{"Code": "None"}] * (len(request["TransactItems"]) - 1) + [{"Code": "TransactionConflict"}]
+        self.attempts += 1
+        if self.times:
+            self.times -= 1
+            reasons: list[dict[str, str]] = [{"Code": "None"} for _ in request["TransactItems"]]
+            reasons[self.on] = {"Code": self.reason, "Message": "Transaction cancelled"}
             response: dict[str, Any] = {
                 "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
                 "CancellationReasons": reasons,
@@ -30,3 +37,8 @@ class ConflictingClient:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
+
+
+def conflicting(client: DynamoDBClient, conflicts: int) -> CancellingClient:
+    """TransactionConflict on the last action `conflicts` times: another transaction was writing that item."""
+    return CancellingClient(client, conflicts, "TransactionConflict")

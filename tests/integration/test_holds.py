@@ -28,6 +28,7 @@ from commerce.repositories.reservations import DynamoReservationRepository
 from commerce.reservations import HOLD_TTL, HoldNotLiveError, Reservation, ReservationState, StockConflictError
 from commerce.services.inventory import InventoryService
 from infra.local.cloud import LocalCloud
+from tests.integration.dynamodb_faults import CancellingClient
 from tests.integration.test_reservations import NOW, WAREHOUSE_IDS, an_order_of, unique
 from tests.unit.test_holds import MovableClock
 
@@ -349,39 +350,11 @@ def test_a_reservation_stored_before_holds_reads_and_settles_as_before(shelf: Sh
     assert shelf.levels(mug)["wh-east"] == (3, 0)
 
 
-class ThrottledClient:
-    """The real client, except that TransactWriteItems is first cancelled `times` times with `reasons` (AWS only:
-    moto has no partitions to throttle). The reasons name each action, in request order, as AWS does."""
-
-    def __init__(self, client: DynamoDBClient, times: int, reason: str = "ThrottlingError", *, on: int = -1) -> None:
-        self.client = client
-        self.times = times
-        self.reason = reason
-        self.on = on  # the action whose reason it is; the others' is "None"
-        self.attempts = 0
-
-    def transact_write_items(self, **request: Any) -> Any:
-        self.attempts += 1
-        if self.times:
-            self.times -= 1
-            reasons: list[dict[str, str]] = [{"Code": "None"} for _ in request["TransactItems"]]
-            reasons[self.on] = {"Code": self.reason, "Message": "Throughput exceeds the current capacity"}
-            response: dict[str, Any] = {
-                "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
-                "CancellationReasons": reasons,
-            }
-            raise ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
-        return self.client.transact_write_items(**request)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
-
-
 @pytest.mark.parametrize("reason", ["ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict"])
 def test_a_hold_cancelled_for_throttling_is_retried_with_growing_jittered_pauses_and_succeeds(
     local_cloud: LocalCloud, reason: str
 ) -> None:
-    throttled = ThrottledClient(boto3.client("dynamodb"), times=4, reason=reason)
+    throttled = CancellingClient(boto3.client("dynamodb"), times=4, reason=reason)
     shelf = Shelf(local_cloud, cast("DynamoDBClient", throttled))
     mug = shelf.stock(5, 5, 5)
     order = an_order_of(mug, 2)
@@ -395,7 +368,7 @@ def test_a_hold_cancelled_for_throttling_is_retried_with_growing_jittered_pauses
 
 def test_the_sagas_reservation_cancelled_for_throttling_is_retried_not_failed(local_cloud: LocalCloud) -> None:
     # Before: ThrottlingError reasons were re-raised as a permanent error, and the saga compensated a paid order.
-    throttled = ThrottledClient(boto3.client("dynamodb"), times=2)
+    throttled = CancellingClient(boto3.client("dynamodb"), times=2)
     shelf = Shelf(local_cloud, cast("DynamoDBClient", throttled))
     mug = shelf.stock(5, 5, 5)
     order_id = unique("ord")
@@ -405,7 +378,7 @@ def test_the_sagas_reservation_cancelled_for_throttling_is_retried_not_failed(lo
 
 
 def test_lasting_throttling_gives_up_with_a_retryable_error_and_writes_nothing(local_cloud: LocalCloud) -> None:
-    throttled = ThrottledClient(boto3.client("dynamodb"), times=99)
+    throttled = CancellingClient(boto3.client("dynamodb"), times=99)
     shelf = Shelf(local_cloud, cast("DynamoDBClient", throttled))
     mug = shelf.stock(5, 5, 5)
     order = an_order_of(mug, 2)
@@ -418,7 +391,7 @@ def test_lasting_throttling_gives_up_with_a_retryable_error_and_writes_nothing(l
 
 
 def test_a_failed_condition_beside_a_throttled_item_is_a_stock_conflict_not_a_retry(local_cloud: LocalCloud) -> None:
-    class ShortAndThrottled(ThrottledClient):
+    class ShortAndThrottled(CancellingClient):
         def transact_write_items(self, **request: Any) -> Any:
             self.attempts += 1
             reasons = [{"Code": "ConditionalCheckFailed"}, {"Code": "ThrottlingError"}]
@@ -440,7 +413,7 @@ def test_a_throttled_settlement_is_retried_too(local_cloud: LocalCloud, shelf: S
     mug = shelf.stock(5, 0, 0)
     order_id = unique("ord")
     shelf.reservations.hold(shelf.held(order_id, (mug, "wh-east", 2)))
-    throttled = Shelf(local_cloud, cast("DynamoDBClient", ThrottledClient(boto3.client("dynamodb"), times=2, on=0)))
+    throttled = Shelf(local_cloud, cast("DynamoDBClient", CancellingClient(boto3.client("dynamodb"), times=2, on=0)))
     assert throttled.reservations.release(order_id) is True
     assert shelf.levels(mug)["wh-east"] == (5, 0)
 

@@ -14,7 +14,7 @@ from commerce.catalog import StockLevel
 from commerce.hold_limits import HoldLimits
 from commerce.hot_stock import AUTO_SPLIT_BY
 from infra.local.cloud import LocalCloud
-from tests.integration.dynamodb_faults import ConflictingClient
+from tests.integration.dynamodb_faults import CancellingClient, conflicting
 from tests.integration.shop import LambdaShop
 from tests.integration.stripe_cards import AUTHORIZES
 from tests.proof.isolated import IsolatedServices, isolated_services
@@ -28,13 +28,13 @@ pytestmark = pytest.mark.integration
 HOLD_SENDS = 6  # a hold's transaction and its 5 retries (DynamoReservationRepository.transient_retries)
 
 
-Rush = tuple[LambdaShop, IsolatedServices, str, ConflictingClient]
+Rush = tuple[LambdaShop, IsolatedServices, str, CancellingClient]
 
 
 def a_rushed_shop(cloud: LocalCloud, *, auto_split_shards: int) -> Rush:
     """The API on tables of its own (seeded: its warehouses) whose DynamoDB client meets transaction conflicts when
     told to."""
-    client = ConflictingClient(boto3.client("dynamodb"), conflicts=0)
+    client = conflicting(boto3.client("dynamodb"), 0)
     changes = {"auto_split_shards": auto_split_shards}
     world = isolated_services(cloud, seeded=True, settings_changes=changes, dynamodb=cast("DynamoDBClient", client))
     product = a_product(f"p-rush-{world.prefix}", price=2500, category="rush")
@@ -50,7 +50,7 @@ def level_of(world: IsolatedServices, product: str) -> StockLevel:
 def test_a_payorder_that_dynamodb_finds_contended_splits_the_item_and_is_authorized(local_cloud: LocalCloud) -> None:
     shop, world, product, client = a_rushed_shop(local_cloud, auto_split_shards=12)
     order = shop.place([(product, 2)])
-    client.conflicts = HOLD_SENDS  # the hold meets contention through all its retries; the split goes through
+    client.times = HOLD_SENDS  # the hold meets contention through all its retries; the split goes through
 
     paid = shop.pay(order, AUTHORIZES)
 
@@ -68,7 +68,7 @@ def test_with_automatic_splits_off_a_contended_payorder_is_stock_busy_and_takes_
 ) -> None:
     shop, world, product, client = a_rushed_shop(local_cloud, auto_split_shards=0)
     order = shop.place([(product, 2)])
-    client.conflicts = HOLD_SENDS
+    client.times = HOLD_SENDS
 
     busy = shop.pay(order, AUTHORIZES)
 

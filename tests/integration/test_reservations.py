@@ -28,7 +28,7 @@ from commerce.repositories.stock_ledger import DynamoStockLedger
 from commerce.reservations import MAX_LINES, Reservation, ReservationState, StockConflictError, StockContendedError
 from commerce.services.inventory import InventoryService
 from infra.local.cloud import LocalCloud
-from tests.integration.dynamodb_faults import ConflictingClient
+from tests.integration.dynamodb_faults import conflicting
 from tests.unit.builders import a_product, an_order
 
 if TYPE_CHECKING:
@@ -228,13 +228,13 @@ def test_thirty_orders_racing_for_ten_units_reserve_exactly_ten(
 
 def test_a_transaction_conflict_is_retried_and_a_lasting_one_writes_nothing(local_cloud: LocalCloud) -> None:
     real = boto3.client("dynamodb")
-    flaky = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(real, conflicts=2)))
+    flaky = Shelf(local_cloud, cast("DynamoDBClient", conflicting(real, 2)))
     mug = flaky.stock(5, 5, 5)
     order_id = unique("ord")
     assert flaky.reservations.reserve(reserved(order_id, (mug, "wh-east", 1))).order_id == order_id
     assert flaky.levels(mug)[(mug, "wh-east")].reserved == 1
 
-    stuck = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(real, conflicts=99)))
+    stuck = Shelf(local_cloud, cast("DynamoDBClient", conflicting(real, 99)))
     with pytest.raises(ConcurrentUpdateError):
         stuck.reservations.reserve(reserved(unique("ord"), (mug, "wh-west", 1)))
     with pytest.raises(ConcurrentUpdateError):
@@ -258,7 +258,7 @@ def test_a_payorder_hold_that_dynamodb_keeps_cancelling_for_contention_splits_th
     # The hold's transaction meets TransactionConflict on the stock item through all its retries (6 sends), as a hot
     # item does on AWS; the split then goes through (the ledger's own client) and the hold again, from the shards.
     real = boto3.client("dynamodb")
-    contended = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(real, conflicts=6)))
+    contended = Shelf(local_cloud, cast("DynamoDBClient", conflicting(real, 6)))
     product = contended.stock(0, 30, 0)
     local_cloud.repositories.products.add(a_product(product))
     tables = local_cloud.settings.tables
@@ -287,7 +287,7 @@ def test_a_payorder_hold_that_dynamodb_keeps_cancelling_for_contention_splits_th
 def test_without_the_payorder_path_a_contended_hold_fails_as_a_retryable_conflict_and_takes_nothing(
     local_cloud: LocalCloud,
 ) -> None:
-    contended = Shelf(local_cloud, cast("DynamoDBClient", ConflictingClient(boto3.client("dynamodb"), conflicts=6)))
+    contended = Shelf(local_cloud, cast("DynamoDBClient", conflicting(boto3.client("dynamodb"), 6)))
     product = contended.stock(0, 30, 0)
 
     with pytest.raises(StockContendedError) as raised:
