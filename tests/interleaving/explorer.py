@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from commerce.errors import DomainError
 from tests.interleaving.invariants import Invariants
 from tests.interleaving.pairs import Pair
 from tests.interleaving.scheduler import Outcome, Schedule, describe, preemption_cost
@@ -87,10 +86,10 @@ def play(pair: Pair, prefix: list[int]) -> Outcome:
 
 
 def _crash(pair: Pair, outcome: Outcome) -> str | None:
-    """An operation may refuse (a DomainError is an answer); any other exception is a bug."""
-    for name, result in zip((pair.first.name, pair.second.name), outcome.results, strict=True):
-        if isinstance(result, Exception) and not isinstance(result, DomainError):
-            return f"no crash: {name} raised {result!r}"
+    """An operation may refuse (with one of its `refusals`: a DomainError by default); any other exception is a bug."""
+    for operation, result in zip((pair.first, pair.second), outcome.results, strict=True):
+        if isinstance(result, Exception) and not isinstance(result, operation.refusals):
+            return f"no crash: {operation.name} raised {result!r}"
     return None
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from commerce.admin.stock import StockChangeKind
 from commerce.catalog import StockLevel
+from commerce.clock import to_iso
 from commerce.hold_limits import normalised_email
+from commerce.hot_stock import AUTO_SPLIT_BY
 from commerce.order_status import TERMINAL, OrderStatus
 from commerce.payments import PaymentStatus
 from commerce.reservations import ReservationState
+from commerce.stock_shards import item_key, shard_ids
 from tests.interleaving.world import World
 
 _S = OrderStatus
@@ -49,11 +53,14 @@ class Invariants:
             self.one_saga_per_order,
             self.login_limit_holds,
             self.holds_within_caps,
+            self.holds_are_whole,
+            self.shards_are_their_levels,
+            self.splits_answer_contention,
         ]
         return next((found for check in checks if (found := check()) is not None), None)
 
     def at_the_end(self) -> str | None:
-        return self.at_each_step() or self.ended_orders_keep_nothing()
+        return self.at_each_step() or self.ended_orders_keep_nothing() or self.slots_follow_holds()
 
     def stock_is_conserved(self) -> str | None:
         """available + reserved + shipped changes only by a recorded adjustment; reserved and shipped are what
@@ -158,6 +165,57 @@ class Invariants:
         over = [(email, count) for email, count in live.items() if count > cap]
         return f"hold cap: {over[0][1]} live holds for one customer, cap {cap}" if over else None
 
+    def holds_are_whole(self) -> str | None:
+        """A reservation (held, reserved or shipped) has every unit of every line of its order: never a part."""
+        world = self.world
+        for order_id, reservation in world.reservations.reservations.items():
+            if reservation.state in (ReservationState.RELEASED, ReservationState.LAPSED):
+                continue
+            wanted: Counter[str] = Counter()
+            for order_line in world.orders.orders[order_id].lines:
+                wanted[order_line.product_id] += order_line.quantity
+            taken: Counter[str] = Counter()
+            for line in reservation.lines:
+                taken[line.product_id] += line.quantity
+            if taken != wanted:
+                return f"holds whole: {order_id}'s {reservation.state} reservation has {dict(taken)} of {dict(wanted)}"
+        return None
+
+    def shards_are_their_levels(self) -> str | None:
+        """The shard items stored are exactly those their base item lists (its split, its count): a split or merge
+        is all or nothing, never shards left behind or missing."""
+        stock = self.world.inventory.stock
+        listed = {
+            (item_key(base.product_id, shard), warehouse_id)
+            for (product_id, warehouse_id), base in stock.items()
+            if product_id in self.world.products.products
+            for shard in shard_ids(base.split, base.shards)
+        }
+        bases = {key for key in stock if key[0] in self.world.products.products}
+        stray = sorted(set(stock) - bases - listed)
+        missing = sorted(listed - set(stock))
+        if stray or missing:
+            return f"shards as their level lists them: {stray} stored unlisted, {missing} listed and missing"
+        return None
+
+    def splits_answer_contention(self) -> str | None:
+        """An item splits itself only when a hold was refused for contention on it, once per refusal at most."""
+        adjustments = self.world.stock_ledger.adjustments
+        splits = sum(a.by == AUTO_SPLIT_BY and a.kind is StockChangeKind.SPLIT for a in adjustments)
+        if splits > self.world.contentions:
+            return f"automatic splits answer contention: {splits} made, {self.world.contentions} holds contended"
+        return None
+
+    def slots_follow_holds(self) -> str | None:
+        """Once the operations are over: a live hold slot belongs to an order with a live hold (a hold refused,
+        given back or converted counts against nobody)."""
+        world = self.world
+        moment = to_iso(world.now)
+        for slot in world.hold_slots.slots.values():
+            if slot.until > moment and not _holds_live(world, slot.holder):
+                return f"slots follow holds: {slot.holder} holds a slot until {slot.until} and no live hold"
+        return None
+
     def ended_orders_keep_nothing(self) -> str | None:
         """Once the bus is quiet: an order that ended without a sale holds no stock and no money."""
         for order in self.world.all_orders():
@@ -176,6 +234,11 @@ class Invariants:
 
 
 _SHIPPED = ReservationState.SHIPPED
+
+
+def _holds_live(world: World, order_id: str) -> bool:
+    reservation = world.reservations.reservations.get(order_id)
+    return reservation is not None and reservation.is_live_hold(world.now)
 
 
 def _levels(world: World) -> dict[tuple[str, str], StockLevel]:

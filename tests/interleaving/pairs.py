@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from commerce import wiring_services
 from commerce.commands import AdjustStock, CancelOrder, ExpireUnpaidOrders, MergeStock, RedriveStuckOrders, SplitStock
+from commerce.errors import ConcurrentUpdateError, DomainError, OutOfStockError
 from commerce.events import CompensationRequested
 from commerce.order_status import OrderStatus
 from tests.interleaving.world import ADMIN, HELD_AT, PRODUCT, SET_UP_AT, SOURCE, WAREHOUSE, World
@@ -31,6 +32,8 @@ class Scene:
 class Operation:
     name: str
     run: Callable[[World], object]
+    # The errors it may answer with (a refusal is an answer); anything else it raises is a bug.
+    refusals: tuple[type[Exception], ...] = (DomainError,)
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,26 @@ def _split(world: World, *, held: bool = False) -> None:
         world.inventory_service.hold_for(world.order("ord_1"))
 
 
+def _contended(world: World, *, orders: int = 1, times: int = 1, held_by: str | None = None) -> None:
+    """`orders` unpaid orders (ord_1, ...), and the next `times` holds on the unsplit item refused for contention;
+    with `held_by`, that order holds 2 units of the item already (taken before the rush)."""
+    for index in range(1, orders + 1):
+        world.order_in(_S.PENDING_PAYMENT, f"ord_{index}", held_at=None)
+    if held_by is not None:
+        world.order_in(_S.PENDING_PAYMENT, held_by)
+    world.contend(times)
+
+
 SPLIT_STOCK = Scene("an unpaid order, the stock split over 3 shards", _split)
 HELD_ON_SHARDS = Scene("an order holding units on shards", lambda world: _split(world, held=True))
+CONTENDED = Scene("an unpaid order, its unsplit item contended once", _contended)
+BOTH_CONTENDED = Scene(
+    "two unpaid orders, their unsplit item contended twice", lambda world: _contended(world, orders=2, times=2)
+)
+CONTENDED_BESIDE_A_HOLD = Scene(
+    "an unpaid order, its unsplit item contended once and held by another order",
+    lambda world: _contended(world, held_by="ord_2"),
+)
 BURST = Scene("4 of the 5 free guesses from one source spent", lambda world: world.login_desk(spent=4))
 
 # --- operations -----------------------------------------------------------------------------------------------
@@ -171,6 +192,34 @@ WRONG_GUESS = Operation(
     "admin login (wrong password)", lambda world: world.login_desk_in_use().login.login(ADMIN, "guess", SOURCE)
 )
 
+
+def release(order_id: str) -> Operation:
+    return Operation(f"release {order_id}", lambda world: world.inventory_service.release_for(order_id))
+
+
+# payOrder meeting contention on the unsplit item: it splits the item over the configured shards, then holds again.
+PAY_SPLITTING = Operation("payOrder splitting its item", lambda world: world.pay())
+# Its stock alone (InventoryService.hold_for as payOrder calls it), without the hold slots and the card around it.
+# A split it cannot make (the level split meanwhile over another count) ends in the hold's own retryable refusal.
+STOCK_HOLD_SPLITTING = Operation(
+    "payOrder's stock hold splitting its item",
+    lambda world: world.inventory_service.hold_for(world.orders.orders["ord_1"], split_hot=True),
+    refusals=(ConcurrentUpdateError, OutOfStockError),
+)
+
+
+def payorder_hold(order_id: str) -> Operation:
+    """payOrder's hold (its slots, then its stock, contended or not), without the card that follows it."""
+    return Operation(
+        f"payOrder's hold for {order_id}", lambda world: world.payments.hold(world.orders.orders[order_id])
+    )
+
+
+SLOT_KEPT_BY_A_CONTENDED_HOLD = (
+    "issue 20: a payOrder whose hold fails for contention (here: its automatic split refused, the admin split over "
+    "another count) keeps its hold slot until it expires; PaymentService.hold frees the slots on OutOfStockError only"
+)
+
 CANCELLATION_RACE = (
     "issue 19: compensate() checks 'beyond undo' on its first read only; AllocateShipment writing SHIPPED in "
     "between leaves the release and the refund to run on a shipped order (fix in a parallel branch)"
@@ -202,6 +251,13 @@ PAIRS: tuple[Pair, ...] = (
     Pair(UNPAID, SPLIT, PAY_ORDER),
     Pair(SPLIT_STOCK, MERGE, PAY_ORDER),
     Pair(HELD_ON_SHARDS, MERGE, RELEASE),
+    # A contended unsplit item splits itself under payOrder (issue 20): racing another payOrder (both contended, both
+    # splitting), the admin's merge and the admin's split over another count, and a release on the base item.
+    Pair(BOTH_CONTENDED, payorder_hold("ord_1"), payorder_hold("ord_2")),
+    Pair(CONTENDED, MERGE, PAY_SPLITTING),
+    Pair(CONTENDED, SPLIT, STOCK_HOLD_SPLITTING),
+    Pair(CONTENDED, SPLIT, PAY_SPLITTING, known_bug=SLOT_KEPT_BY_A_CONTENDED_HOLD),
+    Pair(CONTENDED_BESIDE_A_HOLD, release("ord_2"), PAY_SPLITTING),
     # Two payOrders of one hoarder at the cap: one new hold is taken, the other refused (HOLD_LIMIT_REACHED).
     Pair(HOARDER_AT_THE_CAP, hoarder_pays("ord_3"), hoarder_pays("ord_4")),
 )

@@ -1,4 +1,4 @@
-"""The explorer must catch what it exists for: each race fixed in issues 18 and 19, put back one at a time
+"""The explorer must catch what it exists for: each race fixed in issues 18 to 20, put back one at a time
 (patched in this process, no file edited), must make its pair fail.
 
 `python -m tests.interleaving.reinsert_bugs [--bound N]` prints, for each, the schedule that shows it.
@@ -16,7 +16,9 @@ from unittest import mock
 
 from commerce.admin.lockout import name_and_source_key
 from commerce.admin.login import UNKNOWN_SOURCE, AdminLogin, LoggedIn, LoginRefusedError
+from commerce.commands import SplitStock
 from commerce.events import CompensationRequested
+from commerce.hot_stock import AUTO_SPLIT_BY, AutoSplit
 from commerce.order_status import AWAITING_PAYMENT, GONE, OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentStatus
@@ -110,14 +112,22 @@ def _release_before_the_money(self: CompensationService, order: Order) -> int:
     return _return_money(self, order)
 
 
-def _hold_kept_for_an_ended_order(self: PaymentService, order: Order) -> Order:
-    """payOrder's hold as first written: taken, and kept when the order expired while it was taken."""
+def _hold_kept_for_an_ended_order(self: PaymentService, order: Order, source: str | None = None) -> Order:
+    """payOrder's hold as first written: taken, and kept when the order expired while it was taken (no hold slots:
+    they came later)."""
     reservation = self.inventory.hold_for(order)
     held_until = reservation.expires_at or ""
     saved = self.changes.apply(order.id, lambda current: current.hold(held_until, self.clock()))
     if saved.status in GONE:
         raise PaymentNotAllowedError(order.id, saved.status.value)
     return saved
+
+
+def _split_contended_unguarded(self: AutoSplit, product_id: str, warehouse_id: str) -> bool:
+    """Issue 20's automatic split without its guard: a split refused (the level split meanwhile over another count)
+    escapes from payOrder's hold as StockSplitError, not as the hold's own retryable refusal."""
+    self.split(SplitStock(product_id, warehouse_id, AUTO_SPLIT_BY, shards=self.shards))
+    return True
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,11 @@ BUGS = (
         "hold of an expired order (issue 19): payOrder keeps the hold it took while the sweep expired the order",
         "expiry sweep x payOrder",
         lambda: mock.patch.object(PaymentService, "hold", _hold_kept_for_an_ended_order),
+    ),
+    Reinserted(
+        "split refusal escaping (issue 20): the automatic split lets an admin's split over another count through",
+        "split x payOrder's stock hold splitting its item",
+        lambda: mock.patch.object(AutoSplit, "split_contended", _split_contended_unguarded),
     ),
 )
 

@@ -8,10 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from commerce.errors import ConcurrentUpdateError
+from commerce.order_status import OrderStatus
 from tests.interleaving.explorer import explore
-from tests.interleaving.pairs import PAIRS, Operation, Pair, Scene
+from tests.interleaving.pairs import PAIRS, SLOT_KEPT_BY_A_CONTENDED_HOLD, Operation, Pair, Scene
 from tests.interleaving.reinsert_bugs import BUGS, Reinserted, explore_with
 from tests.interleaving.scheduler import Schedule
+from tests.interleaving.world import World
 
 BOUND = 2
 
@@ -67,3 +70,18 @@ def test_a_schedule_replays_the_same_calls_from_its_picks() -> None:
     assert played == _played([1, 0, 0, 1])
     # After the picks, the running thread goes on: b's remaining calls, then nothing is left to pick.
     assert played == ["1:call('b')", "0:call('a')", "0:call('a')", "1:call('b')", "1:call('b')", "0:call('a')"]
+
+
+@pytest.mark.xfail(strict=True, reason=SLOT_KEPT_BY_A_CONTENDED_HOLD)
+def test_a_payorder_whose_hold_fails_for_contention_keeps_no_hold_slot() -> None:
+    world = World()
+    world.order_in(OrderStatus.PENDING_PAYMENT, held_at=None)
+    world.begin()
+    world.contend(1)
+    world.inventory_service.auto_split = None  # the split refused (as when an admin split over another count)
+
+    with pytest.raises(ConcurrentUpdateError):
+        world.pay()
+
+    assert not world.stock_held_for("ord_1")
+    assert [slot.holder for slot in world.hold_slots.slots.values()] == []

@@ -22,7 +22,7 @@ from commerce.events import CompensationRequested, PaymentAuthorized, RecordingP
 from commerce.order_status import OrderStatus
 from commerce.orders import Order
 from commerce.payments import PaymentIntentSnapshot
-from commerce.reservations import ReservationState
+from commerce.reservations import Reservation, ReservationState, StockContendedError
 from commerce.secrets import AdminUser
 from commerce.workflows import RecordingSagaStarter
 from tests.unit.builders import a_product, an_order
@@ -126,6 +126,7 @@ class World:
         self.sagas.launch = counted_launch  # type: ignore[method-assign]
         self.desk: LoginDesk | None = None
         self.tokens: dict[str, str] = {}
+        self.contentions = 0  # holds refused for contention so far (`contend`)
 
     def clock(self) -> datetime:
         return self.now
@@ -186,6 +187,25 @@ class World:
     def login_desk_in_use(self) -> LoginDesk:
         assert self.desk is not None, "the scene sets up the login desk"
         return self.desk
+
+    def contend(self, times: int) -> None:
+        """A rush on the unsplit item: the next `times` holds taking from PRODUCT's base item in WAREHOUSE are
+        cancelled as DynamoDB cancels them after its retries (StockContendedError, nothing written). The last move of
+        a scene: its own holds are not refused."""
+        hold = self.reservations._hold
+
+        def contended_hold(reservation: Reservation) -> Reservation:
+            on_base_item = any(
+                (line.product_id, line.warehouse_id, line.shard) == (PRODUCT, WAREHOUSE, "")
+                for line in reservation.lines
+            )
+            if on_base_item and self.contentions < times:
+                self.contentions += 1
+                raise StockContendedError(PRODUCT, WAREHOUSE)
+            return hold(reservation)
+
+        self.reservations._hold = contended_hold  # type: ignore[method-assign]
+        self.inventory_service.choose.seed(0)  # which shards the holds take from: the same in every replay
 
     def begin(self) -> None:
         """The scene is set: the operations run an hour later."""
