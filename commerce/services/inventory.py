@@ -216,10 +216,13 @@ class InventoryService:
         level = next((lv for lv in levels if lv.warehouse_id == contended.warehouse_id), None)
         if self.auto_split is None or level is None or level.shards:
             return False  # already split: contention on a shard is the saga's and the shopper's to retry
-        if not self.auto_split.split_contended(contended.product_id, contended.warehouse_id):
-            return False
-        self.metrics.record(Metric.STOCK_AUTO_SPLITS)
-        return True
+        if self.auto_split.split_contended(contended.product_id, contended.warehouse_id):
+            self.metrics.record(Metric.STOCK_AUTO_SPLITS)
+            return True
+        # Refused: split meanwhile over another count (an admin's), or merged, or still changing. Hold from the
+        # shards if there are some now; else the hold ends in its retryable refusal.
+        levels = self.inventory.levels(contended.product_id)
+        return any(lv.shards for lv in levels if lv.warehouse_id == contended.warehouse_id)
 
     def _out_of_stock(self, order: Order, conflict: StockConflictError) -> OutOfStockError:
         line = next(line for line in order.lines if line.product_id == conflict.product_id)

@@ -180,7 +180,9 @@ class PaymentService:
             self.hold_slots.release(order.id)  # refused: it holds nothing, so it counts against nobody
             raise
         except ConcurrentUpdateError as exc:
-            self.hold_slots.release(order.id)
+            if self.inventory.has_live_hold(order.id):
+                raise  # a renewal that kept racing: the order still holds its stock, and its slots with it
+            self.hold_slots.release(order.id)  # it holds nothing, so it counts against nobody
             raise StockBusyError(order.id) from exc
         if reservation.state is not ReservationState.HELD or reservation.expires_at is None:
             self.hold_slots.release(order.id)

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from commerce.errors import ConcurrentUpdateError
 from commerce.order_status import OrderStatus
+from commerce.services.payments import StockBusyError
 from tests.interleaving.explorer import explore
-from tests.interleaving.pairs import PAIRS, SLOT_KEPT_BY_A_CONTENDED_HOLD, Operation, Pair, Scene
+from tests.interleaving.pairs import PAIRS, Operation, Pair, Scene
 from tests.interleaving.reinsert_bugs import BUGS, Reinserted, explore_with
 from tests.interleaving.scheduler import Schedule
 from tests.interleaving.world import World
@@ -72,7 +72,6 @@ def test_a_schedule_replays_the_same_calls_from_its_picks() -> None:
     assert played == ["1:call('b')", "0:call('a')", "0:call('a')", "1:call('b')", "1:call('b')", "0:call('a')"]
 
 
-@pytest.mark.xfail(strict=True, reason=SLOT_KEPT_BY_A_CONTENDED_HOLD)
 def test_a_payorder_whose_hold_fails_for_contention_keeps_no_hold_slot() -> None:
     world = World()
     world.order_in(OrderStatus.PENDING_PAYMENT, held_at=None)
@@ -80,7 +79,7 @@ def test_a_payorder_whose_hold_fails_for_contention_keeps_no_hold_slot() -> None
     world.contend(1)
     world.inventory_service.auto_split = None  # the split refused (as when an admin split over another count)
 
-    with pytest.raises(ConcurrentUpdateError):
+    with pytest.raises(StockBusyError):
         world.pay()
 
     assert not world.stock_held_for("ord_1")

@@ -12,6 +12,7 @@ import pytest
 
 from commerce.catalog import StockLevel
 from commerce.clock import to_iso
+from commerce.errors import ConcurrentUpdateError
 from commerce.hold_limits import (
     HOLDS_PER_CUSTOMER,
     HOLDS_PER_SOURCE,
@@ -219,3 +220,17 @@ def test_an_ipv6_caller_is_counted_by_its_64_prefix(address: str, normal: str) -
 
 def test_a_per_source_cap_of_zero_counts_holds_per_customer_only() -> None:
     assert [key.kind for key in HoldLimits(per_source=0).keys(HOARDER, BOT_ADDRESS)] == [HoldKind.CUSTOMER]
+
+
+def test_a_renewal_that_keeps_racing_fails_but_its_live_hold_keeps_its_slot() -> None:
+    world = _world()
+    (order_id,) = _hoard(world, 1)  # declined: its hold and its slot stay for the next card
+    world.memory.reservations.extend = lambda order_id, expected, expires_at: False  # type: ignore[method-assign]
+    world.now += timedelta(minutes=2)  # the next card: its hold is renewed, and every renewal loses a race
+
+    with pytest.raises(ConcurrentUpdateError):
+        world.payments.pay(order_id, TOKENS.issue(order_id), DECLINES, BOT_ADDRESS)
+
+    reservation = world.reservations.get(order_id)
+    assert reservation is not None and reservation.state is ReservationState.HELD
+    assert _customer_slots(world) == 1  # still counted: it still holds stock

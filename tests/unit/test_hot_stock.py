@@ -137,6 +137,21 @@ def test_a_split_that_fails_leaves_the_hold_to_fail_as_before_with_nothing_taken
     assert shop.level().shards == 0 and (shop.level().available, shop.level().reserved) == (40, 0)
 
 
+def test_a_split_refused_because_an_admin_split_meanwhile_holds_from_the_admins_shards() -> None:
+    shop = Shop(rivals=1)
+
+    def admin_got_there_first(command: SplitStock) -> StockLevel:
+        shop.sharding.split(SplitStock(HOT, "wh-central", "admin", shards=4))
+        return shop.split(command)  # over 12: refused, the level is split over 4 (StockSplitError)
+
+    shop.service.auto_split = AutoSplit(12, admin_got_there_first)
+
+    hold = shop.service.hold_for(an_order_of("ord_1", 2), split_hot=True)
+
+    assert hold.state is ReservationState.HELD and all(line.shard for line in hold.lines)
+    assert shop.level().shards == 4 and (shop.level().available, shop.level().reserved) == (38, 2)
+
+
 def test_contention_on_the_shards_is_not_split_again() -> None:
     shop = Shop()
     shop.sharding.split(SplitStock(HOT, "wh-central", "admin", shards=4))
