@@ -56,7 +56,7 @@ class PartitionThrottle:
         self.clock = clock
         self.limit = 0  # write units a second per partition; 0: off
         self.refused = 0  # transactions cancelled for throttling since the limit was set
-        self.peak = 0  # the most units one partition took in one second since the limit was set
+        self.peaks: dict[str, int] = {}  # table → the most units one of its partitions took in one second
         self._second = 0
         self._used: Counter[Partition] = Counter()
         self._lock = threading.Lock()
@@ -64,7 +64,8 @@ class PartitionThrottle:
     def set(self, limit: int, clock: Clock = system_clock) -> None:
         with self._lock:
             self.limit, self.clock = limit, clock
-            self.refused = self.peak = 0
+            self.refused = 0
+            self.peaks = {}
             self._used.clear()
 
     def admit(self, backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
@@ -89,7 +90,14 @@ class PartitionThrottle:
                     [(THROTTLED, message, None) if p in over else (None, None, None) for p, _ in partitions]
                 )
             self._used.update(wanted)
-            self.peak = max([self.peak, *(self._used[partition] for partition in wanted)])
+            for partition in wanted:
+                table = partition[0]
+                self.peaks[table] = max(self.peaks.get(table, 0), self._used[partition])
+
+    @property
+    def peak(self) -> int:
+        """The most units one partition took in one second since the limit was set."""
+        return max(self.peaks.values(), default=0)
 
 
 _THROTTLE = PartitionThrottle()
