@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -100,12 +100,14 @@ class LocalCloud:
 
     @contextmanager
     def partitions_throttled(
-        self, write_units_per_second: int, clock: Clock = system_clock
+        self, write_units_per_second: int, clock: Clock = system_clock, tables: Collection[str] = ()
     ) -> Iterator[PartitionThrottle]:
         """DynamoDB's per-partition write limit, scaled down, meanwhile: a transaction that would take a partition
         past `write_units_per_second` is cancelled with ThrottlingError, as AWS does (infra/local/moto_throttling.py).
-        The throttle counts what it refused."""
-        with partitions_throttled(write_units_per_second, clock) as throttle:
+        Every table's partitions, or those of the `tables` named (logical names: "inventory"). The throttle counts
+        what it refused."""
+        physical = [self.environment[self.deployment.table(name).env_var] for name in tables]
+        with partitions_throttled(write_units_per_second, clock, physical) as throttle:
             yield throttle
 
     def snapshot(self) -> Snapshot | None:

@@ -129,3 +129,23 @@ def test_off_the_local_cloud_never_throttles(local_cloud: LocalCloud, table: tup
         client.transact_write_items(TransactItems=[_put(name, "hot", f"k{key}")])
 
     assert _stored(client, name, "hot", "k29")
+
+
+def test_throttling_the_stock_table_leaves_the_other_tables_alone(
+    local_cloud: LocalCloud, table: tuple[Any, str]
+) -> None:
+    client, name = table
+    inventory = local_cloud.environment[local_cloud.deployment.table("inventory").env_var]
+    product = f"p-throttled-{secrets.token_hex(4)}"
+
+    def stock(warehouse: str) -> dict[str, Any]:
+        item = {"product_id": {"S": product}, "warehouse_id": {"S": warehouse}, "available": {"N": "1"}}
+        return {"Put": {"TableName": inventory, "Item": item}}
+
+    with local_cloud.partitions_throttled(2, MovableClock(), tables=("inventory",)) as throttle:
+        client.transact_write_items(TransactItems=[stock("wh-east"), _put(name, "hot", "a")])
+        for key in ("b", "c"):
+            client.transact_write_items(TransactItems=[_put(name, "hot", key)])
+
+        assert _cancellation(client, [_put(name, "hot", "d"), stock("wh-west")]) == ["None", "ThrottlingError"]
+        assert throttle.peaks == {inventory: 2}

@@ -39,6 +39,7 @@ class FlashSaleResult:
     # the splits the product made by itself (the stock audit's entries by AUTO_SPLIT_BY).
     throttle: int = 0
     throttled_transactions: int = 0
+    throttled_on_shards: int = 0  # of those, refused for a shard item's partition (after the split)
     peak_partition_units: dict[str, int] = field(default_factory=dict)
     automatic_splits: int = 0
     stock_busy_answers: int = 0  # payOrder answered STOCK_BUSY (nothing held; the shopper tried again)
