@@ -17,6 +17,11 @@ their own (a loopback address per shopper: the local API sees the peer as the ca
    re-read is refused OUT_OF_STOCK and Stripe's webhook brings the authorization to the saga);
 6. time passes the unpaid-order expiry: the sweep ends every order still unpaid.
 
+An unplanned rush (`throttle`): the stock table's partitions limited to that many write units a second, as DynamoDB
+limits each to ~1,000 (infra/local/moto_throttling.py): the crowd's holds on the unsplit item are cancelled with
+ThrottlingError until a payOrder splits it (commerce/hot_stock.py); STOCK_BUSY answers are tried again as the
+storefront does. The item must have split itself exactly once (the stock audit trail's entries by AUTO_SPLIT_BY).
+
 Checks: exactly the stock is sold (per item and summed over the shards: nothing negative, nothing left reserved,
 available + reserved + shipped as stocked); no shopper whose hold was live when the card was authorized is failed
 for want of stock; the late authorizations are counted apart and every one ends cancelled; every order is terminal,
