@@ -19,6 +19,7 @@ from moto.server import ThreadedMotoServer
 
 from infra.local.moto_dynamodb_responses import write_item_responses_directly
 from infra.local.moto_state_machines import parse_each_definition_once
+from infra.local.moto_throttling import throttle_partitions
 from infra.local.moto_transactions import copy_only_touched_items, honour_client_request_tokens
 from infra.local.ports import require_free
 
@@ -64,6 +65,7 @@ def start_moto(port: int, host: str = "127.0.0.1") -> MotoCloud:
     serialise_dynamodb()
     copy_only_touched_items()
     honour_client_request_tokens()
+    throttle_partitions()  # off until a test or the proof sets a limit (LocalCloud.partitions_throttled)
     list_moto_modules_once()
     write_item_responses_directly()
     parse_each_definition_once()

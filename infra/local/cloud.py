@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -13,6 +15,7 @@ import boto3
 
 from commerce import wiring
 from commerce.bootstrap import Bus, Repositories, bootstrap, dynamodb_repositories
+from commerce.clock import Clock, system_clock
 from commerce.settings import Settings
 from infra.deployment import DEPLOYMENT, Deployment
 from infra.local import event_delivery, iam_enforcement, lambda_runtime
@@ -24,6 +27,7 @@ from infra.local.iam_enforcement import IamEnforcer
 from infra.local.iam_requests import RequestMapper
 from infra.local.lambda_runtime import MOTO_ACCOUNT_ID, LocalLambdaRuntime
 from infra.local.mailbox import verify_sender
+from infra.local.moto_throttling import PartitionThrottle, partitions_throttled
 from infra.local.observability import LocalObservability, start_observability
 from infra.local.persistence import restore_tables, take_snapshot
 from infra.local.ports import free_port
@@ -93,6 +97,18 @@ class LocalCloud:
         for schedule in self.deployment.schedules:
             function = self.function_name(schedule.target_function)
             self.scheduler.every(schedule, lambda name=function: self.runtime.invoke_async(name, {}), every)
+
+    @contextmanager
+    def partitions_throttled(
+        self, write_units_per_second: int, clock: Clock = system_clock, tables: Collection[str] = ()
+    ) -> Iterator[PartitionThrottle]:
+        """DynamoDB's per-partition write limit, scaled down, meanwhile: a transaction that would take a partition
+        past `write_units_per_second` is cancelled with ThrottlingError, as AWS does (infra/local/moto_throttling.py).
+        Every table's partitions, or those of the `tables` named (logical names: "inventory"). The throttle counts
+        what it refused."""
+        physical = [self.environment[self.deployment.table(name).env_var] for name in tables]
+        with partitions_throttled(write_units_per_second, clock, physical) as throttle:
+            yield throttle
 
     def snapshot(self) -> Snapshot | None:
         """Save the state now (what a restart on the same state folder starts from); None without a folder."""

@@ -68,6 +68,11 @@ def scenarios() -> list[tuple[str, Callable[[LocalCloud], Any]]]:
             lambda c: run_flash_sale(c, shoppers=200, units=60, shards=12, slow_3ds=12),
         ),
         (
+            # 8: the crowd's holds on one unsplit item peak at ~22 units a second unthrottled, on any of 12 shards at 6
+            "flash sale: an unplanned rush on an unsplit item, stock partitions throttled to 8 write units a second",
+            lambda c: run_flash_sale(c, shoppers=200, units=60, throttle=8),
+        ),
+        (
             "flash sale: a hoarder with declining cards in the crowd",
             lambda c: run_flash_sale(c, shoppers=200, units=60, hoarder_orders=20),
         ),

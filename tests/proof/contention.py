@@ -27,7 +27,8 @@ from tests.integration.stripe_cards import AUTHORIZES
 from tests.unit.builders import a_product
 
 WAREHOUSES = ("wh-east", "wh-central", "wh-west")
-PATIENCE = 10  # payOrder attempts a shopper makes while payments are busy
+PATIENCE = 10  # payOrder attempts a shopper makes while payments or the stock are busy
+BUSY = ("PAYMENTS_BUSY", "STOCK_BUSY")
 TERMINAL = (OrderStatus.FULFILLED, OrderStatus.FAILED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
 
 
@@ -62,13 +63,16 @@ def shopper(cloud: LocalCloud, number: int) -> Shop:
 
 
 def pay_patiently(client: Shop, order: PlacedOrder, card: str | None, busy: Counter[str]) -> dict[str, Any]:
-    """payOrder as the storefront calls it: PAYMENTS_BUSY (the Stripe write budget is spent; the hold is kept) is
-    tried again after a pause, as the page does after `retryAfterMs`; `busy` counts the answers that said so."""
+    """payOrder as the storefront calls it: PAYMENTS_BUSY (the Stripe write budget is spent; the hold is kept) and
+    STOCK_BUSY (the stock too contended to hold; nothing held) are tried again after a pause, as the page does after
+    `retryAfterMs`; `busy` counts the answers that said so."""
     for attempt in range(PATIENCE):
         paid = client.pay(order, card)
-        if "PAYMENTS_BUSY" not in [error["code"] for error in paid["errors"]]:
+        codes = [error["code"] for error in paid["errors"]]
+        said = next((code for code in BUSY if code in codes), None)
+        if said is None:
             return paid
-        busy["payOrder answered PAYMENTS_BUSY, tried again"] += 1
+        busy[f"payOrder answered {said}, tried again"] += 1
         time.sleep(0.2 * (attempt + 1))
     return paid
 

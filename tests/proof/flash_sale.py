@@ -17,6 +17,11 @@ their own (a loopback address per shopper: the local API sees the peer as the ca
    re-read is refused OUT_OF_STOCK and Stripe's webhook brings the authorization to the saga);
 6. time passes the unpaid-order expiry: the sweep ends every order still unpaid.
 
+An unplanned rush (`throttle`): the stock table's partitions limited to that many write units a second, as DynamoDB
+limits each to ~1,000 (infra/local/moto_throttling.py): the crowd's holds on the unsplit item are cancelled with
+ThrottlingError until a payOrder splits it (commerce/hot_stock.py); STOCK_BUSY answers are tried again as the
+storefront does. The item must have split itself exactly once (the stock audit trail's entries by AUTO_SPLIT_BY).
+
 Checks: exactly the stock is sold (per item and summed over the shards: nothing negative, nothing left reserved,
 available + reserved + shipped as stocked); no shopper whose hold was live when the card was authorized is failed
 for want of stock; the late authorizations are counted apart and every one ends cancelled; every order is terminal,
@@ -35,6 +40,7 @@ from datetime import UTC, datetime, timedelta
 from commerce.bootstrap import bootstrap
 from commerce.clock import from_iso
 from commerce.commands import ExpireUnpaidOrders, SplitStock
+from commerce.hot_stock import AUTO_SPLIT_BY
 from commerce.reservations import HOLD_LIMIT, ReservationState
 from commerce.settings import Settings
 from infra.local.cloud import LocalCloud
@@ -52,6 +58,10 @@ from tests.proof.flash_sale_books import (
 )
 
 HOARDER_EMAIL = "hoarder@example.com"
+# The stock items' partitions only: locally one order's own partitions take ~10 units in their busiest second (its
+# saga's steps in quick succession), as near a crowd-scaled limit as the hot item, while on AWS they take ~1% of it.
+THROTTLED_TABLES = ("inventory",)
+SHARD_MARK = "#"  # in a shard item's partition key, `<product>#<shard>` (commerce/stock_shards.py item_key)
 WEBHOOK_SECRET = str(LOCAL_VALUES["stripe"]["webhook_secret"])
 
 
@@ -64,19 +74,44 @@ def run_flash_sale(
     quantity: int = 1,
     slow_3ds: int = 0,
     hoarder_orders: int = 0,
+    throttle: int = 0,
     seed: int = 20,
 ) -> FlashSaleResult:
-    """`shoppers` in the crowd (quantity units each) for `units` of one SKU; `slow_3ds` of them lapse mid-run."""
+    """`shoppers` in the crowd (quantity units each) for `units` of one SKU; `slow_3ds` of them lapse mid-run. With
+    `throttle`, every DynamoDB partition takes that many write units a second, no more (an unplanned rush)."""
     rng = random.Random(seed)
     started = time.monotonic()
-    result = FlashSaleResult(shoppers=shoppers, units=units, shards=shards, hoarder_orders=hoarder_orders)
+    result = FlashSaleResult(
+        shoppers=shoppers, units=units, shards=shards, hoarder_orders=hoarder_orders, throttle=throttle
+    )
     product = stock_product(cloud, (0, units, 0))  # all in SALE_WAREHOUSE
     if shards:
         level = cloud.bus.handle(SplitStock(product, SALE_WAREHOUSE, "proof-admin", shards=shards))
         if level.shards != shards or level.available != units:
             result.violations.append(f"split over {shards} shards gave {level}")
     sale = Sale(cloud, product, quantity, result)
+    with cloud.partitions_throttled(throttle, tables=THROTTLED_TABLES) as partitions:  # 0: off
+        crowd_buyers, slow, hoarder = _rush(
+            sale, rng, shoppers=shoppers, units=units, slow_3ds=slow_3ds, hoarder_orders=hoarder_orders
+        )
+        result.throttled_transactions = partitions.refused
+        result.throttled_on_shards = sum(n for key, n in partitions.refused_at.items() if SHARD_MARK in key)
+        result.peak_partition_units = partitions.peaks
+    result.automatic_splits = automatic_splits(cloud, product)
+    result.stock_busy_answers = result.outcomes["payOrder answered STOCK_BUSY, tried again"]
+    if throttle and not shards and result.automatic_splits != 1:
+        result.violations.append(f"the rush on the unsplit item split it {result.automatic_splits} times, not once")
+    check_orders(cloud, result, crowd_buyers, slow, hoarder)
+    check_stock(cloud, product, result)
+    result.seconds = time.monotonic() - started
+    return result
 
+
+def _rush(
+    sale: Sale, rng: random.Random, *, shoppers: int, units: int, slow_3ds: int, hoarder_orders: int
+) -> tuple[list[Buyer], list[Buyer], list[Buyer]]:
+    """The phases of the sale; the crowd, the slow shoppers and the hoarder's orders."""
+    cloud, result, quantity = sale.cloud, sale.result, sale.quantity
     hoarder = sale.hoard(hoarder_orders)
     numbers = list(range(shoppers))
     rng.shuffle(numbers)
@@ -122,11 +157,7 @@ def run_flash_sale(
         result.outcomes[f"slow, Stripe's webhook answered {status}"] += 1
     sale.settle(buyer.order for buyer in [*crowd_buyers, *slow] if buyer.order and not buyer.errors)
     sale.sweep_at(datetime.now(UTC) + timedelta(minutes=cloud.settings.unpaid_order_minutes) + HOLD_LIMIT)
-
-    check_orders(cloud, result, crowd_buyers, slow, hoarder)
-    check_stock(cloud, product, result)
-    result.seconds = time.monotonic() - started
-    return result
+    return crowd_buyers, slow, hoarder
 
 
 class Sale:
@@ -215,6 +246,12 @@ class Sale:
         for order in orders:
             self.shop.wait_until(order, *TERMINAL, timeout=120)
         self.cloud.wait_idle()
+
+
+def automatic_splits(cloud: LocalCloud, product: str) -> int:
+    """The splits the product made by itself, as the stock audit trail records them."""
+    history = cloud.repositories.stock_ledger.history(product, limit=100, cursor=None)
+    return sum(adjustment.by == AUTO_SPLIT_BY for adjustment in history.items)
 
 
 def hoarder_allowed(settings: Settings, orders: int) -> int:
