@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import itertools
+import logging
+import random
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError, ParamValidationError
 
+from commerce.errors import ConcurrentUpdateError
 from commerce.pagination import InvalidCursorError, Page, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+logger = logging.getLogger(__name__)
 
 Item = dict[str, Any]
 
@@ -54,6 +61,47 @@ def _impossible(key: Item) -> bool:
 def is_condition_failure(error: Exception) -> bool:
     code = getattr(error, "response", {}).get("Error", {}).get("Code")
     return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+# Cancellation reasons that say nothing about our conditions: the transaction wrote nothing and the same request may
+# be sent again. TransactionConflict: another transaction held one of the items; ThrottlingError and
+# ProvisionedThroughputExceeded: the item's partition was over its limit (a hot product takes ~1,000 writes a second).
+# botocore retries a throttled call, but not a TransactionCanceledException, whatever its reasons
+# (TransactWriteItems API reference, "TransactionCanceledException"; botocore/data/_retry.json).
+TRANSIENT_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+TRANSACT_RETRIES = 5  # at most 0.05 + 0.1 + 0.2 + 0.4 + 0.8 = 1.55 s of jittered waiting in all
+_TRANSACT_MAX_BACKOFF_S = 1.0
+
+
+def transact(
+    client: DynamoDBClient,
+    writes: list[TransactWriteItemTypeDef],
+    *,
+    entity: str,
+    key: str,
+    retries: int = TRANSACT_RETRIES,
+    pause: Callable[[float], None] = time.sleep,
+) -> None:
+    """TransactWriteItems, sent again while DynamoDB cancels it for transient reasons only.
+
+    Backoff is exponential with full jitter, as AWS advises ("Error retries and exponential backoff", DynamoDB
+    developer guide): at most `retries` more attempts, then ConcurrentUpdateError(entity, key) from the last
+    cancellation (which the saga's Retry names). A cancellation that names a failed condition anywhere is raised as
+    it is: the caller's to decide.
+    """
+    for attempt in range(retries + 1):
+        try:
+            client.transact_write_items(TransactItems=writes)
+            return
+        except ClientError as exc:
+            codes = set(cancellation_codes(exc)) - {"None"}
+            if not codes or not codes <= TRANSIENT_CANCELLATIONS:
+                raise
+            if attempt == retries:
+                raise ConcurrentUpdateError(entity, key) from exc
+            logger.info("%s %s: transaction cancelled for %s; retrying", entity, key, ", ".join(sorted(codes)))
+            backoff = min(_TRANSACT_MAX_BACKOFF_S, _FIRST_BACKOFF_S * 2**attempt)
+            pause(random.uniform(0, backoff))  # noqa: S311 - jitter, not cryptography
 
 
 def cancellation_codes(error: Exception) -> list[str]:

@@ -13,7 +13,7 @@ from commerce.orders import Order
 from commerce.pagination import Page
 from commerce.ports import OrderEventRepository, OrderRepository
 from commerce.repositories import items
-from commerce.repositories.dynamo import DynamoTable, cancellation_codes, is_condition_failure, to_wire
+from commerce.repositories.dynamo import DynamoTable, cancellation_codes, is_condition_failure, to_wire, transact
 from commerce.repositories.idempotency import DynamoIdempotencyRepository
 from commerce.timeline import OrderEvent
 
@@ -40,7 +40,9 @@ class DynamoOrderRepository(OrderRepository):
             self._event_put(event),
         ]
         try:
-            self.orders.client.transact_write_items(TransactItems=writes)
+            # Retried while cancelled for transient reasons: two placeOrders of one key at once (a double click) meet
+            # as a TransactionConflict on the claim, and the second then finds the first's order (DuplicateRequest).
+            transact(self.orders.client, writes, entity="order", key=order.id)
         except ClientError as exc:
             if not is_condition_failure(exc):
                 raise

@@ -14,7 +14,6 @@ no generation: they count as generation 0.
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -25,7 +24,17 @@ from botocore.exceptions import ClientError
 from commerce.allocation import AllocationLine
 from commerce.clock import to_iso
 from commerce.errors import ConcurrentUpdateError
-from commerce.repositories.dynamo import DynamoTable, Item, cancellation_codes, from_wire, is_condition_failure, to_wire
+from commerce.repositories.dynamo import (
+    TRANSACT_RETRIES,
+    TRANSIENT_CANCELLATIONS,
+    DynamoTable,
+    Item,
+    cancellation_codes,
+    from_wire,
+    is_condition_failure,
+    to_wire,
+    transact,
+)
 from commerce.repositories.holds_index import held_mark, lapsed_holds
 from commerce.reservations import (
     HoldNotLiveError,
@@ -62,14 +71,6 @@ _ON_SHARD = {
     _SHIP: _SHIP,
 }
 
-# Cancellation reasons that say nothing about our conditions: the transaction wrote nothing and the same request may
-# be sent again. TransactionConflict: another transaction held one of the items; ThrottlingError and
-# ProvisionedThroughputExceeded: the item's partition was over its limit (a hot product takes ~1,000 writes a second).
-# botocore retries a throttled call, but not a TransactionCanceledException, whatever its reasons
-# (TransactWriteItems API reference, "TransactionCanceledException"; botocore/data/_retry.json).
-_TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
-_FIRST_BACKOFF_S = 0.05
-_MAX_BACKOFF_S = 1.0
 _SETTLE_ATTEMPTS = 3  # a settlement re-reads when the reservation changed between its read and its write
 
 _STATE = {"#state": "state"}  # STATE is a DynamoDB reserved word
@@ -81,7 +82,7 @@ class DynamoReservationRepository(ReservationRepository):
         inventory: DynamoTable,
         reservations: DynamoTable,
         *,
-        transient_retries: int = 5,
+        transient_retries: int = TRANSACT_RETRIES,
         pause: Callable[[float], None] = time.sleep,
     ) -> None:
         self.inventory = inventory
@@ -283,33 +284,24 @@ class DynamoReservationRepository(ReservationRepository):
         return {"Update": update}
 
     def _transact(self, writes: list[TransactWriteItemTypeDef], order_id: str) -> None:
-        """TransactWriteItems, sent again while DynamoDB cancels it for transient reasons only.
-
-        Backoff is exponential with full jitter, as AWS advises ("Error retries and exponential backoff", DynamoDB
-        developer guide): at most `transient_retries` more attempts (5 by default: at most 1.55 s of waiting in all),
-        then ConcurrentUpdateError, which the saga's Retry names. A cancellation that names a failed condition
-        anywhere is the caller's to decide. moto never produces these reasons: it serialises requests and has no limits.
-        """
-        for attempt in range(self.transient_retries + 1):
-            try:
-                self.inventory.client.transact_write_items(TransactItems=writes)
-                return
-            except ClientError as exc:
-                codes = set(cancellation_codes(exc)) - {"None"}
-                if not codes or not codes <= _TRANSIENT_REASONS:
-                    raise
-                if attempt == self.transient_retries:
-                    raise ConcurrentUpdateError("reservation", order_id) from exc
-                logger.info("order %s: transaction cancelled for %s; retrying", order_id, ", ".join(sorted(codes)))
-                backoff = min(_MAX_BACKOFF_S, _FIRST_BACKOFF_S * 2**attempt)
-                self.pause(random.uniform(0, backoff))  # noqa: S311 - jitter, not cryptography
+        """TransactWriteItems, retried while cancelled for transient reasons only (dynamo.transact). moto never
+        produces those reasons itself: the local cloud throttles partitions when told to
+        (infra/local/moto_throttling.py), and tests inject them."""
+        transact(
+            self.inventory.client,
+            writes,
+            entity="reservation",
+            key=order_id,
+            retries=self.transient_retries,
+            pause=self.pause,
+        )
 
 
 def _contended(exc: ConcurrentUpdateError, lines: Sequence[AllocationLine]) -> ConcurrentUpdateError:
     """The stock item DynamoDB's last cancellation named for contention, when it named one ([record, *lines])."""
     codes = cancellation_codes(exc.__cause__) if isinstance(exc.__cause__, Exception) else []
     for line, code in zip(lines, codes[1:], strict=False):
-        if code in _TRANSIENT_REASONS:
+        if code in TRANSIENT_CANCELLATIONS:
             return StockContendedError(line.product_id, line.warehouse_id)
     return exc
 

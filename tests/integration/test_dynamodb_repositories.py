@@ -5,7 +5,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -22,7 +22,11 @@ from commerce.repositories.orders import DynamoOrderRepository
 from commerce.timeline import OrderEvent, OrderEventKind
 from infra.local.cloud import LocalCloud
 from infra.local.seed import WAREHOUSES
+from tests.integration.dynamodb_faults import conflicting
 from tests.unit.builders import a_product, an_order
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
@@ -159,6 +163,31 @@ def test_creating_with_a_taken_key_writes_nothing_and_names_the_first_use(local_
     assert raised.value.existing.result_id == first.id
     assert repo.get(second.id) is None
     assert local_cloud.repositories.events.list(second.id) == []
+
+
+def test_placing_an_order_cancelled_for_contention_is_retried_and_a_lasting_one_is_a_conflict_not_a_crash(
+    local_cloud: LocalCloud,
+) -> None:
+    """Two placeOrders of one key at once (a double click) meet on AWS as a TransactionConflict on the claim."""
+    real = local_cloud.repositories.orders
+    assert isinstance(real, DynamoOrderRepository)
+    client = conflicting(real.orders.client, 2)
+    repo = DynamoOrderRepository(
+        DynamoTable(cast("DynamoDBClient", client), real.orders.name), real.events, real.idempotency
+    )
+    order = an_order(order_id=unique("ord"))
+    placed = OrderEvent.new(order.id, NOW, OrderEventKind.ORDER_PLACED, "placed")
+
+    repo.create(order, placed, a_claim(unique("k"), order.id))
+
+    assert real.get(order.id) == order and client.attempts == 3
+    client.times = 99
+    other = an_order(order_id=unique("ord"))
+    with pytest.raises(ConcurrentUpdateError):
+        repo.create(
+            other, OrderEvent.new(other.id, NOW, OrderEventKind.ORDER_PLACED, "p"), a_claim(unique("k"), other.id)
+        )
+    assert real.get(other.id) is None
 
 
 def test_a_save_with_a_stale_version_is_refused_and_changes_nothing(local_cloud: LocalCloud) -> None:
