@@ -43,6 +43,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.utilities import bytesize
 
 from commerce.clock import Clock, epoch_seconds, system_clock
+from infra.local.moto_transactions import touched_items
 
 Transact = Callable[[DynamoDBBackend, list[dict[str, Any]]], None]
 Partition = tuple[str, str]  # (table name, partition key value as JSON)
@@ -143,19 +144,15 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
 
 def _partitions(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[tuple[Partition, int]] | None:
     """Each action's partition and write units, in request order."""
-    counted: list[tuple[Partition, int]] = []
-    try:
-        for operation in transact_items:
-            _, request = next(iter(operation.items()))
-            table = backend.get_table(request["TableName"])
-            keys = request["Key"] if "Key" in request else request["Item"]
-            hash_key, range_key = backend.get_keys_value(table, keys)
-            stored = table.get_item(hash_key, range_key)
-            size = max(stored.size() if stored is not None else 0, _size(request.get("Item", {})))
-            units = TRANSACTIONAL_UNITS_PER_KB * max(1, math.ceil(size / KB))
-            counted.append(((table.name, json.dumps(keys[table.hash_key_attr], sort_keys=True)), units))
-    except Exception:  # any malformed request: moto's own path refuses it
+    actions = touched_items(backend, transact_items)
+    if actions is None:
         return None
+    counted: list[tuple[Partition, int]] = []
+    for action in actions:
+        size = max(action.stored.size() if action.stored is not None else 0, _size(action.request.get("Item", {})))
+        units = TRANSACTIONAL_UNITS_PER_KB * max(1, math.ceil(size / KB))
+        partition = (action.table.name, json.dumps(action.keys[action.table.hash_key_attr], sort_keys=True))
+        counted.append((partition, units))
     return counted
 
 

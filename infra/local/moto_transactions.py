@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -106,19 +107,38 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
         raise
 
 
-def _back_up(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Backup | None:
-    backup: Backup = {}
+@dataclass(frozen=True)
+class Touched:
+    """One action of a transaction: its table, request, key and the item stored under the key now (None: none)."""
+
+    table: Table
+    request: dict[str, Any]
+    keys: dict[str, Any]
+    hash_key: DynamoType
+    range_key: DynamoType | None
+    stored: Item | None
+
+
+def touched_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[Touched] | None:
+    """The transaction's actions in request order; None for a malformed request (moto's own path refuses it)."""
+    found: list[Touched] = []
     try:
         for operation in transact_items:
             _, request = next(iter(operation.items()))
             table = backend.get_table(request["TableName"])
             keys = request["Key"] if "Key" in request else request["Item"]
             hash_key, range_key = backend.get_keys_value(table, keys)
-            current = table.get_item(hash_key, range_key)
-            backup[(table.name, hash_key, range_key)] = copy.deepcopy(current)
-    except Exception:  # any malformed request: moto's own path reports it
+            found.append(Touched(table, request, keys, hash_key, range_key, table.get_item(hash_key, range_key)))
+    except Exception:  # any malformed request
         return None
-    return backup
+    return found
+
+
+def _back_up(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Backup | None:
+    actions = touched_items(backend, transact_items)
+    if actions is None:
+        return None
+    return {(a.table.name, a.hash_key, a.range_key): copy.deepcopy(a.stored) for a in actions}
 
 
 def _restore(backend: DynamoDBBackend, backup: Backup) -> None:
