@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 
 from infra.local import moto_dynamodb_responses
 from infra.local.cloud import LocalCloud
+from tests.integration.scratch_tables import scratch_table
 
 EVERY_TYPE: dict[str, Any] = {
     "pk": {"S": "p"},
@@ -28,17 +28,10 @@ EVERY_TYPE: dict[str, Any] = {
 @pytest.fixture
 def table(local_cloud: LocalCloud) -> Iterator[tuple[Any, str]]:
     client = boto3.client("dynamodb")
-    name = f"responses-{secrets.token_hex(4)}"
-    client.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in ("pk", "sk")],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    client.put_item(TableName=name, Item=EVERY_TYPE)
-    client.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"S": "2"}, "text": {"S": "plain"}})
-    yield client, name
-    client.delete_table(TableName=name)
+    with scratch_table(client, "responses") as name:
+        client.put_item(TableName=name, Item=EVERY_TYPE)
+        client.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"S": "2"}, "text": {"S": "plain"}})
+        yield client, name
 
 
 def _calls(client: Any, name: str) -> dict[str, Callable[[], Any]]:

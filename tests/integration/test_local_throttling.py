@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from infra.local.cloud import LocalCloud
+from tests.integration.scratch_tables import scratch_table
 
 
 class MovableClock:
@@ -26,15 +27,8 @@ class MovableClock:
 @pytest.fixture
 def table(local_cloud: LocalCloud) -> Iterator[tuple[Any, str]]:
     client = boto3.client("dynamodb")
-    name = f"throttled-{secrets.token_hex(4)}"
-    client.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in ("pk", "sk")],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    yield client, name
-    client.delete_table(TableName=name)
+    with scratch_table(client, "throttled") as name:
+        yield client, name
 
 
 def _put(table: str, pk: str, sk: str, payload: str = "") -> dict[str, Any]:

@@ -14,31 +14,17 @@ from botocore.exceptions import ClientError
 from commerce.clock import system_clock
 from infra.local.cloud import LocalCloud
 from infra.local.moto_transactions import honour_client_request_tokens
+from tests.integration.scratch_tables import scratch_table
 
 
 @pytest.fixture
 def tables(local_cloud: LocalCloud) -> Iterator[tuple[Any, str, str]]:
     client = boto3.client("dynamodb")
-    suffix = secrets.token_hex(4)
-    ranged, plain = f"tx-ranged-{suffix}", f"tx-plain-{suffix}"
-    client.create_table(
-        TableName=ranged,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk")],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    client.create_table(
-        TableName=plain,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    for key in ("a", "b"):
-        client.put_item(TableName=ranged, Item={"pk": {"S": "p"}, "sk": {"S": key}, "v": {"N": "1"}})
-    client.put_item(TableName=plain, Item={"pk": {"S": "x"}, "v": {"N": "1"}})
-    yield client, ranged, plain
-    client.delete_table(TableName=ranged)
-    client.delete_table(TableName=plain)
+    with scratch_table(client, "tx-ranged") as ranged, scratch_table(client, "tx-plain", sort_key=False) as plain:
+        for key in ("a", "b"):
+            client.put_item(TableName=ranged, Item={"pk": {"S": "p"}, "sk": {"S": key}, "v": {"N": "1"}})
+        client.put_item(TableName=plain, Item={"pk": {"S": "x"}, "v": {"N": "1"}})
+        yield client, ranged, plain
 
 
 def _writes(ranged: str, plain: str, *, condition: str) -> list[dict[str, Any]]:
